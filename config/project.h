@@ -1,0 +1,55 @@
+// The project configuration (SPEC §1, uet.yaml) with its defaults and the
+// environment overrides. All paths are absolute after loading: relative ones
+// are taken from the project root (the directory holding uet.yaml).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/problem.h"
+#include "config/value.h"
+
+namespace uet::config {
+
+struct project_config {
+  std::filesystem::path root;
+  std::string project;
+  std::filesystem::path repo;
+  std::string base_ref = "HEAD";
+  std::string integration_branch = "uet/integration";
+  std::filesystem::path workstreams_dir;
+  std::filesystem::path tools_file;
+  std::filesystem::path state_db;
+  std::filesystem::path ledger_dir;
+  int max_workers = 4;
+  std::map<std::string, std::vector<std::string>> phases;
+  std::vector<std::string> nodes;
+  // From the environment only.
+  bool dry_run = false;
+  bool debug = false;
+  std::string engine = "uet"; ///< "uet" or "legacy"
+};
+
+/// The variables SPEC §1 defines, read once from the process environment.
+using env_map = std::map<std::string, std::string>;
+env_map read_environment();
+
+/// Defaults for a project rooted at root (no uet.yaml).
+project_config default_project(const std::filesystem::path& root);
+
+/// Applies a parsed uet.yaml over the defaults, recording problems.
+void apply_project_file(project_config& cfg, const value& doc, const std::string& file,
+                        problem_list& out);
+
+/// Applies PIPELINE_DB_PATH, PIPELINE_MAX_WORKERS, PIPELINE_DRY_RUN,
+/// UET_PATCH_LEDGER_DIR, UET_DEBUG and PIPELINE_ENGINE; a bad value is a
+/// problem in file "environment" naming the variable.
+void apply_environment(project_config& cfg, const env_map& env, problem_list& out);
+
+/// True when s is a valid git branch name (the subset of git-check-ref-format
+/// rules that matter for a branch we create).
+bool is_valid_branch_name(const std::string& s);
+
+} // namespace uet::config

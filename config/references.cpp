@@ -1,0 +1,80 @@
+#include "config/references.h"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "config/field_reader.h"
+
+namespace uet::config {
+
+namespace {
+
+std::vector<std::string> keys_of(const std::map<std::string, tool_spec>& m) {
+  std::vector<std::string> out;
+  for (const auto& kv : m)
+    out.push_back(kv.first);
+  return out;
+}
+
+} // namespace
+
+void check_references(project_bundle& b) {
+  auto& out = b.problems;
+  std::unordered_map<std::string, std::string> first_file; // id -> file
+  std::vector<workstream_spec> unique;
+  unique.reserve(b.workstreams.size());
+  for (auto& ws : b.workstreams) {
+    auto [it, inserted] = first_file.emplace(ws.id, ws.file);
+    if (!inserted) {
+      out.push_back(problem{severity::error, ws.file, "workstream_id",
+                            "duplicate id '" + ws.id + "': also defined in " + it->second});
+      continue;
+    }
+    unique.push_back(std::move(ws));
+  }
+  b.workstreams = std::move(unique);
+
+  auto tool_ids = keys_of(b.tools.tools);
+  std::vector<std::string> all_ids;
+  all_ids.reserve(first_file.size());
+  for (const auto& kv : first_file)
+    all_ids.push_back(kv.first);
+
+  for (const auto& ws : b.workstreams) {
+    if (!ws.tool_id.empty() && !b.tools.find(ws.tool_id)) {
+      std::string msg = "unknown tool '" + ws.tool_id + "' (not in tools.yaml";
+      if (auto near = closest_match(ws.tool_id, tool_ids))
+        msg += "; did you mean '" + *near + "'?";
+      out.push_back(problem{severity::error, ws.file, "execution_request.tool_id", msg + ")"});
+    }
+    std::unordered_set<std::string> seen;
+    for (std::size_t i = 0; i < ws.dependencies.size(); ++i) {
+      const auto& dep = ws.dependencies[i];
+      auto field = "dependencies[" + std::to_string(i) + "]";
+      if (!seen.insert(dep).second) {
+        out.push_back(problem{severity::warning, ws.file, field,
+                              "'" + dep + "' is listed more than once (kept as written)"});
+        continue;
+      }
+      if (dep == ws.id) {
+        out.push_back(problem{severity::error, ws.file, field, "workstream depends on itself"});
+      } else if (!first_file.count(dep)) {
+        std::string msg = "depends on '" + dep + "', which is not a workstream in this project";
+        // Suggesting among 10,000 ids costs O(n) per miss; only do it for small sets.
+        if (all_ids.size() <= 2000)
+          if (auto near = closest_match(dep, all_ids))
+            msg += " (did you mean '" + *near + "'?)";
+        out.push_back(problem{severity::error, ws.file, field, msg});
+      }
+    }
+  }
+
+  for (const auto& [name, ids] : b.config.phases)
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (!first_file.count(ids[i]))
+        out.push_back(problem{severity::error, "uet.yaml",
+                              "phases." + name + "[" + std::to_string(i) + "]",
+                              "'" + ids[i] + "' is not a workstream in this project"});
+}
+
+} // namespace uet::config

@@ -1,0 +1,52 @@
+// The tool registry (SPEC §1, tools.yaml): how each tool is started, how long
+// it may run, how many may run at once, and when its circuit breaker opens.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/problem.h"
+#include "config/value.h"
+#include "config/workstream.h"
+
+namespace uet::config {
+
+struct breaker_spec {
+  double failure_rate_threshold = 0.5;
+  int minimum_calls = 4;
+  int window = 10;
+  int open_ms = 60000;
+  int half_open_calls = 1;
+};
+
+struct tool_spec {
+  std::string id;
+  std::string adapter = "subprocess"; ///< "subprocess" or "aider"
+  std::vector<std::string> argv;      ///< with {placeholders}; see SPEC §1
+  int timeout_s = 600;
+  int max_concurrency = 0; ///< 0: no limit beyond the worker count
+  std::map<std::string, std::string> env;
+  breaker_spec breaker;
+  resilience_spec resilience;
+};
+
+struct tool_registry {
+  std::map<std::string, tool_spec> tools;
+  const tool_spec* find(const std::string& id) const {
+    auto it = tools.find(id);
+    return it == tools.end() ? nullptr : &it->second;
+  }
+};
+
+/// The adapters this build knows.
+const std::vector<std::string>& known_adapters();
+
+/// argv used for the "aider" adapter when a tool gives none.
+std::vector<std::string> default_aider_argv();
+
+/// Parses a tools.yaml document, recording every problem.
+tool_registry parse_tools(const value& doc, const std::string& file, problem_list& out);
+
+} // namespace uet::config

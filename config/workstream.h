@@ -1,0 +1,55 @@
+// The UET workstream (SPEC §1, workstreams/*.yaml) as typed structs, and its
+// parser. Parsing records every problem it finds and still returns what it
+// could read, so cross-file checks (duplicates, dependencies) can run too.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/problem.h"
+#include "config/value.h"
+
+namespace uet::config {
+
+struct backoff_spec {
+  int initial_ms = 500;
+  double multiplier = 2.0;
+  int max_ms = 30000;
+  double jitter = 0.2;
+};
+
+/// Each field absent means "use the tool's default, then the built-in one".
+struct resilience_spec {
+  std::optional<int> max_retries;
+  std::optional<backoff_spec> backoff;
+};
+
+struct workstream_spec {
+  std::string id;
+  std::string title;
+  std::string phase;
+  int priority = 0;
+  std::string tool_id;
+  std::string prompt;
+  std::vector<std::string> files;
+  std::vector<std::string> allowed_paths; ///< globs; empty means nothing may change
+  std::optional<int> timeout_s;
+  std::vector<std::string> static_checks; ///< acceptance_criteria.static
+  std::vector<std::string> commands;      ///< acceptance_criteria.commands
+  std::vector<std::string> dependencies;  ///< as written (duplicates kept)
+  resilience_spec resilience;
+  value extensions = value::object();
+  std::string file; ///< where it was read from, for messages
+};
+
+/// Parses one workstream document. Returns nullopt only when there is no
+/// usable workstream_id (the document cannot take part in the DAG).
+std::optional<workstream_spec> parse_workstream(const value& doc, const std::string& file,
+                                                problem_list& out);
+
+/// Parses a resilience_policy mapping at path (shared with tools.yaml).
+resilience_spec parse_resilience(const value& v, const std::string& file, const std::string& path,
+                                 problem_list& out);
+
+} // namespace uet::config
