@@ -1,0 +1,277 @@
+#include "engine/subprocess.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace uet::engine {
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct fd_guard {
+  int fd = -1;
+  ~fd_guard() { reset(); }
+  void reset() {
+    if (fd >= 0)
+      ::close(fd);
+    fd = -1;
+  }
+};
+
+std::vector<std::string> build_env(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e; ++e) {
+    std::string kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && extra.count(kv.substr(0, eq)))
+      continue;
+    out.push_back(std::move(kv));
+  }
+  for (const auto& [k, v] : extra)
+    out.push_back(k + "=" + v);
+  return out;
+}
+
+// Output sink: a string (capped) or a file (capped).
+struct sink {
+  std::string* str = nullptr;
+  int fd = -1;
+  std::size_t cap = 0;
+  std::size_t written = 0;
+  bool truncated = false;
+
+  void put(const char* data, std::size_t n) {
+    if (written >= cap) {
+      truncated = true;
+      return;
+    }
+    std::size_t take = std::min(n, cap - written);
+    if (take < n)
+      truncated = true;
+    written += take;
+    if (str) {
+      str->append(data, take);
+    } else if (fd >= 0) {
+      std::size_t off = 0;
+      while (off < take) {
+        auto w = ::write(fd, data + off, take - off);
+        if (w < 0 && errno == EINTR)
+          continue;
+        if (w <= 0)
+          break;
+        off += static_cast<std::size_t>(w);
+      }
+    }
+  }
+};
+
+} // namespace
+
+std::string process_result::describe() const {
+  if (!started)
+    return "could not start: " + spawn_error;
+  if (timed_out)
+    return "timed out after " + std::to_string(elapsed.count() / 1000.0).substr(0, 5) +
+           " s (process group killed)";
+  if (signal != 0)
+    return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+  return "exit code " + std::to_string(exit_code);
+}
+
+process_result run_process(const process_request& req) {
+  process_result res;
+  auto t0 = clock_type::now();
+  if (req.argv.empty()) {
+    res.spawn_error = "empty argv";
+    return res;
+  }
+  int out_pipe[2], err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    res.spawn_error = std::string("pipe: ") + std::strerror(errno);
+    return res;
+  }
+  fd_guard out_r{out_pipe[0]}, out_w{out_pipe[1]}, err_r, err_w, in_r, in_w;
+  if (!req.merge_stderr) {
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+      res.spawn_error = std::string("pipe: ") + std::strerror(errno);
+      return res;
+    }
+    err_r.fd = err_pipe[0];
+    err_w.fd = err_pipe[1];
+  }
+  if (req.stdin_data) {
+    if (::pipe2(in_pipe, O_CLOEXEC) != 0) {
+      res.spawn_error = std::string("pipe: ") + std::strerror(errno);
+      return res;
+    }
+    in_r.fd = in_pipe[0];
+    in_w.fd = in_pipe[1];
+  }
+
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (req.stdin_data)
+    posix_spawn_file_actions_adddup2(&fa, in_r.fd, 0);
+  else
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out_w.fd, 1);
+  posix_spawn_file_actions_adddup2(&fa, req.merge_stderr ? out_w.fd : err_w.fd, 2);
+  if (!req.cwd.empty())
+    posix_spawn_file_actions_addchdir_np(&fa, req.cwd.c_str());
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t no_signals, all_signals;
+  sigemptyset(&no_signals);
+  sigfillset(&all_signals);
+  posix_spawnattr_setsigmask(&attr, &no_signals);
+  posix_spawnattr_setsigdefault(&attr, &all_signals);
+  posix_spawnattr_setpgroup(&attr, 0); // own process group
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<char*> argv;
+  for (const auto& a : req.argv)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  auto env_strings = build_env(req.env);
+  std::vector<char*> envp;
+  for (auto& e : env_strings)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  pid_t pid = -1;
+  int rc = ::posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    res.spawn_error = req.argv[0] + ": " + std::strerror(rc);
+    return res;
+  }
+  res.started = true;
+  out_w.reset();
+  err_w.reset();
+  in_r.reset();
+
+  fd_guard file_out;
+  sink out_sink, err_sink;
+  out_sink.cap = err_sink.cap = req.max_output_bytes;
+  err_sink.str = &res.error_output;
+  if (req.output_file.empty()) {
+    out_sink.str = &res.output;
+  } else {
+    file_out.fd = ::open(req.output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    out_sink.fd = file_out.fd;
+  }
+
+  std::size_t in_off = 0;
+  if (in_w.fd >= 0)
+    ::fcntl(in_w.fd, F_SETFL, O_NONBLOCK);
+  // pidfd makes the child's exit a poll event, so a 3 ms git call costs 3 ms.
+  fd_guard pidfd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
+  const auto never = clock_type::time_point::max();
+  auto deadline = req.timeout.count() > 0 ? t0 + req.timeout : never;
+  auto kill_at = never;
+  auto drain_until = never;
+  bool exited = false;
+  int wstatus = 0;
+  char buf[65536];
+  for (;;) {
+    std::vector<pollfd> fds;
+    if (out_r.fd >= 0)
+      fds.push_back({out_r.fd, POLLIN, 0});
+    if (err_r.fd >= 0)
+      fds.push_back({err_r.fd, POLLIN, 0});
+    if (in_w.fd >= 0)
+      fds.push_back({in_w.fd, POLLOUT, 0});
+    if (!exited && pidfd.fd >= 0)
+      fds.push_back({pidfd.fd, POLLIN, 0});
+    auto now = clock_type::now();
+    if (exited && (out_r.fd < 0 && err_r.fd < 0))
+      break;
+    if (exited && now >= drain_until)
+      break; // a detached grandchild still holds the pipe: stop reading
+    if (!exited && !res.timed_out && now >= deadline) {
+      res.timed_out = true;
+      ::kill(-pid, SIGTERM);
+      kill_at = now + req.kill_grace;
+    }
+    if (!exited && now >= kill_at) {
+      ::kill(-pid, SIGKILL);
+      kill_at = never;
+    }
+    auto wake = std::min({deadline, kill_at, drain_until});
+    if (res.timed_out)
+      wake = std::min(kill_at, drain_until);
+    int wait_ms = -1;
+    if (wake != never)
+      wait_ms = static_cast<int>(std::max<long long>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count() + 1));
+    if (!exited && pidfd.fd < 0 && (wait_ms < 0 || wait_ms > 5))
+      wait_ms = 5; // no pidfd: poll for the exit
+    int n = ::poll(fds.data(), fds.size(), wait_ms);
+    if (n < 0 && errno != EINTR)
+      break;
+    for (auto& p : fds) {
+      if (!p.revents || p.fd == pidfd.fd)
+        continue;
+      if (p.fd == in_w.fd) {
+        const auto& data = *req.stdin_data;
+        auto w = ::write(in_w.fd, data.data() + in_off, data.size() - in_off);
+        if (w > 0)
+          in_off += static_cast<std::size_t>(w);
+        if ((w < 0 && errno != EAGAIN && errno != EINTR) || in_off >= data.size())
+          in_w.reset();
+        continue;
+      }
+      auto r = ::read(p.fd, buf, sizeof buf);
+      if (r > 0) {
+        (p.fd == out_r.fd ? out_sink : err_sink).put(buf, static_cast<std::size_t>(r));
+      } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+        if (p.fd == out_r.fd)
+          out_r.reset();
+        else
+          err_r.reset();
+      }
+    }
+    siginfo_t info{};
+    if (!exited &&
+        ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+        info.si_pid == pid) {
+      // Leftover members of the group (background grandchildren) would hold
+      // our pipe open and outlive the run: end them before reaping the leader,
+      // so its pid (the group id) cannot have been reused yet.
+      ::kill(-pid, SIGKILL);
+      ::waitpid(pid, &wstatus, 0);
+      exited = true;
+      in_w.reset();
+      drain_until = clock_type::now() + std::chrono::milliseconds(500);
+    }
+  }
+  if (!exited)
+    ::waitpid(pid, &wstatus, 0);
+  if (WIFEXITED(wstatus))
+    res.exit_code = WEXITSTATUS(wstatus);
+  else if (WIFSIGNALED(wstatus))
+    res.signal = WTERMSIG(wstatus);
+  res.truncated = out_sink.truncated || err_sink.truncated;
+  if (res.truncated && out_sink.fd >= 0) {
+    const char note[] = "\n[uet: output truncated at the size cap]\n";
+    ::write(out_sink.fd, note, sizeof note - 1);
+  }
+  res.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0);
+  return res;
+}
+
+} // namespace uet::engine

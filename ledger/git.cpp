@@ -1,0 +1,63 @@
+#include "ledger/git.h"
+
+#include "engine/subprocess.h"
+
+namespace uet::ledger {
+
+namespace {
+
+std::string command_text(const std::vector<std::string>& args) {
+  std::string s = "git";
+  for (const auto& a : args)
+    s += " " + a;
+  if (s.size() > 200)
+    s = s.substr(0, 197) + "...";
+  return s;
+}
+
+} // namespace
+
+std::string chomp(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
+    s.pop_back();
+  return s;
+}
+
+expected<git_output> git_run(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                             const std::optional<std::string>& stdin_data) {
+  engine::process_request req;
+  req.argv.reserve(args.size() + 3);
+  req.argv = {"git", "-C", dir.string()};
+  req.argv.insert(req.argv.end(), args.begin(), args.end());
+  // Stable output and no prompts, hooks' editors or pagers, whatever the user's setup.
+  req.env = {{"LC_ALL", "C"},
+             {"GIT_TERMINAL_PROMPT", "0"},
+             {"GIT_EDITOR", "true"},
+             {"GIT_PAGER", "cat"},
+             {"GIT_OPTIONAL_LOCKS", "0"}};
+  req.stdin_data = stdin_data;
+  req.merge_stderr = false;
+  req.max_output_bytes = 256u << 20;
+  auto r = engine::run_process(req);
+  if (!r.started)
+    return fail(command_text(args) + ": " + r.describe());
+  return git_output{r.signal ? 128 + r.signal : r.exit_code, std::move(r.output),
+                    std::move(r.error_output)};
+}
+
+expected<std::string> git(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                          const std::optional<std::string>& stdin_data) {
+  auto r = git_run(dir, args, stdin_data);
+  if (!r)
+    return r.error();
+  if (r->exit_code != 0) {
+    auto err = chomp(r->err);
+    if (err.empty())
+      err = chomp(r->out);
+    return fail(command_text(args) + " (in " + dir.string() + ") failed with exit code " +
+                std::to_string(r->exit_code) + (err.empty() ? "" : ": " + err));
+  }
+  return std::move(r->out);
+}
+
+} // namespace uet::ledger

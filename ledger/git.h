@@ -1,0 +1,34 @@
+// The git command line, as the ledger and the CLI use it: one call runs
+// `git -C dir args...` with a stable, non-interactive environment.
+// Blocking (2-15 ms a call here): never call from a CAF scheduler thread.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/expected.h"
+
+namespace uet::ledger {
+
+struct git_output {
+  int exit_code = 0;
+  std::string out; ///< stdout
+  std::string err; ///< stderr
+};
+
+/// Runs git and returns its outputs whatever the exit code; fails only if git
+/// could not be started.
+expected<git_output> git_run(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                             const std::optional<std::string>& stdin_data = std::nullopt);
+
+/// Runs git and fails unless it exits 0; the failure names the command and
+/// quotes git's stderr. Returns stdout.
+expected<std::string> git(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                          const std::optional<std::string>& stdin_data = std::nullopt);
+
+/// s without trailing newlines.
+std::string chomp(std::string s);
+
+} // namespace uet::ledger
