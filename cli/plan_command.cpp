@@ -1,0 +1,163 @@
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/exit_code.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/project_context.h"
+#include "config/phases.h"
+#include "engine/plan.h"
+
+namespace uet::cli {
+
+namespace {
+
+std::string dot_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string num(double d) {
+  std::ostringstream o;
+  o << std::setprecision(6) << d;
+  return o.str();
+}
+
+void print_dot(const engine::dag& g, const engine::plan_summary& p,
+               const std::unordered_map<std::string, std::string>& titles) {
+  std::unordered_set<std::uint32_t> on_path(p.critical_path.begin(), p.critical_path.end());
+  std::unordered_set<std::uint64_t> path_edges;
+  for (std::size_t i = 1; i < p.critical_path.size(); ++i)
+    path_edges.insert((std::uint64_t(p.critical_path[i - 1]) << 32) | p.critical_path[i]);
+  auto& out = std::cout;
+  out << "digraph uet_plan {\n  rankdir=LR;\n  node [shape=box, style=rounded, "
+         "fontname=\"Helvetica\"];\n";
+  for (std::size_t w = 0; w < p.waves.size(); ++w) {
+    out << "  subgraph wave_" << w + 1 << " {\n    rank=same;\n";
+    for (auto v : p.waves[w]) {
+      out << "    " << dot_quote(g.id(v)) << " [";
+      auto t = titles.find(g.id(v));
+      if (t != titles.end() && !t->second.empty())
+        out << "tooltip=" << dot_quote(t->second) << ", ";
+      out << "label=" << dot_quote(g.id(v) + "\nwave " + std::to_string(w + 1));
+      if (on_path.count(v))
+        out << ", color=red, penwidth=2";
+      out << "];\n";
+    }
+    out << "  }\n";
+  }
+  for (std::size_t v = 0; v < g.size(); ++v)
+    for (auto d : g.dependencies(v)) {
+      out << "  " << dot_quote(g.id(d)) << " -> " << dot_quote(g.id(v));
+      if (path_edges.count((std::uint64_t(d) << 32) | v))
+        out << " [color=red, penwidth=2]";
+      out << ";\n";
+    }
+  out << "}\n";
+}
+
+} // namespace
+
+int plan_command(const plan_args& a) {
+  auto root = std::filesystem::current_path();
+  auto p = load_checked_project(root);
+  const auto& b = p.bundle;
+  if (p.errors) {
+    print_problems(std::cerr, b.problems);
+    std::cerr << "plan: the project is invalid (" << count_words(p.errors, p.warnings)
+              << "); fix it first ('uet-actors validate')\n";
+    return to_int(exit_code::bad_input);
+  }
+  auto ids = config::select_phase(b, a.phase);
+  if (!ids) {
+    std::cerr << "plan: " << ids.message() << '\n';
+    return to_int(exit_code::bad_input);
+  }
+  auto g = subgraph(b, *ids);
+  int workers = a.workers.value_or(b.config.max_workers);
+  auto plan = engine::make_plan(g, workers);
+
+  std::unordered_map<std::string, std::string> titles;
+  std::vector<std::string> external;
+  {
+    std::unordered_set<std::string> chosen(ids->begin(), ids->end());
+    std::unordered_set<std::string> ext_seen;
+    for (const auto& ws : b.workstreams) {
+      if (!chosen.count(ws.id))
+        continue;
+      titles[ws.id] = ws.title;
+      for (const auto& d : ws.dependencies)
+        if (!chosen.count(d) && ext_seen.insert(d).second)
+          external.push_back(d);
+    }
+  }
+  if (a.dot) {
+    print_dot(g, plan, titles);
+    return 0;
+  }
+  if (a.json) {
+    json waves = json::array();
+    for (const auto& w : plan.waves) {
+      json ids_json = json::array();
+      for (auto v : w)
+        ids_json.push_back(g.id(v));
+      waves.push_back(ids_json);
+    }
+    json path = json::array();
+    for (auto v : plan.critical_path)
+      path.push_back(g.id(v));
+    print_json(
+        json{{"phase", a.phase},
+             {"workstreams", g.size()},
+             {"dependencies", g.edge_count()},
+             {"external_dependencies", external},
+             {"waves", waves},
+             {"critical_path", json{{"length", plan.critical_length}, {"workstreams", path}}},
+             {"total_work", plan.total_work},
+             {"workers", plan.workers},
+             {"makespan_lower_bound", plan.makespan_lower_bound},
+             {"duration_unit", "estimate (1 per workstream)"}});
+    return 0;
+  }
+  auto& out = std::cout;
+  out << a.phase << ": " << plural(g.size(), "workstream") << ", " << g.edge_count()
+      << (g.edge_count() == 1 ? " dependency, " : " dependencies, ")
+      << plural(plan.waves.size(), "wave") << '\n';
+  const std::size_t shown = 20;
+  for (std::size_t w = 0; w < plan.waves.size(); ++w) {
+    out << "  wave " << w + 1 << " (" << plan.waves[w].size() << "):";
+    for (std::size_t i = 0; i < plan.waves[w].size() && i < shown; ++i)
+      out << ' ' << g.id(plan.waves[w][i]);
+    if (plan.waves[w].size() > shown)
+      out << " ... (+" << plan.waves[w].size() - shown << " more; --json lists all)";
+    out << '\n';
+  }
+  out << "critical path (" << num(plan.critical_length) << " units):";
+  for (std::size_t i = 0; i < plan.critical_path.size(); ++i)
+    out << (i ? " -> " : " ") << g.id(plan.critical_path[i]);
+  out << '\n';
+  if (!external.empty()) {
+    out << "outside this phase (must already be committed):";
+    for (const auto& e : external)
+      out << ' ' << e;
+    out << '\n';
+  }
+  out << "makespan lower bound with " << plural(plan.workers, "worker") << ": max(critical path "
+      << num(plan.critical_length) << ", work " << num(plan.total_work) << " / " << plan.workers
+      << ") = " << num(plan.makespan_lower_bound) << " units (1 unit per workstream)\n";
+  return 0;
+}
+
+} // namespace uet::cli

@@ -1,0 +1,26 @@
+// Loading a project the way every command that needs specs does: parse,
+// check references, find cycles, and build the DAG.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "config/loader.h"
+#include "engine/dag.h"
+
+namespace uet::cli {
+
+struct checked_project {
+  config::project_bundle bundle; ///< problems sorted by file, cycles included
+  engine::dag graph;
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+};
+
+checked_project load_checked_project(const std::filesystem::path& root);
+
+/// The DAG of the named workstreams only; dependencies outside the set are
+/// dropped (they are "external": committed by an earlier run, or missing).
+engine::dag subgraph(const config::project_bundle& bundle, const std::vector<std::string>& ids);
+
+} // namespace uet::cli
