@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+[ "$(bin/greet)" = "Hello, world!" ]
+[ "$(bin/greet you)" = "Hello, you!" ]
