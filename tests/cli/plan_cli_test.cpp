@@ -1,0 +1,105 @@
+// `uet-actors plan`, `init` and `health-check` through the real binary.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_env.h"
+
+using namespace uet::test;
+using json = nlohmann::json;
+
+namespace {
+
+fs::path demo() {
+  return source_dir() / "examples" / "demo";
+}
+
+} // namespace
+
+TEST_CASE("plan: the demo's waves and critical path as JSON") {
+  auto r = run_cli({"-C", demo().string(), "plan", "phase-all", "--json"}, source_dir());
+  REQUIRE(r.exit_code == 0);
+  auto p = json::parse(r.output);
+  CHECK(p["workstreams"] == 13);
+  CHECK(p["waves"].size() == 5);
+  CHECK(p["waves"][0].size() == 5);
+  CHECK(p["critical_path"]["length"] == 5);
+  CHECK(p["critical_path"]["workstreams"].back() == "changelog");
+  CHECK(p["makespan_lower_bound"] == 5);
+  auto two =
+      json::parse(run_cli({"-C", demo().string(), "plan", "phase-all", "--json", "--workers", "1"},
+                          source_dir())
+                      .output);
+  CHECK(two["makespan_lower_bound"] == 13);
+}
+
+TEST_CASE("plan: a named phase plans its own workstreams and names the ones outside") {
+  auto r = run_cli({"-C", demo().string(), "plan", "phase-docs"}, source_dir());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("phase-docs: 3 workstreams") != std::string::npos);
+  CHECK(r.output.find("outside this phase (must already be committed): tests-plugins greet-help") !=
+        std::string::npos);
+  auto bad = run_cli({"-C", demo().string(), "plan", "phase-nope"}, source_dir());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("unknown phase 'phase-nope' (known: phase-all, phase-docs, phase-libs)") !=
+        std::string::npos);
+}
+
+TEST_CASE("plan: --dot renders with Graphviz") {
+  temp_dir dir;
+  auto r = run_cli({"-C", demo().string(), "plan", "phase-all", "--dot"}, source_dir());
+  REQUIRE(r.exit_code == 0);
+  write_file(dir / "plan.dot", r.output);
+  auto svg = must_run(
+      {"dot", "-Tsvg", (dir / "plan.dot").string(), "-o", (dir / "plan.svg").string()}, dir.path());
+  auto text = read_text(dir / "plan.svg");
+  CHECK(text.find("<svg") != std::string::npos);
+  CHECK(text.find("greet&#45;shout") != std::string::npos);
+}
+
+TEST_CASE("plan: an invalid project is refused with its problems") {
+  auto dir = source_dir() / "tests" / "fixtures" / "invalid" / "cycle";
+  auto r = run_cli({"-C", dir.string(), "plan", "phase-all"}, source_dir());
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("dependency cycle: a -> b -> c -> a") != std::string::npos);
+}
+
+TEST_CASE("init: scaffolds a project that validates, plans and is healthy") {
+  temp_dir dir;
+  auto r = run_cli({"init", "proj"}, dir.path());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto proj = dir / "proj";
+  CHECK(fs::exists(proj / "uet.yaml"));
+  CHECK(fs::exists(proj / "workstreams" / "hello.yaml"));
+  CHECK(run_cli({"-C", proj.string(), "validate"}, dir.path()).exit_code == 0);
+  CHECK(run_cli({"-C", proj.string(), "plan", "phase-hello"}, dir.path()).exit_code == 0);
+  auto h = run_cli({"-C", proj.string(), "health-check"}, dir.path());
+  INFO(h.output);
+  CHECK(h.exit_code == 0);
+  CHECK(h.output.find("warn  tool aider: 'aider' not found on PATH (no workstream uses it)") !=
+        std::string::npos);
+  // A second init refuses to overwrite.
+  auto again = run_cli({"init", "proj"}, dir.path());
+  CHECK(again.exit_code == 2);
+  CHECK(again.output.find("already exists; pass --force") != std::string::npos);
+}
+
+TEST_CASE("health-check: a missing repository and a missing tool fail it") {
+  temp_dir dir;
+  write_file(dir / "tools.yaml", "tools:\n  t:\n    argv: [no-such-tool-uet]\n");
+  write_file(dir / "workstreams/a.yaml",
+             "workstream_id: a\nexecution_request: {tool_id: t, prompt: x}\n"
+             "constraints: {file_scope: {allowed_paths: [x]}}\n");
+  auto r = run_cli({"health-check", "--json"}, dir.path());
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto doc = json::parse(r.output);
+  CHECK(doc["ok"] == false);
+  std::map<std::string, std::string> status;
+  for (const auto& c : doc["checks"])
+    status[c["check"]] = c["status"];
+  CHECK(status["config"] == "ok");
+  CHECK(status["tool t"] == "fail");
+  CHECK(status["repository"] == "fail");
+}

@@ -1,0 +1,64 @@
+#include <catch2/catch.hpp>
+
+#include "config/project.h"
+#include "config/yaml_reader.h"
+
+using namespace uet::config;
+
+TEST_CASE("project: defaults hold without uet.yaml and paths are under the root") {
+  auto cfg = default_project("/p/demo");
+  CHECK(cfg.project == "demo");
+  CHECK(cfg.state_db == "/p/demo/.uet/state.db");
+  CHECK(cfg.ledger_dir == "/p/demo/.uet/ledger");
+  CHECK(cfg.integration_branch == "uet/integration");
+  CHECK(cfg.base_ref == "HEAD");
+  CHECK(cfg.max_workers == 4);
+}
+
+TEST_CASE("project: the environment overrides uet.yaml") {
+  auto cfg = default_project("/p");
+  auto doc = parse_yaml("max_workers: 8\nstate_db: db/x.db\n");
+  REQUIRE(doc.ok());
+  problem_list out;
+  apply_project_file(cfg, *doc, "uet.yaml", out);
+  CHECK(cfg.max_workers == 8);
+  CHECK(cfg.state_db == "/p/db/x.db");
+  apply_environment(cfg,
+                    {{"PIPELINE_DB_PATH", "/tmp/other.db"},
+                     {"PIPELINE_MAX_WORKERS", "2"},
+                     {"PIPELINE_DRY_RUN", "1"},
+                     {"UET_PATCH_LEDGER_DIR", "ledger"},
+                     {"UET_DEBUG", "1"},
+                     {"PIPELINE_ENGINE", "legacy"}},
+                    out);
+  CHECK(out.empty());
+  CHECK(cfg.state_db == "/tmp/other.db");
+  CHECK(cfg.max_workers == 2);
+  CHECK(cfg.dry_run);
+  CHECK(cfg.ledger_dir == "/p/ledger");
+  CHECK(cfg.debug);
+  CHECK(cfg.engine == "legacy");
+}
+
+TEST_CASE("project: bad environment values are problems naming the variable") {
+  auto cfg = default_project("/p");
+  problem_list out;
+  apply_environment(
+      cfg,
+      {{"PIPELINE_MAX_WORKERS", "999"}, {"PIPELINE_ENGINE", "fast"}, {"PIPELINE_DRY_RUN", "maybe"}},
+      out);
+  REQUIRE(out.size() == 3);
+  for (const auto& p : out)
+    CHECK(p.file == "environment");
+  CHECK(out[0].field == "PIPELINE_MAX_WORKERS");
+  CHECK(cfg.max_workers == 4);
+}
+
+TEST_CASE("project: branch names follow git's rules") {
+  CHECK(is_valid_branch_name("uet/integration"));
+  CHECK_FALSE(is_valid_branch_name("a..b"));
+  CHECK_FALSE(is_valid_branch_name("a b"));
+  CHECK_FALSE(is_valid_branch_name("x.lock"));
+  CHECK_FALSE(is_valid_branch_name("-x"));
+  CHECK_FALSE(is_valid_branch_name("a/.b"));
+}

@@ -1,0 +1,138 @@
+#include <catch2/catch.hpp>
+
+#include "config/tools.h"
+#include "config/workstream.h"
+#include "config/yaml_reader.h"
+
+using namespace uet::config;
+
+namespace {
+
+problem_list problems_of(const std::string& yaml) {
+  auto doc = parse_yaml(yaml);
+  REQUIRE(doc.ok());
+  problem_list out;
+  parse_workstream(*doc, "ws.yaml", out);
+  return out;
+}
+
+bool has(const problem_list& ps, const std::string& field, const std::string& words) {
+  for (const auto& p : ps)
+    if (p.field == field && p.message.find(words) != std::string::npos)
+      return true;
+  return false;
+}
+
+const char* const good = R"(workstream_id: ws-auth
+title: Rate-limit the login endpoint
+priority: 3
+execution_request:
+  tool_id: aider
+  prompt: |
+    Add a rate limit to login.
+  files: [src/auth.py]
+constraints:
+  file_scope:
+    allowed_paths: ["src/auth/**", "tests/test_auth.py"]
+  timeout_s: 600
+acceptance_criteria:
+  static: ["python3 -m pyflakes src/auth"]
+  commands: ["python3 -m pytest -q tests/test_auth.py"]
+dependencies: [ws-db]
+resilience_policy:
+  max_retries: 2
+  backoff: {initial_ms: 500, multiplier: 2.0, max_ms: 30000, jitter: 0.2}
+extensions: {team: auth}
+)";
+
+} // namespace
+
+TEST_CASE("workstream: the SPEC example parses into typed fields with no problems") {
+  auto doc = parse_yaml(good);
+  REQUIRE(doc.ok());
+  problem_list out;
+  auto ws = parse_workstream(*doc, "ws.yaml", out);
+  REQUIRE(ws.has_value());
+  CHECK(out.empty());
+  CHECK(ws->id == "ws-auth");
+  CHECK(ws->priority == 3);
+  CHECK(ws->tool_id == "aider");
+  CHECK(ws->prompt == "Add a rate limit to login.\n");
+  CHECK(ws->allowed_paths.size() == 2);
+  CHECK(ws->timeout_s == 600);
+  CHECK(ws->static_checks.size() == 1);
+  CHECK(ws->dependencies == std::vector<std::string>{"ws-db"});
+  CHECK(ws->resilience.max_retries == 2);
+  REQUIRE(ws->resilience.backoff.has_value());
+  CHECK(ws->resilience.backoff->jitter == Approx(0.2));
+  CHECK(ws->extensions.find("team")->text() == "auth");
+}
+
+TEST_CASE("workstream: every problem in one file is reported, each naming its field") {
+  auto ps = problems_of(R"(workstream_id: Bad Id
+priority: high
+execution_request:
+  prompt: [not, a, string]
+  files: ["/etc/passwd", "../up", "ok.txt", ".git/config"]
+constraints:
+  timeout_s: 0
+  file_scope: {allowed_paths: ["src/**", 7]}
+acceptance_criteria:
+  commands: ["All tests pass", ""]
+dependecies: [x]
+resilience_policy:
+  max_retries: 1000
+  backoff: {initial_ms: 900, max_ms: 100, jitter: 2}
+)");
+  CHECK(has(ps, "workstream_id", "is not a valid id"));
+  CHECK(has(ps, "priority", "expected an integer, got string \"high\""));
+  CHECK(has(ps, "execution_request.tool_id", "required field is missing"));
+  CHECK(has(ps, "execution_request.prompt", "expected a string, got array"));
+  CHECK(has(ps, "execution_request.files[0]", "absolute path"));
+  CHECK(has(ps, "execution_request.files[1]", "'..'"));
+  CHECK(has(ps, "execution_request.files[3]", ".git/"));
+  CHECK(has(ps, "constraints.timeout_s", "out of range: 0 (allowed 1..86400)"));
+  CHECK(has(ps, "constraints.file_scope.allowed_paths[1]", "expected a string, got number 7"));
+  CHECK(has(ps, "acceptance_criteria.commands[0]", "reads like prose"));
+  CHECK(has(ps, "acceptance_criteria.commands[1]", "empty command"));
+  CHECK(has(ps, "dependecies", "did you mean 'dependencies'?"));
+  CHECK(has(ps, "resilience_policy.max_retries", "out of range"));
+  CHECK(has(ps, "resilience_policy.backoff.jitter", "out of range"));
+  CHECK(has(ps, "resilience_policy.backoff.max_ms", "below initial_ms"));
+}
+
+TEST_CASE("workstream: a document that is not a mapping is one problem") {
+  auto ps = problems_of("- just\n- a list\n");
+  REQUIRE(ps.size() == 1);
+  CHECK(ps[0].message == "expected a mapping, got array [\"just\",\"a list\"]");
+}
+
+TEST_CASE("tools: adapters, argv placeholders and breaker bounds are checked") {
+  auto doc = parse_yaml(R"(tools:
+  good:
+    adapter: subprocess
+    argv: ["/bin/sh", "-c", "{prompt}", "{files}"]
+    max_concurrency: 2
+    env: {A: "1", B: 2}
+    circuit_breaker: {failure_rate_threshold: 0.5, minimum_calls: 4, window: 10}
+  aider:
+    adapter: aider
+  bad:
+    adapter: docker
+    argv: ["{prompt}", "x{files}", "{unknown}", "${HOME}"]
+    circuit_breaker: {minimum_calls: 20, window: 10}
+)");
+  REQUIRE(doc.ok());
+  problem_list ps;
+  auto reg = parse_tools(*doc, "tools.yaml", ps);
+  REQUIRE(reg.find("good"));
+  CHECK(reg.find("good")->env.at("B") == "2");
+  REQUIRE(reg.find("aider"));
+  CHECK(reg.find("aider")->argv == default_aider_argv());
+  CHECK(has(ps, "tools.bad.adapter", "unknown adapter kind 'docker'"));
+  CHECK(has(ps, "tools.bad.argv[0]", "may not be a placeholder"));
+  CHECK(has(ps, "tools.bad.argv[1]", "{files} must be a whole argv element"));
+  CHECK(has(ps, "tools.bad.argv[2]", "unknown placeholder {unknown}"));
+  CHECK_FALSE(has(ps, "tools.bad.argv[3]", "placeholder"));
+  CHECK(has(ps, "tools.bad.circuit_breaker.minimum_calls", "could never open"));
+}
