@@ -39,7 +39,8 @@ std::optional<std::string> relative_path_problem(std::string_view path) {
                                                                    : slash - start);
     if (part == "..")
       return "path contains '..'; it may not leave the repository";
-    if (part == ".git" && start == 0)
+    if (part.size() == 4 && part[0] == '.' && (part[1] | 0x20) == 'g' && (part[2] | 0x20) == 'i' &&
+        (part[3] | 0x20) == 't')
       return "paths under .git/ are never allowed";
     if (slash == std::string_view::npos)
       break;

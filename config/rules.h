@@ -12,7 +12,8 @@ namespace uet::config {
 bool is_valid_id(std::string_view id);
 
 /// Why path is not an acceptable repository-relative path or glob (empty,
-/// absolute, containing a ".." component, a backslash or NUL, or under .git/),
+/// absolute, containing a ".." component, a backslash or NUL, or a ".git"
+/// component in any letter case),
 /// or nullopt if it is fine.
 std::optional<std::string> relative_path_problem(std::string_view path);
 
