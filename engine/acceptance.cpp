@@ -1,0 +1,39 @@
+#include "engine/acceptance.h"
+
+#include "base/files.h"
+#include "engine/subprocess.h"
+
+namespace uet::engine {
+
+acceptance_result run_acceptance(const acceptance_request& req) {
+  acceptance_result res;
+  if (!req.log_file.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(req.log_file.parent_path(), ec);
+  }
+  for (const auto& cmd : req.commands) {
+    process_request p;
+    p.argv = {"/bin/sh", "-c", cmd};
+    p.cwd = req.cwd;
+    p.env = req.env;
+    p.timeout = req.timeout_each;
+    auto r = run_process(p);
+    if (!req.log_file.empty()) {
+      std::string block = "$ " + cmd + "\n" + r.output;
+      if (!block.empty() && block.back() != '\n')
+        block += '\n';
+      block += "# " + r.describe();
+      (void)append_line(req.log_file, block);
+    }
+    if (!r.ok()) {
+      res.passed = false;
+      res.exit_code = r.started && r.signal == 0 ? r.exit_code : -1;
+      res.failed_command = cmd;
+      res.reason = "'" + cmd + "' " + r.describe();
+      return res;
+    }
+  }
+  return res;
+}
+
+} // namespace uet::engine

@@ -1,0 +1,32 @@
+// Acceptance commands (acceptance_criteria.static / .commands): shell command
+// lines a user wrote, run one after another with /bin/sh -c in a tree, all
+// output appended to one log file. The first failure stops the list.
+// Blocking: call from a detached actor or a plain thread.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace uet::engine {
+
+struct acceptance_request {
+  std::vector<std::string> commands;
+  std::filesystem::path cwd;
+  std::filesystem::path log_file; ///< appended to; empty: output discarded
+  std::chrono::milliseconds timeout_each{0};
+  std::map<std::string, std::string> env;
+};
+
+struct acceptance_result {
+  bool passed = true;
+  int exit_code = 0; ///< of the failing command (or -1 if it did not exit)
+  std::string failed_command;
+  std::string reason; ///< "'make test' exit code 2" etc.; empty when passed
+};
+
+acceptance_result run_acceptance(const acceptance_request& req);
+
+} // namespace uet::engine

@@ -1,0 +1,180 @@
+#include "ledger/integration.h"
+
+#include "ledger/git.h"
+#include "ledger/workspace.h"
+
+namespace uet::ledger {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "error: patch failed: src/a.txt:3" -> "src/a.txt:3"; other "error:" lines
+// (already exists, does not exist in index) name the path.
+std::vector<std::string> conflicts_from(const std::string& err) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < err.size()) {
+    auto nl = err.find('\n', pos);
+    auto line = err.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? err.size() : nl + 1;
+    const std::string failed = "error: patch failed: ";
+    if (line.rfind(failed, 0) == 0)
+      out.push_back(line.substr(failed.size()));
+    else if (line.rfind("error: ", 0) == 0 &&
+             line.find("patch does not apply") == std::string::npos)
+      out.push_back(line.substr(7));
+  }
+  return out;
+}
+
+} // namespace
+
+std::string commit_message(const std::string& workstream_id, const std::string& title,
+                           const std::string& run_id, const std::string& patch_id) {
+  std::string subject = "uet: " + workstream_id;
+  if (!title.empty()) {
+    auto first_line = title.substr(0, title.find('\n'));
+    subject += " " + first_line;
+  }
+  return subject + "\n\nUET-Run: " + run_id + "\nUET-Patch: " + patch_id + "\n";
+}
+
+expected<std::unordered_map<std::string, std::vector<std::string>>>
+read_patch_trailers(const fs::path& repo, const std::string& branch) {
+  std::unordered_map<std::string, std::vector<std::string>> index;
+  auto log = git(repo, {"log", "--format=%H%x09%(trailers:key=UET-Patch,valueonly,separator=%x09)",
+                        "refs/heads/" + branch, "--"});
+  if (!log)
+    return log.error();
+  std::size_t pos = 0;
+  while (pos < log->size()) {
+    auto nl = log->find('\n', pos);
+    auto line = log->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? log->size() : nl + 1;
+    auto tab = line.find('\t');
+    if (tab == std::string::npos)
+      continue;
+    auto sha = line.substr(0, tab);
+    std::size_t p = tab + 1;
+    while (p < line.size()) {
+      auto t = line.find('\t', p);
+      auto id = line.substr(p, t == std::string::npos ? std::string::npos : t - p);
+      if (!id.empty())
+        index[id].push_back(sha);
+      p = t == std::string::npos ? line.size() : t + 1;
+    }
+  }
+  return index;
+}
+
+expected<integration_tree> integration_tree::open(const integration_config& cfg) {
+  integration_tree t(cfg);
+  const auto& repo = cfg.repo;
+  auto exists = git_run(repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + cfg.branch});
+  if (!exists)
+    return exists.error();
+  if (exists->exit_code != 0) {
+    auto base = git(repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
+    if (!base)
+      return fail("base_ref '" + cfg.base_ref + "' does not name a commit in " + repo.string() +
+                  ": " + base.message());
+    if (auto r = git(repo, {"branch", cfg.branch, chomp(*base)}); !r)
+      return r.error();
+  }
+  std::error_code ec;
+  bool registered = fs::exists(cfg.worktree / ".git", ec);
+  if (registered) {
+    auto top = git(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"});
+    registered = top && chomp(*top) == cfg.branch;
+    if (!registered)
+      if (auto r =
+              git_run(repo, {"worktree", "remove", "--force", "--force", cfg.worktree.string()});
+          !r)
+        return r.error();
+  }
+  if (!registered) {
+    fs::remove_all(cfg.worktree, ec);
+    (void)git_run(repo, {"worktree", "prune"});
+    fs::create_directories(cfg.worktree.parent_path(), ec);
+    if (auto r = git(repo, {"worktree", "add", "--quiet", cfg.worktree.string(), cfg.branch}); !r)
+      return fail("cannot check out " + cfg.branch + " at " + cfg.worktree.string() + ": " +
+                  r.message() + " (is the branch checked out elsewhere?)");
+  }
+  // A killed run may leave the worktree's index.lock behind; this ledger is
+  // the only writer of the integration worktree, so the lock is stale.
+  if (auto gitdir = git(cfg.worktree, {"rev-parse", "--git-dir"}); gitdir) {
+    fs::path dir = chomp(*gitdir);
+    if (dir.is_relative())
+      dir = cfg.worktree / dir;
+    fs::remove(dir / "index.lock", ec);
+  }
+  if (auto email = git_run(repo, {"config", "user.email"}); !email || email->exit_code != 0)
+    t.identity_ = {"-c", "user.name=uet-actors", "-c", "user.email=uet-actors@localhost"};
+  if (auto st = t.reset(); !st)
+    return st.error();
+  if (auto st = t.load_index(); !st)
+    return st.error();
+  return t;
+}
+
+status integration_tree::load_index() {
+  auto idx = read_patch_trailers(cfg_.repo, cfg_.branch);
+  if (!idx)
+    return idx.error();
+  index_ = std::move(*idx);
+  return {};
+}
+
+expected<std::string> integration_tree::head() const {
+  auto r = git(cfg_.worktree, {"rev-parse", "HEAD"});
+  if (!r)
+    return r.error();
+  return chomp(*r);
+}
+
+status integration_tree::reset() {
+  if (auto r = git(cfg_.worktree, {"reset", "--quiet", "--hard", "HEAD"}); !r)
+    return r.error();
+  if (auto r = git(cfg_.worktree, {"clean", "-ffdxq"}); !r)
+    return r.error();
+  return {};
+}
+
+apply_result integration_tree::apply(const std::string& diff) {
+  apply_result res;
+  std::vector<std::string> args = stable_diff_config();
+  args.insert(args.end(), {"apply", "--index", "--whitespace=nowarn", "-"});
+  auto r = git_run(cfg_.worktree, args, diff);
+  if (!r) {
+    res.message = r.message();
+    return res;
+  }
+  if (r->exit_code == 0) {
+    res.applied = true;
+    return res;
+  }
+  res.message = chomp(r->err);
+  res.conflicts = conflicts_from(r->err);
+  (void)reset(); // git apply is all-or-nothing, but leave nothing to chance
+  return res;
+}
+
+expected<std::string> integration_tree::commit(const std::string& message,
+                                               const std::string& patch_id) {
+  std::vector<std::string> args = identity_;
+  args.insert(args.end(), {"commit", "--quiet", "--no-verify", "--allow-empty-message", "-F", "-"});
+  if (auto r = git(cfg_.worktree, args, message); !r)
+    return r.error();
+  auto sha = head();
+  if (sha)
+    index_[patch_id].push_back(*sha);
+  return sha;
+}
+
+std::vector<std::string> integration_tree::commits_of(const std::string& patch_id) const {
+  auto it = index_.find(patch_id);
+  return it == index_.end() ? std::vector<std::string>{} : it->second;
+}
+
+} // namespace uet::ledger

@@ -1,0 +1,75 @@
+// The integration worktree: the one checkout of the integration branch that
+// patches are applied to, verified in, and committed from. Only the
+// patch-ledger actor holds one (invariant 3: one writer of the branch).
+// Blocking (git processes): call from a detached actor or a plain thread.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/expected.h"
+
+namespace uet::ledger {
+
+struct integration_config {
+  std::filesystem::path repo;     ///< the user's repository
+  std::filesystem::path worktree; ///< where the integration branch is checked out
+  std::string branch = "uet/integration";
+  std::string base_ref = "HEAD"; ///< where the branch starts if it does not exist
+};
+
+struct apply_result {
+  bool applied = false;
+  std::vector<std::string> conflicts; ///< "path:line" of each hunk git could not place
+  std::string message;                ///< git's own words, for the quarantine record
+};
+
+class integration_tree {
+public:
+  /// Creates the branch from base_ref on first use, adds or reuses the
+  /// worktree, clears a stale index.lock left by a killed run, resets the
+  /// tree to the branch head, and reads which patches the branch holds.
+  static expected<integration_tree> open(const integration_config& cfg);
+
+  const integration_config& config() const { return cfg_; }
+  expected<std::string> head() const;
+
+  /// `git apply --index`: all or nothing; on failure the tree is reset.
+  apply_result apply(const std::string& diff);
+
+  /// Back to the branch head: index, files, and untracked and ignored files.
+  status reset();
+
+  /// Commits the index with message (trailers included); returns the sha.
+  /// Records the message's UET-Patch trailer in the patch index.
+  expected<std::string> commit(const std::string& message, const std::string& patch_id);
+
+  /// The commits on the branch carrying "UET-Patch: patch_id" (normally one).
+  std::vector<std::string> commits_of(const std::string& patch_id) const;
+
+  /// Every UET-Patch trailer on the branch -> the commits carrying it.
+  const std::unordered_map<std::string, std::vector<std::string>>& patch_index() const {
+    return index_;
+  }
+
+private:
+  explicit integration_tree(integration_config cfg) : cfg_(std::move(cfg)) {}
+  status load_index();
+
+  integration_config cfg_;
+  std::vector<std::string> identity_; ///< -c user.name/email when the repo has none
+  std::unordered_map<std::string, std::vector<std::string>> index_;
+};
+
+/// Reads every "UET-Patch:" trailer on branch of repo: patch id -> commits.
+expected<std::unordered_map<std::string, std::vector<std::string>>>
+read_patch_trailers(const std::filesystem::path& repo, const std::string& branch);
+
+/// "uet: <workstream_id> <title>" plus the UET-Run and UET-Patch trailers.
+std::string commit_message(const std::string& workstream_id, const std::string& title,
+                           const std::string& run_id, const std::string& patch_id);
+
+} // namespace uet::ledger

@@ -1,0 +1,132 @@
+#include "ledger/patch_pipeline.h"
+
+#include "base/clock.h"
+#include "engine/acceptance.h"
+#include "ledger/patch_check.h"
+
+namespace uet::ledger {
+
+namespace {
+
+// Walks one patch through the state machine, refusing illegal moves: a bug
+// here must never let a patch reach `committed` without being verified.
+class walker {
+public:
+  walker(const patch_submission& s, patch_outcome& out,
+         const patch_pipeline::transition_listener& l)
+      : s_(s), out_(out), listener_(l) {}
+
+  bool to(patch_state next, std::string detail = {}) {
+    if (!out_.transitions.empty() && !can_transition(out_.final_state, next)) {
+      out_.reason = std::string("internal: illegal patch transition ") +
+                    to_string(out_.final_state) + " -> " + to_string(next);
+      return false;
+    }
+    out_.final_state = next;
+    out_.transitions.push_back({next, iso8601_now(), std::move(detail)});
+    if (listener_)
+      listener_(s_, out_.transitions.back());
+    return true;
+  }
+
+private:
+  const patch_submission& s_;
+  patch_outcome& out_;
+  const patch_pipeline::transition_listener& listener_;
+};
+
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : "; ") + s;
+  return out;
+}
+
+} // namespace
+
+patch_outcome patch_pipeline::submit(const patch_submission& s) {
+  patch_outcome out;
+  walker w(s, out, listener_);
+
+  auto quarantine = [&](std::string reason, std::vector<std::string> details) {
+    out.reason = std::move(reason);
+    out.details = std::move(details);
+    quarantine_record rec{s.patch_id, s.run_id,    s.workstream_id, s.attempt,
+                          out.reason, out.details, iso8601_now()};
+    if (auto st = store_.quarantine(rec, s.diff); !st)
+      out.details.push_back("could not write the quarantine record: " + st.message());
+    w.to(patch_state::quarantined, out.reason);
+    return out;
+  };
+
+  auto check = check_patch(s.diff, s.allowed_paths);
+  if (check.outcome == check_outcome::empty) {
+    out.empty = true;
+    return out;
+  }
+  if (auto st = store_.save_patch(s.patch_id, s.diff); !st)
+    return quarantine("cannot store the patch: " + st.message(), {});
+
+  if (s.resume_from &&
+      (*s.resume_from == patch_state::applied || *s.resume_from == patch_state::verified)) {
+    // The run died between apply and commit; opening the tree reset it, so
+    // the patch goes back to the queue (the recovery edge).
+    out.final_state = *s.resume_from;
+    out.transitions.push_back({*s.resume_from, iso8601_now(), "resumed"});
+    if (!w.to(patch_state::queued, "re-queued after a restart"))
+      return out;
+  } else {
+    w.to(patch_state::created);
+    if (check.outcome == check_outcome::rejected)
+      return quarantine("the patch is outside the workstream's scope or unsafe", check.reasons);
+    w.to(patch_state::validated);
+    w.to(patch_state::queued);
+  }
+
+  // Exactly once: the branch, not the database, is the truth about what is in.
+  if (auto commits = tree_.commits_of(s.patch_id); !commits.empty()) {
+    out.already_committed = true;
+    out.commit_sha = commits.front();
+    w.to(patch_state::applied, "already on the integration branch");
+    w.to(patch_state::verified, "already on the integration branch");
+    w.to(patch_state::committed, out.commit_sha);
+    return out;
+  }
+
+  auto applied = tree_.apply(s.diff);
+  if (!applied.applied) {
+    auto details = applied.conflicts;
+    if (details.empty())
+      details.push_back(applied.message);
+    return quarantine("the patch does not apply to the integration branch: " +
+                          join_lines(applied.conflicts.empty()
+                                         ? std::vector<std::string>{applied.message}
+                                         : applied.conflicts),
+                      details);
+  }
+  if (!w.to(patch_state::applied))
+    return out;
+
+  engine::acceptance_request req{s.verify_commands, tree_.config().worktree, s.verify_log,
+                                 s.verify_timeout, s.env};
+  auto verified = engine::run_acceptance(req);
+  if (!verified.passed) {
+    (void)tree_.reset();
+    return quarantine("acceptance failed on the integration branch: " + verified.reason,
+                      {verified.failed_command});
+  }
+  if (!w.to(patch_state::verified))
+    return out;
+
+  auto sha =
+      tree_.commit(commit_message(s.workstream_id, s.title, s.run_id, s.patch_id), s.patch_id);
+  // Verification may leave build products behind; the next patch starts clean.
+  (void)tree_.reset();
+  if (!sha)
+    return quarantine("git commit failed: " + sha.message(), {});
+  out.commit_sha = *sha;
+  w.to(patch_state::committed, out.commit_sha);
+  return out;
+}
+
+} // namespace uet::ledger

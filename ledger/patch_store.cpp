@@ -1,0 +1,54 @@
+#include "ledger/patch_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/files.h"
+
+namespace uet::ledger {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+status write_in_dir(const fs::path& path, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec)
+    return fail(path.parent_path().string() + ": cannot create directory: " + ec.message());
+  return write_file_atomic(path, content);
+}
+
+} // namespace
+
+fs::path patch_store::patch_path(const std::string& id) const {
+  return dir_ / "patches" / (id + ".diff");
+}
+fs::path patch_store::quarantine_diff_path(const std::string& id) const {
+  return dir_ / "quarantine" / (id + ".diff");
+}
+fs::path patch_store::quarantine_json_path(const std::string& id) const {
+  return dir_ / "quarantine" / (id + ".json");
+}
+
+status patch_store::save_patch(const std::string& patch_id, const std::string& diff) const {
+  return write_in_dir(patch_path(patch_id), diff);
+}
+
+status patch_store::quarantine(const quarantine_record& rec, const std::string& diff) const {
+  if (auto st = write_in_dir(quarantine_diff_path(rec.patch_id), diff); !st)
+    return st;
+  nlohmann::json j{
+      {"patch_id", rec.patch_id}, {"run_id", rec.run_id}, {"workstream_id", rec.workstream_id},
+      {"attempt", rec.attempt},   {"reason", rec.reason}, {"details", rec.details},
+      {"quarantined_at", rec.at}};
+  // error_handler::replace: a tool's output may hold invalid UTF-8.
+  return write_in_dir(quarantine_json_path(rec.patch_id),
+                      j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+std::string make_patch_id(const std::string& run_id, const std::string& workstream_id,
+                          int attempt) {
+  return run_id + "." + workstream_id + "." + std::to_string(attempt);
+}
+
+} // namespace uet::ledger

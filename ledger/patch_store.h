@@ -1,0 +1,43 @@
+// The ledger's files (SPEC §4): every patch as LEDGER_DIR/patches/<id>.diff,
+// and each quarantined one as LEDGER_DIR/quarantine/<id>.diff plus <id>.json
+// saying why. Written atomically, so a crash never leaves half a record.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/expected.h"
+
+namespace uet::ledger {
+
+struct quarantine_record {
+  std::string patch_id;
+  std::string run_id;
+  std::string workstream_id;
+  int attempt = 0;
+  std::string reason;               ///< one line a user can act on
+  std::vector<std::string> details; ///< offending paths, conflicting hunks, ...
+  std::string at;                   ///< ISO-8601 UTC
+};
+
+class patch_store {
+public:
+  explicit patch_store(std::filesystem::path ledger_dir) : dir_(std::move(ledger_dir)) {}
+
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path patch_path(const std::string& patch_id) const;
+  std::filesystem::path quarantine_diff_path(const std::string& patch_id) const;
+  std::filesystem::path quarantine_json_path(const std::string& patch_id) const;
+
+  status save_patch(const std::string& patch_id, const std::string& diff) const;
+  status quarantine(const quarantine_record& rec, const std::string& diff) const;
+
+private:
+  std::filesystem::path dir_;
+};
+
+/// A patch id usable as a file name and a trailer value: <run>.<ws>.<attempt>.
+std::string make_patch_id(const std::string& run_id, const std::string& workstream_id, int attempt);
+
+} // namespace uet::ledger

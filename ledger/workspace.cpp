@@ -1,0 +1,96 @@
+#include "ledger/workspace.h"
+
+#include "ledger/git.h"
+
+namespace uet::ledger {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& stable_diff_config() {
+  static const std::vector<std::string> c{
+      "-c", "core.quotePath=true", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
+      "-c", "diff.renames=true",   "-c", "core.autocrlf=false", "-c", "diff.external="};
+  return c;
+}
+
+workspaces::workspaces(fs::path repo, fs::path root)
+    : repo_(std::move(repo)), root_(std::move(root)) {}
+
+expected<fs::path> workspaces::create(const std::string& name, const std::string& commit) {
+  auto path = root_ / name;
+  std::error_code ec;
+  if (fs::exists(path, ec))
+    if (auto st = remove(path); !st)
+      return st.error();
+  fs::create_directories(path.parent_path(), ec);
+  if (auto r = git(repo_, {"worktree", "add", "--quiet", "--detach", path.string(), commit}); !r)
+    return r.error();
+  return path;
+}
+
+status workspaces::remove(const fs::path& worktree) {
+  std::error_code ec;
+  auto r = git_run(repo_, {"worktree", "remove", "--force", "--force", worktree.string()});
+  if (!r)
+    return r.error();
+  if (r->exit_code != 0) {
+    // Not a registered worktree (or half-created): remove the files, then
+    // let git forget whatever record is left.
+    fs::remove_all(worktree, ec);
+    if (ec)
+      return fail("cannot remove " + worktree.string() + ": " + ec.message());
+    (void)git_run(repo_, {"worktree", "prune"});
+  }
+  return {};
+}
+
+expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep) {
+  std::size_t removed = 0;
+  auto list = git(repo_, {"worktree", "list", "--porcelain"});
+  if (!list)
+    return list.error();
+  auto root = fs::weakly_canonical(root_).generic_string() + "/";
+  std::size_t pos = 0;
+  while (pos < list->size()) {
+    auto nl = list->find('\n', pos);
+    auto line = list->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? list->size() : nl + 1;
+    if (line.rfind("worktree ", 0) != 0)
+      continue;
+    std::string path = line.substr(9);
+    if (path.rfind(root, 0) != 0)
+      continue; // not ours
+    auto top = path.substr(root.size());
+    top = top.substr(0, top.find('/'));
+    if (keep.count(top))
+      continue;
+    if (auto st = remove(path); !st)
+      return st.error();
+    ++removed;
+  }
+  // Directories git no longer knows (a crash between mkdir and registration).
+  std::error_code ec;
+  if (fs::is_directory(root_, ec)) {
+    for (const auto& entry : fs::directory_iterator(root_, ec)) {
+      if (keep.count(entry.path().filename().string()))
+        continue;
+      fs::remove_all(entry.path(), ec);
+      ++removed;
+    }
+  }
+  if (auto r = git(repo_, {"worktree", "prune"}); !r)
+    return r.error();
+  return removed;
+}
+
+expected<std::string> workspaces::capture_diff(const fs::path& worktree,
+                                               const std::string& base_commit) {
+  if (auto r = git(worktree, {"add", "--all", "--", "."}); !r)
+    return r.error();
+  std::vector<std::string> args = stable_diff_config();
+  args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
+                           "--no-ext-diff", "--no-textconv", base_commit, "--"});
+  return git(worktree, args);
+}
+
+} // namespace uet::ledger
