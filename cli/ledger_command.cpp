@@ -1,0 +1,119 @@
+// `uet-actors ledger`: the patch ledger as the database has it. Reads only:
+// the database is opened read-only and never created.
+#include <algorithm>
+#include <array>
+#include <iostream>
+
+#include "base/exit_code.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "config/loader.h"
+#include "persistence/migrations.h"
+#include "persistence/state_reader.h"
+
+namespace uet::cli {
+
+namespace fs = std::filesystem;
+using namespace uet::persistence;
+
+namespace {
+
+json or_null(const std::optional<std::string>& s) {
+  return s ? json(*s) : json(nullptr);
+}
+
+// The first line of an error message, so each patch stays one table row.
+std::string first_line(const std::optional<std::string>& s) {
+  if (!s)
+    return "";
+  return s->substr(0, s->find('\n'));
+}
+
+void print_table(const std::vector<patch_row>& rows) {
+  std::vector<std::array<std::string, 5>> cells;
+  cells.push_back({"PATCH", "WORKSTREAM", "STATUS", "COMMIT", "ERROR"});
+  for (const auto& r : rows)
+    cells.push_back({r.patch_id, r.workstream_id, r.status,
+                     r.commit_sha ? r.commit_sha->substr(0, 12) : "-",
+                     first_line(r.error_message)});
+  std::array<std::size_t, 5> width{};
+  for (const auto& row : cells)
+    for (std::size_t c = 0; c < row.size(); ++c)
+      width[c] = std::max(width[c], row[c].size());
+  for (const auto& row : cells) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      line += row[c];
+      if (c + 1 < row.size())
+        line += std::string(width[c] - row[c].size() + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    std::cout << line << '\n';
+  }
+}
+
+} // namespace
+
+int ledger_command(const ledger_args& a) {
+  if (a.state) {
+    const auto& valid = patch_statuses();
+    if (std::find(valid.begin(), valid.end(), *a.state) == valid.end()) {
+      std::string list;
+      for (const auto& s : valid)
+        list += (list.empty() ? "" : ", ") + s;
+      std::cerr << "ledger: --state: unknown state '" << *a.state << "' (valid: " << list << ")\n";
+      return to_int(exit_code::bad_input);
+    }
+  }
+  config::problem_list problems;
+  auto cfg = config::load_project_config(fs::current_path(), config::read_environment(), problems);
+  if (config::count_errors(problems)) {
+    print_problems(std::cerr, problems);
+    std::cerr << "ledger: fix the project configuration first\n";
+    return to_int(exit_code::bad_input);
+  }
+  auto db = database::open_read_only(cfg.state_db);
+  if (!db) {
+    std::cerr << "ledger: " << db.message() << '\n';
+    return to_int(exit_code::internal);
+  }
+  if (auto v = current_version(*db); !v || *v < 1) {
+    std::cerr << "ledger: "
+              << (v ? "state db " + cfg.state_db.string() +
+                          " has no schema yet (run 'uet-actors db migrate')"
+                    : v.message())
+              << '\n';
+    return to_int(exit_code::internal);
+  }
+  state_reader reader(*db);
+  auto rows = reader.patches(patch_filter{a.state, a.run, false});
+  if (!rows) {
+    std::cerr << "ledger: " << rows.message() << '\n';
+    return to_int(exit_code::internal);
+  }
+  if (a.json) {
+    json arr = json::array();
+    for (const auto& r : *rows)
+      arr.push_back(json{{"patch_id", r.patch_id},
+                         {"run_id", r.run_id},
+                         {"workstream_id", r.workstream_id},
+                         {"attempt", r.attempt},
+                         {"status", r.status},
+                         {"created_at", r.created_at},
+                         {"applied_at", or_null(r.applied_at)},
+                         {"verified_at", or_null(r.verified_at)},
+                         {"committed_at", or_null(r.committed_at)},
+                         {"commit_sha", or_null(r.commit_sha)},
+                         {"error_message", or_null(r.error_message)}});
+    print_json(arr);
+  } else if (rows->empty()) {
+    std::cout << "no patches" << (a.state ? " in state " + *a.state : "")
+              << (a.run ? " in run " + *a.run : "") << '\n';
+  } else {
+    print_table(*rows);
+  }
+  return 0;
+}
+
+} // namespace uet::cli

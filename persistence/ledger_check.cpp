@@ -1,0 +1,137 @@
+#include "persistence/ledger_check.h"
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <algorithm>
+
+#include "ledger/git.h"
+#include "ledger/integration.h"
+
+namespace uet::persistence {
+
+namespace {
+
+std::string short_sha(const std::string& sha) {
+  return sha.substr(0, 12);
+}
+
+std::string sha_list(const std::vector<std::string>& shas) {
+  std::string out;
+  for (const auto& s : shas)
+    out += (out.empty() ? "" : ", ") + short_sha(s);
+  return out;
+}
+
+} // namespace
+
+std::vector<ledger_problem> compare_ledger(const std::map<std::string, db_patch>& db,
+                                           const trailer_index& branch) {
+  std::vector<ledger_problem> out;
+  auto add = [&](ledger_problem_kind k, const std::string& id, const std::string& msg) {
+    out.push_back(ledger_problem{k, id, id + ": " + msg});
+  };
+  static const std::vector<std::string> none;
+  for (const auto& [id, p] : db) {
+    if (p.status != "committed")
+      continue;
+    auto it = branch.find(id);
+    const auto& commits = it == branch.end() ? none : it->second;
+    if (commits.empty())
+      add(ledger_problem_kind::no_commit, id,
+          "committed in the database" + (p.commit_sha ? " as " + short_sha(*p.commit_sha) : "") +
+              ", but no commit on the branch carries 'UET-Patch: " + id + "'");
+    else if (commits.size() > 1)
+      add(ledger_problem_kind::several_commits, id,
+          std::to_string(commits.size()) + " commits on the branch carry it (" + sha_list(commits) +
+              "); a patch is committed exactly once");
+    else if (!p.commit_sha || *p.commit_sha != commits.front())
+      add(ledger_problem_kind::sha_mismatch, id,
+          "the database records commit " + (p.commit_sha ? short_sha(*p.commit_sha) : "(none)") +
+              ", the branch has it in " + short_sha(commits.front()));
+  }
+  for (const auto& [id, commits] : branch) {
+    auto it = db.find(id);
+    if (it == db.end())
+      add(ledger_problem_kind::unknown_patch, id,
+          "commit " + sha_list(commits) +
+              " on the branch carries it, but the database has no "
+              "such patch");
+    else if (it->second.status != "committed")
+      add(ledger_problem_kind::not_committed, id,
+          "commit " + sha_list(commits) + " on the branch carries it, but the database has it '" +
+              it->second.status + "'");
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ledger_problem& a, const ledger_problem& b) {
+    return a.patch_id < b.patch_id;
+  });
+  return out;
+}
+
+expected<std::map<std::string, db_patch>> read_db_patches(database& db) {
+  try {
+    SQLite::Statement s(db.sql(), "SELECT patch_id, status, commit_sha FROM patch_ledger");
+    std::map<std::string, db_patch> out;
+    while (s.executeStep()) {
+      db_patch p{s.getColumn(1).getString(), std::nullopt};
+      if (!s.isColumnNull(2))
+        p.commit_sha = s.getColumn(2).getString();
+      out.emplace(s.getColumn(0).getString(), std::move(p));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return db.error("reading patch_ledger", e);
+  }
+}
+
+namespace {
+
+expected<trailer_index> branch_trailers(const std::filesystem::path& repo,
+                                        const std::string& branch) {
+  auto exists = ledger::git_run(repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + branch});
+  if (!exists)
+    return exists.error();
+  if (exists->exit_code == 0)
+    return ledger::read_patch_trailers(repo, branch);
+  // No branch yet is fine (nothing committed); no repository is not.
+  if (auto top = ledger::git(repo, {"rev-parse", "--git-dir"}); !top)
+    return fail(repo.string() + " is not a git repository: " + top.message());
+  return trailer_index{};
+}
+
+} // namespace
+
+expected<std::vector<ledger_problem>> check_ledger(database& db, const std::filesystem::path& repo,
+                                                   const std::string& branch) {
+  auto patches = read_db_patches(db);
+  if (!patches)
+    return patches.error();
+  auto trailers = branch_trailers(repo, branch);
+  if (!trailers)
+    return fail("reading branch " + branch + " of " + repo.string() + ": " + trailers.message());
+  return compare_ledger(*patches, *trailers);
+}
+
+expected<std::vector<std::string>> integrity_check(database& db) {
+  std::vector<std::string> out;
+  try {
+    SQLite::Statement ic(db.sql(), "PRAGMA integrity_check");
+    while (ic.executeStep())
+      if (auto line = ic.getColumn(0).getString(); line != "ok")
+        out.push_back("integrity_check: " + line);
+  } catch (const SQLite::Exception& e) {
+    return db.error("PRAGMA integrity_check", e);
+  }
+  try {
+    // Rows: table, rowid, parent table, foreign key index.
+    SQLite::Statement fk(db.sql(), "PRAGMA foreign_key_check");
+    while (fk.executeStep())
+      out.push_back("foreign_key_check: " + fk.getColumn(0).getString() + " rowid " +
+                    fk.getColumn(1).getString() + " refers to a missing " +
+                    fk.getColumn(2).getString() + " row");
+  } catch (const SQLite::Exception& e) {
+    return db.error("PRAGMA foreign_key_check", e);
+  }
+  return out;
+}
+
+} // namespace uet::persistence

@@ -1,0 +1,241 @@
+#include "persistence/state_reader.h"
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace uet::persistence {
+
+namespace {
+
+std::string text(SQLite::Statement& s, int i) {
+  return s.getColumn(i).getString();
+}
+std::optional<std::string> opt_text(SQLite::Statement& s, int i) {
+  if (s.isColumnNull(i))
+    return std::nullopt;
+  return s.getColumn(i).getString();
+}
+
+// One query: prepare, bind, step every row through map. SQLite exceptions
+// stop here and become a failure naming the db file and the query.
+template <class Row, class Bind, class Map>
+expected<std::vector<Row>> select(database& db, const std::string& what, const std::string& sql,
+                                  Bind bind, Map map) {
+  try {
+    SQLite::Statement s(db.sql(), sql);
+    bind(s);
+    std::vector<Row> out;
+    while (s.executeStep())
+      out.push_back(map(s));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return db.error(what, e);
+  }
+}
+
+template <class Row>
+expected<std::optional<Row>> first(expected<std::vector<Row>> rows) {
+  if (!rows)
+    return rows.error();
+  if (rows->empty())
+    return std::optional<Row>();
+  return std::optional<Row>(std::move(rows->front()));
+}
+
+expected<std::map<std::string, std::int64_t>>
+counts(expected<std::vector<std::pair<std::string, std::int64_t>>> rows) {
+  if (!rows)
+    return rows.error();
+  return std::map<std::string, std::int64_t>(rows->begin(), rows->end());
+}
+
+auto no_bind = [](SQLite::Statement&) {};
+
+const char* const run_columns = "SELECT run_id, project_id, phase_id, state, engine, max_workers,"
+                                " started_at, finished_at, options FROM uet_runs";
+run_row to_run(SQLite::Statement& s) {
+  return run_row{text(s, 0), text(s, 1),     text(s, 2),
+                 text(s, 3), text(s, 4),     s.getColumn(5).getInt(),
+                 text(s, 6), opt_text(s, 7), opt_text(s, 8)};
+}
+
+const char* const patch_columns =
+    "SELECT patch_id, run_id, workstream_id, attempt, %CONTENT%, status, created_at, applied_at,"
+    " verified_at, committed_at, commit_sha, error_message FROM patch_ledger";
+std::string patch_select(bool with_content) {
+  std::string sql = patch_columns;
+  sql.replace(sql.find("%CONTENT%"), 9, with_content ? "content" : "''");
+  return sql;
+}
+patch_row to_patch(SQLite::Statement& s) {
+  return patch_row{text(s, 0),     text(s, 1),     text(s, 2),      s.getColumn(3).getInt(),
+                   text(s, 4),     text(s, 5),     text(s, 6),      opt_text(s, 7),
+                   opt_text(s, 8), opt_text(s, 9), opt_text(s, 10), opt_text(s, 11)};
+}
+
+auto to_count = [](SQLite::Statement& s) {
+  return std::make_pair(text(s, 0), s.getColumn(1).getInt64());
+};
+
+} // namespace
+
+const std::vector<std::string>& run_states() {
+  static const std::vector<std::string> v{"pending", "running", "succeeded", "failed",
+                                          "interrupted"};
+  return v;
+}
+const std::vector<std::string>& workstream_states() {
+  static const std::vector<std::string> v{"pending",     "ready",   "running", "committed",
+                                          "quarantined", "blocked", "skipped"};
+  return v;
+}
+const std::vector<std::string>& patch_statuses() {
+  static const std::vector<std::string> v{"created",  "validated", "queued",     "applied",
+                                          "verified", "committed", "quarantined"};
+  return v;
+}
+
+expected<std::vector<run_row>> state_reader::runs() {
+  return select<run_row>(db_, "listing runs",
+                         std::string(run_columns) + " ORDER BY started_at, rowid", no_bind, to_run);
+}
+
+expected<std::optional<run_row>> state_reader::run(const std::string& run_id) {
+  return first(select<run_row>(
+      db_, "reading run '" + run_id + "'", std::string(run_columns) + " WHERE run_id = ?1",
+      [&](SQLite::Statement& s) { s.bind(1, run_id); }, to_run));
+}
+
+expected<std::optional<run_row>> state_reader::latest_run() {
+  return first(select<run_row>(
+      db_, "reading the latest run",
+      std::string(run_columns) + " ORDER BY started_at DESC, rowid DESC LIMIT 1", no_bind, to_run));
+}
+
+expected<std::vector<workstream_row>> state_reader::workstreams(const std::string& run_id) {
+  return select<workstream_row>(
+      db_, "listing workstreams of run '" + run_id + "'",
+      "SELECT run_id, workstream_id, state, attempts, started_at, finished_at, reason, updated_at"
+      " FROM workstreams WHERE run_id = ?1 ORDER BY workstream_id",
+      [&](SQLite::Statement& s) { s.bind(1, run_id); },
+      [](SQLite::Statement& s) {
+        return workstream_row{
+            text(s, 0),     text(s, 1),     text(s, 2),     s.getColumn(3).getInt(),
+            opt_text(s, 4), opt_text(s, 5), opt_text(s, 6), text(s, 7)};
+      });
+}
+
+expected<std::map<std::string, std::int64_t>>
+state_reader::workstream_counts(const std::string& run_id) {
+  return counts(select<std::pair<std::string, std::int64_t>>(
+      db_, "counting workstreams of run '" + run_id + "'",
+      "SELECT state, count(*) FROM workstreams WHERE run_id = ?1 GROUP BY state",
+      [&](SQLite::Statement& s) { s.bind(1, run_id); }, to_count));
+}
+
+expected<std::vector<step_attempt_row>>
+state_reader::step_attempts(const std::string& run_id,
+                            const std::optional<std::string>& workstream_id) {
+  std::string sql =
+      "SELECT step_attempt_id, run_id, workstream_id, step, attempt, state, exit_code, started_at,"
+      " finished_at, log_path, error FROM step_attempts WHERE run_id = ?1";
+  if (workstream_id)
+    sql += " AND workstream_id = ?2";
+  sql += " ORDER BY started_at, rowid";
+  return select<step_attempt_row>(
+      db_, "listing step attempts of run '" + run_id + "'", sql,
+      [&](SQLite::Statement& s) {
+        s.bind(1, run_id);
+        if (workstream_id)
+          s.bind(2, *workstream_id);
+      },
+      [](SQLite::Statement& s) {
+        step_attempt_row r;
+        r.step_attempt_id = text(s, 0);
+        r.run_id = text(s, 1);
+        r.workstream_id = text(s, 2);
+        r.step = text(s, 3);
+        r.attempt = s.getColumn(4).getInt();
+        r.state = text(s, 5);
+        if (!s.isColumnNull(6))
+          r.exit_code = s.getColumn(6).getInt64();
+        r.started_at = text(s, 7);
+        r.finished_at = opt_text(s, 8);
+        r.log_path = opt_text(s, 9);
+        r.error = opt_text(s, 10);
+        return r;
+      });
+}
+
+expected<std::vector<event_row>> state_reader::events(const std::string& run_id,
+                                                      std::int64_t after_id, std::int64_t limit) {
+  return select<event_row>(
+      db_, "listing events of run '" + run_id + "'",
+      "SELECT id, run_id, workstream_id, event_type, timestamp, payload FROM run_events"
+      " WHERE run_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+      [&](SQLite::Statement& s) {
+        s.bind(1, run_id);
+        s.bind(2, after_id);
+        s.bind(3, limit);
+      },
+      [](SQLite::Statement& s) {
+        return event_row{s.getColumn(0).getInt64(),
+                         text(s, 1),
+                         opt_text(s, 2),
+                         text(s, 3),
+                         text(s, 4),
+                         opt_text(s, 5)};
+      });
+}
+
+expected<std::int64_t> state_reader::event_count(const std::string& run_id) {
+  auto rows = select<std::int64_t>(
+      db_, "counting events of run '" + run_id + "'",
+      "SELECT count(*) FROM run_events WHERE run_id = ?1",
+      [&](SQLite::Statement& s) { s.bind(1, run_id); },
+      [](SQLite::Statement& s) { return s.getColumn(0).getInt64(); });
+  if (!rows)
+    return rows.error();
+  return rows->front();
+}
+
+expected<std::vector<patch_row>> state_reader::patches(const patch_filter& f) {
+  std::string sql = patch_select(f.with_content) + " WHERE 1";
+  if (f.status)
+    sql += " AND status = ?1";
+  if (f.run_id)
+    sql += " AND run_id = ?2";
+  sql += " ORDER BY created_at, patch_id";
+  return select<patch_row>(
+      db_, "listing patches", sql,
+      [&](SQLite::Statement& s) {
+        if (f.status)
+          s.bind(1, *f.status);
+        if (f.run_id)
+          s.bind(2, *f.run_id);
+      },
+      to_patch);
+}
+
+expected<std::optional<patch_row>> state_reader::patch(const std::string& patch_id) {
+  return first(select<patch_row>(
+      db_, "reading patch '" + patch_id + "'", patch_select(true) + " WHERE patch_id = ?1",
+      [&](SQLite::Statement& s) { s.bind(1, patch_id); }, to_patch));
+}
+
+expected<std::map<std::string, std::int64_t>>
+state_reader::patch_counts(const std::optional<std::string>& run_id) {
+  std::string sql = "SELECT status, count(*) FROM patch_ledger";
+  if (run_id)
+    sql += " WHERE run_id = ?1";
+  sql += " GROUP BY status";
+  return counts(select<std::pair<std::string, std::int64_t>>(
+      db_, "counting patches", sql,
+      [&](SQLite::Statement& s) {
+        if (run_id)
+          s.bind(1, *run_id);
+      },
+      to_count));
+}
+
+} // namespace uet::persistence

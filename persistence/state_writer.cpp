@@ -1,0 +1,318 @@
+#include "persistence/state_writer.h"
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
+
+namespace uet::persistence {
+
+namespace {
+
+// Every statement binds every parameter on every use, so clearBindings() is
+// belt and braces: a parameter never leaks from one command to the next.
+const char* const sql_run_started =
+    "INSERT INTO uet_runs (run_id, project_id, phase_id, state, engine, max_workers, started_at,"
+    " options) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7)";
+const char* const sql_run_state =
+    "UPDATE uet_runs SET state = ?2, finished_at = CASE WHEN ?4 THEN ?3 END WHERE run_id = ?1";
+const char* const sql_workstream_state =
+    "INSERT INTO workstreams (run_id, workstream_id, state, attempts, started_at, finished_at,"
+    " reason, updated_at) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 = 'running' THEN ?5 END,"
+    " CASE WHEN ?3 IN ('committed', 'quarantined', 'blocked', 'skipped') THEN ?5 END, ?6, ?5)"
+    " ON CONFLICT (run_id, workstream_id) DO UPDATE SET state = excluded.state,"
+    " attempts = excluded.attempts,"
+    " started_at = COALESCE(workstreams.started_at, excluded.started_at),"
+    " finished_at = excluded.finished_at, reason = excluded.reason,"
+    " updated_at = excluded.updated_at";
+const char* const sql_step_started =
+    "INSERT INTO step_attempts (step_attempt_id, run_id, workstream_id, step, attempt, state,"
+    " started_at, log_path) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7)";
+const char* const sql_step_finished =
+    "UPDATE step_attempts SET state = ?2, exit_code = ?3, finished_at = ?4, error = ?5"
+    " WHERE step_attempt_id = ?1";
+// Events come in runs of thousands; one INSERT of many rows costs far less
+// per row than many one-row INSERTs (AUTOINCREMENT updates sqlite_sequence
+// once per statement, not per row): ~2x at batch 1000 here.
+constexpr int event_chunk_large = 64;
+constexpr int event_chunk_small = 8;
+std::string sql_events(int rows) {
+  std::string sql = "INSERT INTO run_events (run_id, workstream_id, event_type, timestamp, payload)"
+                    " VALUES (?, ?, ?, ?, ?)";
+  for (int i = 1; i < rows; ++i)
+    sql += ", (?, ?, ?, ?, ?)";
+  return sql;
+}
+// ON CONFLICT (patch_id) rather than INSERT OR IGNORE: OR IGNORE would also
+// swallow CHECK and NOT NULL violations, i.e. silently drop a bad row.
+const char* const sql_patch_recorded =
+    "INSERT INTO patch_ledger (patch_id, run_id, workstream_id, attempt, content, status,"
+    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (patch_id) DO NOTHING";
+const char* const sql_patch_status =
+    "UPDATE patch_ledger SET status = ?2,"
+    " applied_at = CASE WHEN ?2 = 'applied' THEN ?3 ELSE applied_at END,"
+    " verified_at = CASE WHEN ?2 = 'verified' THEN ?3 ELSE verified_at END,"
+    " committed_at = CASE WHEN ?2 = 'committed' THEN ?3 ELSE committed_at END,"
+    " commit_sha = COALESCE(?4, commit_sha), error_message = COALESCE(?5, error_message)"
+    " WHERE patch_id = ?1";
+
+// Strings are bound without a copy: the batch outlives each step.
+void text(SQLite::Statement& s, int i, const std::string& v) {
+  s.bindNoCopy(i, v);
+}
+void text_or_null(SQLite::Statement& s, int i, const std::string& v) {
+  if (v.empty())
+    s.bind(i);
+  else
+    s.bindNoCopy(i, v);
+}
+void text_or_null(SQLite::Statement& s, int i, const std::optional<std::string>& v) {
+  if (v)
+    s.bindNoCopy(i, *v);
+  else
+    s.bind(i);
+}
+
+int run(SQLite::Statement& s) {
+  int changes = s.exec();
+  s.reset();
+  s.clearBindings();
+  return changes;
+}
+
+std::string quoted(const std::string& s) {
+  return "'" + s + "'";
+}
+
+// The key of a command, for failure messages.
+struct key_of {
+  std::string operator()(const run_started& c) const { return "run " + quoted(c.run_id); }
+  std::string operator()(const run_state_changed& c) const { return "run " + quoted(c.run_id); }
+  std::string operator()(const workstream_state_changed& c) const {
+    return "run " + quoted(c.run_id) + " workstream " + quoted(c.workstream_id);
+  }
+  std::string operator()(const step_started& c) const {
+    return "step attempt " + quoted(c.step_attempt_id) + " of run " + quoted(c.run_id);
+  }
+  std::string operator()(const step_finished& c) const {
+    return "step attempt " + quoted(c.step_attempt_id);
+  }
+  std::string operator()(const event_appended& c) const {
+    return "run " + quoted(c.run_id) + " event " + quoted(c.event_type);
+  }
+  std::string operator()(const patch_recorded& c) const {
+    return "patch " + quoted(c.patch_id) + " of run " + quoted(c.run_id);
+  }
+  std::string operator()(const patch_status_changed& c) const {
+    return "patch " + quoted(c.patch_id);
+  }
+};
+
+} // namespace
+
+struct state_writer::statements {
+  explicit statements(SQLite::Database& db)
+      : begin(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT"), run_started(db, sql_run_started),
+        run_state(db, sql_run_state), workstream_state(db, sql_workstream_state),
+        step_started(db, sql_step_started), step_finished(db, sql_step_finished),
+        event(db, sql_events(1)), event_small(db, sql_events(event_chunk_small)),
+        event_large(db, sql_events(event_chunk_large)), patch_recorded(db, sql_patch_recorded),
+        patch_status(db, sql_patch_status) {}
+
+  SQLite::Statement begin, commit;
+  SQLite::Statement run_started, run_state, workstream_state, step_started, step_finished, event,
+      event_small, event_large, patch_recorded, patch_status;
+
+  // Each returns an empty string on success, else why the command failed
+  // without SQLite raising (an update that matched no row).
+  std::string operator()(const persistence::run_started& c) {
+    auto& s = run_started;
+    text(s, 1, c.run_id);
+    text(s, 2, c.project_id);
+    text(s, 3, c.phase_id);
+    text(s, 4, c.engine);
+    s.bind(5, c.max_workers);
+    text(s, 6, c.started_at);
+    text_or_null(s, 7, c.options_json);
+    run(s);
+    return {};
+  }
+  std::string operator()(const run_state_changed& c) {
+    auto& s = run_state;
+    text(s, 1, c.run_id);
+    text(s, 2, c.state);
+    text(s, 3, c.at);
+    s.bind(4, c.finished ? 1 : 0);
+    return run(s) == 1 ? "" : "no such run";
+  }
+  std::string operator()(const workstream_state_changed& c) {
+    auto& s = workstream_state;
+    text(s, 1, c.run_id);
+    text(s, 2, c.workstream_id);
+    text(s, 3, c.state);
+    s.bind(4, c.attempts);
+    text(s, 5, c.at);
+    text_or_null(s, 6, c.reason);
+    run(s);
+    return {};
+  }
+  std::string operator()(const persistence::step_started& c) {
+    auto& s = step_started;
+    text(s, 1, c.step_attempt_id);
+    text(s, 2, c.run_id);
+    text(s, 3, c.workstream_id);
+    text(s, 4, c.step);
+    s.bind(5, c.attempt);
+    text(s, 6, c.started_at);
+    text_or_null(s, 7, c.log_path);
+    run(s);
+    return {};
+  }
+  std::string operator()(const persistence::step_finished& c) {
+    auto& s = step_finished;
+    text(s, 1, c.step_attempt_id);
+    text(s, 2, c.state);
+    if (c.exit_code)
+      s.bind(3, *c.exit_code);
+    else
+      s.bind(3);
+    text(s, 4, c.finished_at);
+    text_or_null(s, 5, c.error);
+    return run(s) == 1 ? "" : "no such step attempt";
+  }
+  static void bind_event(SQLite::Statement& s, int base, const event_appended& c) {
+    text(s, base + 1, c.run_id);
+    text_or_null(s, base + 2, c.workstream_id);
+    text(s, base + 3, c.event_type);
+    text(s, base + 4, c.timestamp);
+    text_or_null(s, base + 5, c.payload_json);
+  }
+  std::string operator()(const event_appended& c) {
+    bind_event(event, 0, c);
+    run(event);
+    return {};
+  }
+
+  /// Inserts the events batch[i, end) in multi-row chunks, advancing i.
+  /// Throws with i at the failing command.
+  void append_events(SQLite::Database& db, const std::vector<write_command>& batch, std::size_t& i,
+                     std::size_t end) {
+    while (i < end) {
+      const std::size_t left = end - i;
+      const int rows = left >= event_chunk_large   ? event_chunk_large
+                       : left >= event_chunk_small ? event_chunk_small
+                                                   : 1;
+      auto& s = rows == event_chunk_large   ? event_large
+                : rows == event_chunk_small ? event_small
+                                            : event;
+      for (int k = 0; k < rows; ++k)
+        bind_event(s, 5 * k, std::get<event_appended>(batch[i + k]));
+      try {
+        run(s);
+        i += rows;
+      } catch (const SQLite::Exception&) {
+        if (rows == 1 || sqlite3_get_autocommit(db.getHandle()))
+          throw;
+        // A constraint failed in the chunk, which SQLite has undone (the
+        // transaction is still open): replay it row by row, so the failure
+        // names the very command, or goes through if it was transient.
+        s.tryReset();
+        for (int k = 0; k < rows; ++k, ++i)
+          (*this)(std::get<event_appended>(batch[i]));
+      }
+    }
+  }
+
+  std::string operator()(const persistence::patch_recorded& c) {
+    auto& s = patch_recorded;
+    text(s, 1, c.patch_id);
+    text(s, 2, c.run_id);
+    text(s, 3, c.workstream_id);
+    s.bind(4, c.attempt);
+    text(s, 5, c.content);
+    text(s, 6, c.status);
+    text(s, 7, c.created_at);
+    run(s);
+    return {};
+  }
+  std::string operator()(const patch_status_changed& c) {
+    auto& s = patch_status;
+    text(s, 1, c.patch_id);
+    text(s, 2, c.status);
+    text(s, 3, c.at);
+    text_or_null(s, 4, c.commit_sha);
+    text_or_null(s, 5, c.error_message);
+    return run(s) == 1 ? "" : "no such patch";
+  }
+
+  void reset_all() noexcept {
+    for (auto* s :
+         {&begin, &commit, &run_started, &run_state, &workstream_state, &step_started,
+          &step_finished, &event, &event_small, &event_large, &patch_recorded, &patch_status}) {
+      s->tryReset();
+      try {
+        s->clearBindings();
+      } catch (const SQLite::Exception&) {
+        // sqlite3_clear_bindings cannot fail; nothing to do.
+      }
+    }
+  }
+};
+
+state_writer::state_writer(database& db) : db_(db) {}
+state_writer::~state_writer() = default;
+
+void state_writer::abandon_transaction() noexcept {
+  st_->reset_all();
+  // After some errors (SQLITE_FULL, IOERR, BUSY on COMMIT...) SQLite has
+  // already rolled back; a second ROLLBACK would only fail.
+  if (!sqlite3_get_autocommit(db_.sql().getHandle()))
+    sqlite3_exec(db_.sql().getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+status state_writer::write(const std::vector<write_command>& batch) {
+  if (batch.empty())
+    return {};
+  if (!st_) {
+    try {
+      st_ = std::make_unique<statements>(db_.sql());
+    } catch (const SQLite::Exception& e) {
+      return db_.error("preparing the write statements (is the schema migrated?)", e);
+    }
+  }
+  enum { at_begin, at_command, at_commit } stage = at_begin;
+  std::size_t i = 0;
+  std::string why;
+  try {
+    run(st_->begin);
+    stage = at_command;
+    while (i < batch.size() && why.empty()) {
+      if (std::holds_alternative<event_appended>(batch[i])) {
+        auto end = i;
+        while (end < batch.size() && std::holds_alternative<event_appended>(batch[end]))
+          ++end;
+        st_->append_events(db_.sql(), batch, i, end);
+      } else if (why = std::visit(*st_, batch[i]); why.empty()) {
+        ++i;
+      }
+    }
+    if (why.empty()) {
+      stage = at_commit;
+      run(st_->commit);
+      return {};
+    }
+  } catch (const SQLite::Exception& e) {
+    why = e.what();
+  }
+  abandon_transaction();
+  std::string what = "write batch of " + std::to_string(batch.size()) + " rolled back: ";
+  if (stage == at_begin)
+    what += "BEGIN";
+  else if (stage == at_commit)
+    what += "COMMIT";
+  else
+    what += "command " + std::to_string(i + 1) + " (" + kind_name(batch[i]) + " " +
+            std::visit(key_of{}, batch[i]) + ")";
+  return fail("state db " + db_.path().string() + ": " + what + ": " + why);
+}
+
+} // namespace uet::persistence
