@@ -1,7 +1,5 @@
 #include "ledger/diff.h"
 
-#include <cstdlib>
-
 namespace uet::ledger {
 
 namespace {
@@ -14,9 +12,26 @@ std::string_view rest(std::string_view s, std::string_view p) {
   return s.substr(p.size());
 }
 
+// Where a quoted token that starts at s[0] ends (index of the closing
+// quote), or npos.
+std::size_t quoted_end(std::string_view s) {
+  std::size_t i = 1;
+  while (i < s.size() && s[i] != '"')
+    i += s[i] == '\\' ? 2 : 1;
+  return i < s.size() ? i : std::string_view::npos;
+}
+
 // Reads one path token at the front of s (quoted or up to the end), with its
 // "a/" or "b/" prefix removed.
 bool take_path(std::string_view token, std::string& out) {
+  // git ends a "---"/"+++" name that contains a space with a tab; other
+  // diff tools put a timestamp after that tab.
+  if (!token.empty() && token[0] != '"') {
+    if (auto tab = token.find('\t'); tab != std::string_view::npos)
+      token = token.substr(0, tab);
+  } else if (auto end = quoted_end(token); end != std::string_view::npos) {
+    token = token.substr(0, end + 1);
+  }
   std::string raw;
   if (!unquote_git_path(token, raw))
     return false;
@@ -30,66 +45,74 @@ bool take_path(std::string_view token, std::string& out) {
   return true;
 }
 
-// "diff --git a/X b/Y": quoted tokens are split exactly; unquoted ones are
-// assumed equal (X == Y), as git itself does; renames fix them up later.
+// "diff --git a/X b/Y", as git writes it: each name is quoted on its own when
+// it holds special bytes, and unquoted names may contain spaces. Quoted names
+// are split exactly; two unquoted names are split where both sides name the
+// same file (as git itself does). A rename between unquoted names that
+// cannot be split leaves both empty: the "rename from/to", "copy from/to" or
+// "---"/"+++" lines that follow name the files.
 bool parse_git_header(std::string_view line, std::string& a, std::string& b) {
+  a.clear();
+  b.clear();
   auto names = rest(line, "diff --git ");
-  if (!names.empty() && names[0] == '"') {
-    std::size_t i = 1;
-    while (i < names.size() && names[i] != '"')
-      i += names[i] == '\\' ? 2 : 1;
-    if (i >= names.size())
+  if (names.empty())
+    return false;
+  if (names[0] == '"') {
+    auto end = quoted_end(names);
+    if (end == std::string_view::npos || end + 2 > names.size() || names[end + 1] != ' ')
       return false;
-    auto first = names.substr(0, i + 1);
-    auto second = names.substr(i + 1);
-    if (second.empty() || second[0] != ' ')
-      return false;
-    return take_path(first, a) && take_path(second.substr(1), b);
+    return take_path(names.substr(0, end + 1), a) && take_path(names.substr(end + 2), b);
   }
-  if (names.size() % 2 == 0)
+  if (names.back() == '"') {
+    // "a/plain \"b/quoted\"": the second name is the last quoted token.
+    for (std::size_t i = 0; i + 1 < names.size(); ++i) {
+      if (names[i] != ' ' || names[i + 1] != '"')
+        continue;
+      auto second = names.substr(i + 1);
+      if (quoted_end(second) + 1 != second.size())
+        continue;
+      return take_path(names.substr(0, i), a) && take_path(second, b);
+    }
     return false;
-  auto half = names.size() / 2;
-  if (names[half] != ' ')
-    return false;
-  return take_path(names.substr(0, half), a) && take_path(names.substr(half + 1), b);
+  }
+  // Both unquoted: split where the two names (prefixes dropped) are equal.
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != ' ')
+      continue;
+    auto first = names.substr(0, i), second = names.substr(i + 1);
+    if (first.size() > 2 && first.size() == second.size() && first.substr(2) == second.substr(2))
+      return take_path(first, a) && take_path(second, b);
+  }
+  return true; // names differ: later lines name the files
 }
 
+// "@@ -a,b +c,d @@ optional section heading"; counts default to 1.
 bool parse_hunk_header(std::string_view line, hunk& h) {
-  // @@ -a,b +c,d @@
-  const char* p = line.data() + 3;
-  const char* end = line.data() + line.size();
+  std::size_t i = 3; // after "@@ "
   auto number = [&](int& out) {
-    char* e = nullptr;
-    long v = std::strtol(p, &e, 10);
-    if (e == p || e > end)
-      return false;
+    std::size_t start = i;
+    long v = 0;
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9' && i - start < 9)
+      v = v * 10 + (line[i++] - '0');
+    if (i == start || (i < line.size() && line[i] >= '0' && line[i] <= '9'))
+      return false; // no digits, or too many for a line number
     out = static_cast<int>(v);
-    p = e;
     return true;
   };
-  if (line.size() < 7 || *p != '-')
-    return false;
-  ++p;
-  if (!number(h.old_start))
-    return false;
-  h.old_count = 1;
-  if (*p == ',') {
-    ++p;
-    if (!number(h.old_count))
+  auto eat = [&](std::string_view what) {
+    if (line.substr(i, what.size()) != what)
       return false;
-  }
-  if (*p != ' ' || p[1] != '+')
-    return false;
-  p += 2;
-  if (!number(h.new_start))
-    return false;
-  h.new_count = 1;
-  if (*p == ',') {
-    ++p;
-    if (!number(h.new_count))
+    i += what.size();
+    return true;
+  };
+  auto range = [&](int& start, int& count) {
+    if (!number(start))
       return false;
-  }
-  return true;
+    count = 1;
+    return !eat(",") || number(count);
+  };
+  return eat("-") && range(h.old_start, h.old_count) && eat(" +") &&
+         range(h.new_start, h.new_count) && eat(" @@");
 }
 
 } // namespace
@@ -167,14 +190,77 @@ const char* to_string(change_kind k) {
   return "?";
 }
 
+namespace {
+
+// A line of a "GIT binary patch" block: a length character (A-Z: 1-26 bytes,
+// a-z: 27-52) and 5 base85 characters per 4 bytes. A line cut short fails.
+bool base85_line(std::string_view line) {
+  if (line.empty())
+    return false;
+  char c = line[0];
+  int bytes = c >= 'A' && c <= 'Z' ? c - 'A' + 1 : c >= 'a' && c <= 'z' ? c - 'a' + 27 : 0;
+  if (bytes == 0 || line.size() != 1 + static_cast<std::size_t>((bytes + 3) / 4) * 5)
+    return false;
+  for (std::size_t i = 1; i < line.size(); ++i) {
+    char d = line[i];
+    bool ok = (d >= '0' && d <= '9') || (d >= 'A' && d <= 'Z') || (d >= 'a' && d <= 'z') ||
+              std::string_view("!#$%&()*+-;<=>?@^_`{|}~").find(d) != std::string_view::npos;
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+bool binary_block_header(std::string_view line) {
+  std::string_view n;
+  if (starts_with(line, "literal "))
+    n = rest(line, "literal ");
+  else if (starts_with(line, "delta "))
+    n = rest(line, "delta ");
+  else
+    return false;
+  return !n.empty() && n.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+} // namespace
+
 expected<std::vector<file_change>> parse_diff(std::string_view text) {
   std::vector<file_change> files;
+  std::vector<std::size_t> header_lines; // line of each file's "diff --git"
   std::size_t pos = 0, line_no = 0;
   file_change* cur = nullptr;
   int old_left = 0, new_left = 0; // lines still expected in the current hunk
-  bool in_binary = false;
+  // Inside "GIT binary patch": expecting "literal N"/"delta N", reading
+  // base85 data, or after a block's closing blank line.
+  enum class bin { none, want_block, data, after_block } in_binary = bin::none;
+  std::string link_content;  // new side of the current file, if a symlink
+  bool link_readable = true; // false: the hunks do not show the whole target
+  char last_body = 0;        // first character of the last hunk line read
   auto bad = [&](const std::string& why) {
     return fail("line " + std::to_string(line_no) + " of the patch: " + why);
+  };
+  auto name = [&] { return cur->new_path.empty() ? cur->old_path : cur->new_path; };
+  // Checks the file just finished (at the next "diff --git" or the end).
+  auto finish = [&]() -> status {
+    if (!cur)
+      return {};
+    if (cur->symlink && link_readable && !cur->hunks.empty())
+      cur->symlink_target = link_content;
+    if (in_binary == bin::want_block)
+      return bad("the binary patch for '" + name() + "' is cut short");
+    bool named = cur->kind == change_kind::add ? !cur->new_path.empty()
+                 : cur->kind == change_kind::remove
+                     ? !cur->old_path.empty()
+                     : !cur->old_path.empty() && !cur->new_path.empty();
+    if (!named)
+      return fail("line " + std::to_string(header_lines.back()) +
+                  " of the patch: cannot tell which files 'diff --git' names");
+    bool changes = !cur->hunks.empty() || cur->binary || cur->kind != change_kind::modify ||
+                   (!cur->old_mode.empty() && cur->old_mode != cur->new_mode);
+    if (!changes)
+      return fail("line " + std::to_string(header_lines.back()) + " of the patch: the entry for '" +
+                  name() + "' changes nothing (is the patch cut short?)");
+    return {};
   };
   while (pos < text.size()) {
     auto nl = text.find('\n', pos);
@@ -183,8 +269,17 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
     ++line_no;
     if (cur && (old_left > 0 || new_left > 0)) {
       char c = line.empty() ? ' ' : line[0];
-      if (c == '\\')
-        continue; // "\ No newline at end of file"
+      if (c == '\\') {
+        // "\ No newline at end of file" after the line it is about
+        if (cur->symlink && (last_body == ' ' || last_body == '+') && !link_content.empty())
+          link_content.pop_back();
+        continue;
+      }
+      last_body = c;
+      // A symlink's content is its target: every line of the new side, as
+      // one string (a target may hold a newline).
+      if (cur->symlink && (c == ' ' || c == '+'))
+        link_content.append(line.empty() ? line : line.substr(1)).push_back('\n');
       if (c == ' ') {
         --old_left;
         --new_left;
@@ -192,8 +287,6 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
         --old_left;
       } else if (c == '+') {
         --new_left;
-        if (cur->symlink && cur->symlink_target.empty())
-          cur->symlink_target = std::string(line.substr(1));
       } else {
         return bad("hunk is shorter than its header says");
       }
@@ -201,10 +294,22 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
         return bad("hunk is longer than its header says");
       continue;
     }
+    if (cur && starts_with(line, "\\ ")) {
+      // "\ No newline at end of file" after a hunk's last line
+      if (cur->symlink && (last_body == ' ' || last_body == '+') && !link_content.empty())
+        link_content.pop_back();
+      last_body = '\\';
+      continue;
+    }
     if (starts_with(line, "diff --git ")) {
+      if (auto st = finish(); !st)
+        return st.error();
       files.emplace_back();
+      header_lines.push_back(line_no);
       cur = &files.back();
-      in_binary = false;
+      in_binary = bin::none;
+      link_content.clear();
+      link_readable = true;
       if (!parse_git_header(line, cur->old_path, cur->new_path))
         return bad("cannot read the file names in '" + std::string(line.substr(0, 120)) + "'");
       continue;
@@ -214,12 +319,30 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
         continue;
       return bad("expected 'diff --git', got '" + std::string(line.substr(0, 80)) + "'");
     }
-    if (in_binary)
-      continue; // base85 data until the next "diff --git"
+    if (in_binary != bin::none) {
+      if (line.empty()) {
+        if (in_binary != bin::data)
+          return bad("empty line where binary patch data was expected");
+        in_binary = bin::after_block;
+      } else if (in_binary != bin::data && binary_block_header(line)) {
+        in_binary = bin::data;
+      } else if (in_binary == bin::data && base85_line(line)) {
+        // data
+      } else {
+        return bad("corrupt binary patch data '" + std::string(line.substr(0, 80)) + "'");
+      }
+      continue;
+    }
     if (starts_with(line, "@@ ")) {
       hunk h;
       if (!parse_hunk_header(line, h))
         return bad("malformed hunk header '" + std::string(line.substr(0, 80)) + "'");
+      if (h.old_count == 0 && h.new_count == 0)
+        return bad("empty hunk '" + std::string(line.substr(0, 80)) + "'");
+      // Only a single hunk starting at the top shows a symlink's whole target.
+      if (!cur->hunks.empty() || h.new_start > 1)
+        link_readable = false;
+      last_body = 0;
       cur->hunks.push_back(h);
       old_left = h.old_count;
       new_left = h.new_count;
@@ -263,7 +386,7 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
       cur->new_path = path;
     } else if (starts_with(line, "GIT binary patch")) {
       cur->binary = true;
-      in_binary = true;
+      in_binary = bin::want_block;
     } else if (starts_with(line, "Binary files ")) {
       cur->binary = true;
     } else if (starts_with(line, "index ")) {
@@ -284,6 +407,8 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
   }
   if (old_left > 0 || new_left > 0)
     return bad("the patch ends inside a hunk");
+  if (auto st = finish(); !st)
+    return st.error();
   for (auto& f : files) {
     if (f.kind == change_kind::add)
       f.old_path.clear();

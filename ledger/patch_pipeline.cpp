@@ -64,11 +64,9 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
     out.empty = true;
     return out;
   }
-  if (auto st = store_.save_patch(s.patch_id, s.diff); !st)
-    return quarantine("cannot store the patch: " + st.message(), {});
-
-  if (s.resume_from &&
-      (*s.resume_from == patch_state::applied || *s.resume_from == patch_state::verified)) {
+  bool recovering = s.resume_from && (*s.resume_from == patch_state::applied ||
+                                      *s.resume_from == patch_state::verified);
+  if (recovering) {
     // The run died between apply and commit; opening the tree reset it, so
     // the patch goes back to the queue (the recovery edge).
     out.final_state = *s.resume_from;
@@ -77,8 +75,17 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
       return out;
   } else {
     w.to(patch_state::created);
-    if (check.outcome == check_outcome::rejected)
-      return quarantine("the patch is outside the workstream's scope or unsafe", check.reasons);
+  }
+  if (auto st = store_.save_patch(s.patch_id, s.diff); !st)
+    return quarantine("cannot store the patch: " + st.message(), {});
+  // A resumed patch is checked again too: its content comes back from the
+  // database and allowed_paths from files that may have changed since, and
+  // nothing out of scope is ever applied (invariant 2).
+  if (check.outcome == check_outcome::rejected)
+    return quarantine("the patch is outside the workstream's scope or unsafe: " +
+                          join_lines(check.reasons),
+                      check.reasons);
+  if (!recovering) {
     w.to(patch_state::validated);
     w.to(patch_state::queued);
   }
@@ -120,8 +127,11 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
 
   auto sha =
       tree_.commit(commit_message(s.workstream_id, s.title, s.run_id, s.patch_id), s.patch_id);
-  // Verification may leave build products behind; the next patch starts clean.
-  (void)tree_.reset();
+  // Verification may leave build products behind; the next patch starts
+  // clean. With no commands, `git apply --index` + commit left the tree equal
+  // to the new head, and the reset (two git processes) is skipped.
+  if (!s.verify_commands.empty() || !sha)
+    (void)tree_.reset();
   if (!sha)
     return quarantine("git commit failed: " + sha.message(), {});
   out.commit_sha = *sha;

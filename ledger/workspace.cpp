@@ -23,8 +23,14 @@ expected<fs::path> workspaces::create(const std::string& name, const std::string
     if (auto st = remove(path); !st)
       return st.error();
   fs::create_directories(path.parent_path(), ec);
-  if (auto r = git(repo_, {"worktree", "add", "--quiet", "--detach", path.string(), commit}); !r)
-    return r.error();
+  std::vector<std::string> add{"worktree", "add", "--quiet", "--detach", path.string(), commit};
+  if (auto r = git(repo_, add); !r) {
+    // git still records a worktree here whose files are gone (a killed run,
+    // or a user's rm -rf): forget the record and try once more.
+    (void)git_run(repo_, {"worktree", "prune"});
+    if (auto again = git(repo_, add); !again)
+      return r.error();
+  }
   return path;
 }
 

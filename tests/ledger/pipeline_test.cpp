@@ -1,0 +1,666 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "ledger/integration.h"
+#include "ledger/patch_pipeline.h"
+#include "ledger/patch_store.h"
+#include "tests/ledger/ledger_fixture.h"
+
+using namespace uet::ledger;
+using uet::test::git_in;
+using uet::test::read_text;
+using uet::test::write_file;
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string run_id = "run-1";
+const std::string branch = "uet/integration";
+
+std::map<std::string, std::string> base_files() {
+  return {{"README.md", "# readme\n"},
+          {"src/a.txt", "alpha\nbeta\ngamma\n"},
+          {"src/b.txt", "bee\n"},
+          {"src/old.bin", std::string("\x89PNG\x00\x01\x02\x03", 8)},
+          {"docs/guide.md", "guide\n"}};
+}
+
+// A real repository, its integration tree and ledger directory, and a
+// pipeline over them whose listener records every transition.
+struct pipeline_fixture {
+  pipeline_fixture() : repo(base_files()) { open(); }
+
+  void open() {
+    integration_config cfg;
+    cfg.repo = repo.repo;
+    cfg.worktree = repo.tmp / "integration";
+    cfg.branch = branch;
+    auto tree = integration_tree::open(cfg);
+    INFO((tree ? "" : tree.message()));
+    REQUIRE(tree);
+    pipe.emplace(std::move(*tree), patch_store(ledger_dir()));
+    pipe->on_transition([this](const patch_submission& s, const patch_transition& t) {
+      seen.emplace_back(s.patch_id, t.state);
+    });
+  }
+
+  fs::path ledger_dir() const { return repo.tmp / "ledger"; }
+  fs::path integration() const { return repo.tmp / "integration"; }
+  std::string head() const { return git_in(repo.repo, {"rev-parse", "refs/heads/" + branch}); }
+  std::string porcelain() const {
+    return git_in(integration(), {"status", "--porcelain", "--ignored"});
+  }
+  // A blob on the integration branch, byte for byte.
+  std::optional<std::string> blob(const std::string& path) const {
+    auto r = git_run(repo.repo, {"cat-file", "blob", "refs/heads/" + branch + ":" + path});
+    REQUIRE(r);
+    if (r->exit_code != 0)
+      return std::nullopt;
+    return r->out;
+  }
+
+  // The change a tool makes in a worktree of the integration branch head.
+  std::string change(const std::function<void(const fs::path&)>& edit) {
+    repo.base = head();
+    return repo.capture(edit, "tool");
+  }
+
+  patch_submission submission(const std::string& ws, const std::string& diff,
+                              std::vector<std::string> allowed = {"src/**"}, int attempt = 1) {
+    patch_submission s;
+    s.run_id = run_id;
+    s.workstream_id = ws;
+    s.title = "change " + ws;
+    s.attempt = attempt;
+    s.patch_id = make_patch_id(run_id, ws, attempt);
+    s.diff = diff;
+    s.allowed_paths = std::move(allowed);
+    return s;
+  }
+
+  uet::test::repo_fixture repo;
+  std::optional<patch_pipeline> pipe;
+  std::vector<std::pair<std::string, patch_state>> seen;
+};
+
+std::vector<patch_state> states(const patch_outcome& o) {
+  std::vector<patch_state> out;
+  for (const auto& t : o.transitions)
+    out.push_back(t.state);
+  return out;
+}
+
+std::string all_details(const patch_outcome& o) {
+  std::string s = o.reason;
+  for (const auto& d : o.details)
+    s += "\n" + d;
+  return s;
+}
+
+// Every check a quarantined-never-applied patch must pass.
+void require_quarantined_unapplied(pipeline_fixture& f, const patch_submission& s,
+                                   const patch_outcome& o, const std::string& head_before,
+                                   const std::string& must_mention) {
+  INFO(all_details(o));
+  CHECK_FALSE(o.empty);
+  CHECK(o.final_state == patch_state::quarantined);
+  CHECK(o.commit_sha.empty());
+  CHECK_FALSE(o.reason.empty());
+  CHECK_THAT(all_details(o), Contains(must_mention));
+  CHECK(states(o) == std::vector<patch_state>{patch_state::created, patch_state::quarantined});
+  CHECK(f.head() == head_before);
+  CHECK(f.porcelain().empty());
+  CHECK(f.pipe->tree().commits_of(s.patch_id).empty());
+  const auto& store = f.pipe->store();
+  REQUIRE(fs::exists(store.quarantine_diff_path(s.patch_id)));
+  CHECK(read_text(store.quarantine_diff_path(s.patch_id)) == s.diff);
+  REQUIRE(fs::exists(store.quarantine_json_path(s.patch_id)));
+  auto j = nlohmann::json::parse(read_text(store.quarantine_json_path(s.patch_id)));
+  CHECK(j.at("patch_id") == s.patch_id);
+  CHECK(j.at("run_id") == s.run_id);
+  CHECK(j.at("workstream_id") == s.workstream_id);
+  CHECK(j.at("attempt") == s.attempt);
+  CHECK_FALSE(j.at("reason").get<std::string>().empty());
+  CHECK(j.at("reason") == o.reason);
+  CHECK(j.at("details").size() == o.details.size());
+  CHECK(read_text(store.patch_path(s.patch_id)) == s.diff);
+}
+
+std::string new_file_diff(const std::string& path, const std::string& mode = "100644",
+                          const std::string& line = "owned") {
+  return "diff --git a/" + path + " b/" + path + "\nnew file mode " + mode +
+         "\n--- /dev/null\n+++ b/" + path + "\n@@ -0,0 +1 @@\n+" + line + "\n";
+}
+
+} // namespace
+
+TEST_CASE("pipeline: a file outside allowed_paths is quarantined, never applied") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) {
+    write_file(wt / "src/fine.txt", "inside\n");
+    write_file(wt / "secrets.txt", "outside\n");
+  });
+  auto s = f.submission("ws-scope", diff);
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, "secrets.txt: outside allowed_paths");
+  CHECK_FALSE(fs::exists(f.integration() / "secrets.txt"));
+  CHECK_FALSE(fs::exists(f.integration() / "src/fine.txt")); // all or nothing
+}
+
+TEST_CASE("pipeline: a rename from inside scope to outside is quarantined, never applied") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) {
+    fs::create_directories(wt / "out");
+    fs::rename(wt / "src/a.txt", wt / "out/a.txt");
+  });
+  REQUIRE_THAT(diff, Contains("rename from src/a.txt"));
+  auto s = f.submission("ws-rename", diff);
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, "out/a.txt: outside allowed_paths");
+  CHECK_THAT(all_details(o), Contains("src/a.txt renamed to out/a.txt"));
+  CHECK(fs::exists(f.integration() / "src/a.txt"));
+}
+
+TEST_CASE("pipeline: a rename from outside scope into scope is quarantined too") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) { fs::rename(wt / "README.md", wt / "src/R.md"); });
+  auto s = f.submission("ws-rename-in", diff);
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, "README.md: outside allowed_paths");
+}
+
+TEST_CASE("pipeline: a symlink escaping the repository is quarantined, never applied") {
+  std::string target = GENERATE(as<std::string>{}, "../../etc/passwd", "/etc/passwd", "../..");
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([&](const fs::path& wt) { fs::create_symlink(target, wt / "src/link"); });
+  auto s = f.submission("ws-link", diff);
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, "src/link: symlink to '" + target + "'");
+  CHECK_THAT(all_details(o), Contains("points outside the repository"));
+  CHECK_FALSE(fs::is_symlink(f.integration() / "src/link"));
+}
+
+TEST_CASE("pipeline: a symlink whose target holds a newline is judged by its whole target") {
+  pipeline_fixture f;
+  auto before = f.head();
+  // "x\n" is a directory name; "/../../.." then climbs out of the repository.
+  std::string diff = "diff --git a/src/l b/src/l\nnew file mode 120000\n--- /dev/null\n"
+                     "+++ b/src/l\n@@ -0,0 +1,2 @@\n+x\n+/../../../../etc\n"
+                     "\\ No newline at end of file\n";
+  auto s = f.submission("ws-link-nl", diff);
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, "points outside the repository");
+}
+
+TEST_CASE("pipeline: a path with '..' is quarantined, never applied") {
+  pipeline_fixture f;
+  auto before = f.head();
+  // In scope by glob ("src/**"), but it leaves the repository.
+  auto diff = new_file_diff("src/../../evil.txt");
+  auto s = f.submission("ws-dotdot", diff);
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, "src/../../evil.txt: path contains '..'");
+  CHECK_FALSE(fs::exists(f.repo.tmp / "evil.txt"));
+}
+
+TEST_CASE("pipeline: a write under .git/ is quarantined, never applied, whatever the scope") {
+  std::string path = GENERATE(as<std::string>{}, ".git/hooks/post-commit", ".GIT/config",
+                              "src/.git/config", ".git");
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = new_file_diff(path, "100755", "touch /tmp/uet-owned");
+  auto s = f.submission("ws-dotgit", diff, {"**"});
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, path + ": paths under .git/ are never allowed");
+}
+
+TEST_CASE("pipeline: a patch that does not parse is quarantined, never applied") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto s = f.submission("ws-garbage", "this is not a diff\n");
+  auto o = f.pipe->submit(s);
+  require_quarantined_unapplied(f, s, o, before, "line 1 of the patch");
+}
+
+TEST_CASE("pipeline: a binary file, a deletion and an in-repo symlink commit correctly") {
+  pipeline_fixture f;
+  std::string png;
+  for (int i = 0; i < 300; ++i)
+    png += static_cast<char>((i * 37) & 0xff);
+  std::string changed_bin = std::string("\0\0\0\xff", 4) + png;
+  auto diff = f.change([&](const fs::path& wt) {
+    write_file(wt / "src/logo.png", png);
+    write_file(wt / "src/old.bin", changed_bin);
+    fs::remove(wt / "src/b.txt");
+    fs::create_symlink("a.txt", wt / "src/a-link");
+  });
+  REQUIRE_THAT(diff, Contains("GIT binary patch"));
+  auto s = f.submission("ws-bin", diff);
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK(o.commit_sha == f.head());
+  CHECK(f.blob("src/logo.png") == png);
+  CHECK(f.blob("src/old.bin") == changed_bin);
+  CHECK_FALSE(f.blob("src/b.txt").has_value());
+  CHECK(f.blob("src/a.txt") == std::string("alpha\nbeta\ngamma\n"));
+  CHECK(f.blob("src/a-link") == std::string("a.txt"));
+  CHECK(
+      git_in(f.repo.repo, {"ls-tree", "refs/heads/" + branch, "src/a-link"}).rfind("120000 ", 0) ==
+      0);
+  CHECK(f.porcelain().empty());
+  CHECK(read_text(f.integration() / "src/logo.png") == png);
+  CHECK_FALSE(fs::exists(f.integration() / "src/b.txt"));
+  // The user's own checkout and branch are untouched.
+  CHECK(git_in(f.repo.repo, {"rev-parse", "HEAD"}) == git_in(f.repo.repo, {"rev-parse", "main"}));
+  CHECK(git_in(f.repo.repo, {"status", "--porcelain"}).empty());
+}
+
+TEST_CASE("pipeline: an apply conflict quarantines the second patch, naming the hunk") {
+  pipeline_fixture f;
+  auto base = f.head();
+  auto first = f.change(
+      [](const fs::path& wt) { write_file(wt / "src/a.txt", "alpha\nBETA from one\ngamma\n"); });
+  auto second = f.change(
+      [](const fs::path& wt) { write_file(wt / "src/a.txt", "alpha\nBETA from two\ngamma\n"); });
+  auto o1 = f.pipe->submit(f.submission("ws-one", first));
+  REQUIRE(o1.final_state == patch_state::committed);
+  auto after_first = f.head();
+  CHECK(after_first != base);
+
+  auto s2 = f.submission("ws-two", second);
+  auto o2 = f.pipe->submit(s2);
+  INFO(all_details(o2));
+  CHECK(o2.final_state == patch_state::quarantined);
+  CHECK(states(o2) == std::vector<patch_state>{patch_state::created, patch_state::validated,
+                                               patch_state::queued, patch_state::quarantined});
+  CHECK_THAT(o2.reason, Contains("does not apply"));
+  CHECK_THAT(o2.reason, Contains("src/a.txt:1"));
+  REQUIRE_FALSE(o2.details.empty());
+  CHECK(o2.details.front() == "src/a.txt:1");
+  CHECK(f.head() == after_first);
+  CHECK(f.porcelain().empty());
+  CHECK(read_text(f.integration() / "src/a.txt") == "alpha\nBETA from one\ngamma\n");
+  auto j = nlohmann::json::parse(read_text(f.pipe->store().quarantine_json_path(s2.patch_id)));
+  CHECK_THAT(j.at("reason").get<std::string>(), Contains("src/a.txt:1"));
+  // A later, unrelated patch still goes in.
+  auto third = f.change([](const fs::path& wt) { write_file(wt / "src/c.txt", "c\n"); });
+  CHECK(f.pipe->submit(f.submission("ws-three", third)).final_state == patch_state::committed);
+}
+
+TEST_CASE("pipeline: a new file that already exists on the branch is a conflict naming it") {
+  pipeline_fixture f;
+  auto one = f.change([](const fs::path& wt) { write_file(wt / "src/n.txt", "one\n"); });
+  auto two = f.change([](const fs::path& wt) { write_file(wt / "src/n.txt", "two\n"); });
+  REQUIRE(f.pipe->submit(f.submission("ws-1", one)).final_state == patch_state::committed);
+  auto before = f.head();
+  auto o = f.pipe->submit(f.submission("ws-2", two));
+  CHECK(o.final_state == patch_state::quarantined);
+  CHECK_THAT(all_details(o), Contains("src/n.txt"));
+  CHECK(f.head() == before);
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("pipeline: the same patch submitted twice is committed exactly once") {
+  pipeline_fixture f;
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/once.txt", "once\n"); });
+  auto s = f.submission("ws-once", diff);
+  auto o1 = f.pipe->submit(s);
+  REQUIRE(o1.final_state == patch_state::committed);
+  CHECK_FALSE(o1.already_committed);
+  auto head1 = f.head();
+
+  auto count_commits = [&] {
+    auto idx = read_patch_trailers(f.repo.repo, branch);
+    REQUIRE(idx);
+    auto it = idx->find(s.patch_id);
+    return it == idx->end() ? std::size_t(0) : it->second.size();
+  };
+
+  SECTION("in the same process") {
+    auto o2 = f.pipe->submit(s);
+    CHECK(o2.already_committed);
+    CHECK(o2.final_state == patch_state::committed);
+    CHECK(o2.commit_sha == o1.commit_sha);
+  }
+  SECTION("after re-opening the integration tree (a restart)") {
+    f.open();
+    auto o2 = f.pipe->submit(s);
+    CHECK(o2.already_committed);
+    CHECK(o2.final_state == patch_state::committed);
+    CHECK(o2.commit_sha == o1.commit_sha);
+  }
+  SECTION("after a restart that found it 'applied' in the database") {
+    f.open();
+    auto r = s;
+    r.resume_from = patch_state::applied;
+    auto o2 = f.pipe->submit(r);
+    CHECK(o2.already_committed);
+    CHECK(o2.final_state == patch_state::committed);
+    CHECK(o2.commit_sha == o1.commit_sha);
+    CHECK(states(o2) == std::vector<patch_state>{patch_state::applied, patch_state::queued,
+                                                 patch_state::applied, patch_state::verified,
+                                                 patch_state::committed});
+  }
+  SECTION("after a restart that found it 'verified' in the database") {
+    f.open();
+    auto r = s;
+    r.resume_from = patch_state::verified;
+    auto o2 = f.pipe->submit(r);
+    CHECK(o2.already_committed);
+    CHECK(o2.commit_sha == o1.commit_sha);
+  }
+  CHECK(f.head() == head1);
+  CHECK(count_commits() == 1);
+  CHECK(git_in(f.repo.repo, {"rev-list", "--count", "refs/heads/" + branch}) == "2");
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("pipeline: a run killed between apply and commit applies the patch once on resume") {
+  pipeline_fixture f;
+  auto diff = f.change([](const fs::path& wt) {
+    write_file(wt / "src/a.txt", "alpha\nbeta\ngamma\ndelta\n");
+    write_file(wt / "src/new.txt", "new\n");
+  });
+  auto s = f.submission("ws-crash", diff);
+  auto before = f.head();
+  // The killed run had applied the patch (index and files) but not committed.
+  git_in(f.integration(), {"apply", "--index", "-"}, diff);
+  write_file(f.integration() / "build.log", "verify output\n");
+  REQUIRE_FALSE(f.porcelain().empty());
+  // Restart: opening the tree resets it; the database says 'applied'.
+  f.open();
+  CHECK(f.porcelain().empty());
+  auto r = s;
+  r.resume_from = patch_state::applied;
+  auto o = f.pipe->submit(r);
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK_FALSE(o.already_committed);
+  CHECK(states(o) == std::vector<patch_state>{patch_state::applied, patch_state::queued,
+                                              patch_state::applied, patch_state::verified,
+                                              patch_state::committed});
+  CHECK(git_in(f.repo.repo, {"rev-list", "--count", before + ".." + f.head()}) == "1");
+  CHECK(f.blob("src/a.txt") == std::string("alpha\nbeta\ngamma\ndelta\n"));
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("pipeline: a stale index.lock left by a killed run does not block the next patch") {
+  pipeline_fixture f;
+  auto gitdir = git_in(f.integration(), {"rev-parse", "--absolute-git-dir"});
+  write_file(fs::path(gitdir) / "index.lock", "");
+  f.open();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/x.txt", "x\n"); });
+  CHECK(f.pipe->submit(f.submission("ws-x", diff)).final_state == patch_state::committed);
+}
+
+TEST_CASE("pipeline: a resumed patch is validated again: out of scope is never applied") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "outside.txt", "x\n"); });
+  auto s = f.submission("ws-resume-scope", diff);
+  s.resume_from = patch_state::applied;
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  CHECK(o.final_state == patch_state::quarantined);
+  CHECK_THAT(all_details(o), Contains("outside.txt: outside allowed_paths"));
+  CHECK(f.head() == before);
+  CHECK(f.porcelain().empty());
+  CHECK(fs::exists(f.pipe->store().quarantine_json_path(s.patch_id)));
+}
+
+TEST_CASE("pipeline: acceptance failure resets the tree, quarantines, commits nothing") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/feature.txt", "wip\n"); });
+  auto s = f.submission("ws-accept", diff);
+  // The commands run in the integration tree with the patch applied; the
+  // second leaves build products and untracked files before failing.
+  s.verify_commands = {"test -f src/feature.txt", "mkdir -p out && touch out/obj src/tmp.o",
+                       "exit 3", "touch never-ran"};
+  s.verify_log = f.repo.tmp / "logs" / "verify.log";
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  CHECK(o.final_state == patch_state::quarantined);
+  CHECK(states(o) == std::vector<patch_state>{patch_state::created, patch_state::validated,
+                                              patch_state::queued, patch_state::applied,
+                                              patch_state::quarantined});
+  CHECK_THAT(o.reason, Contains("acceptance failed"));
+  CHECK_THAT(o.reason, Contains("'exit 3' exit code 3"));
+  REQUIRE(o.details.size() == 1);
+  CHECK(o.details[0] == "exit 3");
+  CHECK(f.head() == before);
+  CHECK(f.porcelain().empty());
+  CHECK_FALSE(fs::exists(f.integration() / "src/feature.txt"));
+  CHECK_FALSE(fs::exists(f.integration() / "never-ran"));
+  CHECK(f.pipe->tree().commits_of(s.patch_id).empty());
+  auto idx = read_patch_trailers(f.repo.repo, branch);
+  REQUIRE(idx);
+  CHECK(idx->count(s.patch_id) == 0);
+  CHECK(fs::exists(f.pipe->store().quarantine_json_path(s.patch_id)));
+  auto log = read_text(s.verify_log);
+  CHECK_THAT(log, Contains("$ exit 3"));
+  CHECK_THAT(log, !Contains("never-ran"));
+}
+
+TEST_CASE("pipeline: passing acceptance commits, and build products do not leak into the next") {
+  pipeline_fixture f;
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/f.txt", "ok\n"); });
+  auto s = f.submission("ws-ok", diff);
+  s.verify_commands = {"grep -q ok src/f.txt", "touch src/build-product.o"};
+  auto o = f.pipe->submit(s);
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK_FALSE(f.blob("src/build-product.o").has_value());
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("pipeline: an acceptance command that hangs is a timeout and a quarantine") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/slow.txt", "x\n"); });
+  auto s = f.submission("ws-slow", diff);
+  s.verify_commands = {"sleep 30"};
+  s.verify_timeout = std::chrono::milliseconds(300);
+  auto t0 = std::chrono::steady_clock::now();
+  auto o = f.pipe->submit(s);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
+  CHECK(o.final_state == patch_state::quarantined);
+  CHECK_THAT(o.reason, Contains("timed out"));
+  CHECK(f.head() == before);
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("pipeline: the commit message is 'uet: <ws> <title>' with UET-Run and UET-Patch") {
+  pipeline_fixture f;
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/login.py", "pass\n"); });
+  auto s = f.submission("ws-auth", diff);
+  s.title = "Add login\nsecond line is not part of the subject";
+  auto o = f.pipe->submit(s);
+  REQUIRE(o.final_state == patch_state::committed);
+  auto body = git_in(f.repo.repo, {"log", "-1", "--format=%B", "refs/heads/" + branch});
+  CHECK(body == "uet: ws-auth Add login\n\nUET-Run: run-1\nUET-Patch: run-1.ws-auth.1");
+  CHECK(git_in(f.repo.repo, {"log", "-1", "--format=%(trailers:key=UET-Run,valueonly)",
+                             "refs/heads/" + branch}) == "run-1");
+  auto idx = read_patch_trailers(f.repo.repo, branch);
+  REQUIRE(idx);
+  REQUIRE(idx->count("run-1.ws-auth.1") == 1);
+  CHECK(idx->at("run-1.ws-auth.1") == std::vector<std::string>{o.commit_sha});
+  CHECK(idx->size() == 1); // the initial commit carries no trailer
+  CHECK(f.pipe->tree().commits_of("run-1.ws-auth.1") == std::vector<std::string>{o.commit_sha});
+  // The commit's parent is the previous branch head, and it holds only the patch.
+  CHECK(git_in(f.repo.repo, {"diff", "--name-only", o.commit_sha + "^", o.commit_sha}) ==
+        "src/login.py");
+  CHECK(commit_message("ws", "", "r", "p") == "uet: ws\n\nUET-Run: r\nUET-Patch: p\n");
+}
+
+TEST_CASE("pipeline: patches commit one after another in submission order") {
+  pipeline_fixture f;
+  std::vector<std::string> shas;
+  for (int i = 0; i < 4; ++i) {
+    auto diff = f.change([&](const fs::path& wt) {
+      write_file(wt / ("src/n" + std::to_string(i) + ".txt"), std::to_string(i) + "\n");
+    });
+    auto o = f.pipe->submit(f.submission("ws-" + std::to_string(i), diff));
+    REQUIRE(o.final_state == patch_state::committed);
+    shas.push_back(o.commit_sha);
+  }
+  auto log = git_in(f.repo.repo, {"log", "--format=%H", "-4", "refs/heads/" + branch});
+  CHECK(log == shas[3] + "\n" + shas[2] + "\n" + shas[1] + "\n" + shas[0]);
+  auto idx = read_patch_trailers(f.repo.repo, branch);
+  REQUIRE(idx);
+  CHECK(idx->size() == 4);
+}
+
+TEST_CASE("pipeline: every non-empty patch is saved, an empty one has no state at all") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto good = f.change([](const fs::path& wt) { write_file(wt / "src/g.txt", "g\n"); });
+  auto bad = f.change([](const fs::path& wt) { write_file(wt / "bad.txt", "b\n"); });
+  auto sg = f.submission("ws-good", good);
+  auto sb = f.submission("ws-bad", bad);
+  f.pipe->submit(sg);
+  f.pipe->submit(sb);
+  const auto& store = f.pipe->store();
+  CHECK(store.patch_path(sg.patch_id) == f.ledger_dir() / "patches" / "run-1.ws-good.1.diff");
+  CHECK(read_text(store.patch_path(sg.patch_id)) == good);
+  CHECK(read_text(store.patch_path(sb.patch_id)) == bad);
+  CHECK(store.quarantine_diff_path(sb.patch_id) ==
+        f.ledger_dir() / "quarantine" / "run-1.ws-bad.1.diff");
+  CHECK(store.quarantine_json_path(sb.patch_id) ==
+        f.ledger_dir() / "quarantine" / "run-1.ws-bad.1.json");
+  CHECK_FALSE(fs::exists(store.quarantine_diff_path(sg.patch_id)));
+
+  auto head_now = f.head();
+  CHECK(head_now != before);
+  f.seen.clear();
+  for (std::string empty : {"", "\n", "  \n\t\n"}) {
+    auto se = f.submission("ws-empty", empty);
+    auto o = f.pipe->submit(se);
+    CHECK(o.empty);
+    CHECK(o.transitions.empty());
+    CHECK_FALSE(fs::exists(store.patch_path(se.patch_id)));
+    CHECK_FALSE(fs::exists(store.quarantine_json_path(se.patch_id)));
+  }
+  // A tool that changed nothing, captured for real.
+  auto nothing = f.change([](const fs::path&) {});
+  CHECK(nothing.empty());
+  CHECK(f.pipe->submit(f.submission("ws-nothing", nothing)).empty);
+  CHECK(f.seen.empty());
+  CHECK(f.head() == head_now);
+}
+
+TEST_CASE("pipeline: the listener sees created, validated, queued, applied, verified, committed") {
+  pipeline_fixture f;
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/l.txt", "l\n"); });
+  auto s = f.submission("ws-listen", diff);
+  s.verify_commands = {"true"};
+  auto o = f.pipe->submit(s);
+  REQUIRE(o.final_state == patch_state::committed);
+  std::vector<std::pair<std::string, patch_state>> want;
+  for (auto st : {patch_state::created, patch_state::validated, patch_state::queued,
+                  patch_state::applied, patch_state::verified, patch_state::committed})
+    want.emplace_back(s.patch_id, st);
+  CHECK(f.seen == want);
+  REQUIRE(o.transitions.size() == 6);
+  CHECK(o.transitions.back().detail == o.commit_sha);
+  for (std::size_t i = 1; i < o.transitions.size(); ++i) {
+    CHECK(can_transition(o.transitions[i - 1].state, o.transitions[i].state));
+    CHECK(o.transitions[i - 1].at <= o.transitions[i].at);
+  }
+  for (const auto& t : o.transitions)
+    CHECK(t.at.size() == std::string("2026-11-22T10:15:30.123Z").size());
+}
+
+TEST_CASE("pipeline: the listener sees a quarantine as the last state") {
+  pipeline_fixture f;
+  auto s = f.submission("ws-q", new_file_diff("nope.txt"));
+  auto o = f.pipe->submit(s);
+  std::vector<std::pair<std::string, patch_state>> want{{s.patch_id, patch_state::created},
+                                                        {s.patch_id, patch_state::quarantined}};
+  CHECK(f.seen == want);
+  CHECK(o.transitions.back().detail == o.reason);
+}
+
+TEST_CASE("integration: open creates the branch from base_ref and reuses its worktree") {
+  uet::test::repo_fixture r(base_files());
+  integration_config cfg;
+  cfg.repo = r.repo;
+  cfg.worktree = r.tmp / "integ";
+  cfg.branch = "uet/int2";
+  auto t = integration_tree::open(cfg);
+  REQUIRE(t);
+  auto head = t->head();
+  REQUIRE(head);
+  CHECK(*head == r.base);
+  CHECK(git_in(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"}) == "uet/int2");
+  // A stray file in the worktree is gone after a re-open.
+  write_file(cfg.worktree / "stray.txt", "x\n");
+  write_file(cfg.worktree / "src/a.txt", "modified\n");
+  auto again = integration_tree::open(cfg);
+  REQUIRE(again);
+  CHECK_FALSE(fs::exists(cfg.worktree / "stray.txt"));
+  CHECK(read_text(cfg.worktree / "src/a.txt") == "alpha\nbeta\ngamma\n");
+  // A base_ref that names nothing is an error that says so.
+  cfg.branch = "uet/int3";
+  cfg.worktree = r.tmp / "integ3";
+  cfg.base_ref = "no-such-ref";
+  auto bad = integration_tree::open(cfg);
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.message(), Contains("no-such-ref"));
+}
+
+TEST_CASE("pipeline: a ledger directory that cannot be written quarantines, never applies") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/x.txt", "x\n"); });
+  write_file(f.ledger_dir(), "a file where the ledger directory should be\n");
+  auto s = f.submission("ws-nostore", diff);
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  CHECK(o.final_state == patch_state::quarantined);
+  CHECK(states(o) == std::vector<patch_state>{patch_state::created, patch_state::quarantined});
+  CHECK_THAT(o.reason, Contains("cannot store the patch"));
+  CHECK_THAT(all_details(o), Contains("could not write the quarantine record"));
+  CHECK(f.head() == before);
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("integration: open recovers when the integration worktree was deleted") {
+  pipeline_fixture f;
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/x.txt", "x\n"); });
+  auto o = f.pipe->submit(f.submission("ws-x", diff));
+  REQUIRE(o.final_state == patch_state::committed);
+  fs::remove_all(f.integration()); // e.g. rm -rf .uet between runs
+  f.open();
+  CHECK(read_text(f.integration() / "src/x.txt") == "x\n");
+  CHECK(f.pipe->tree().commits_of(make_patch_id(run_id, "ws-x", 1)) ==
+        std::vector<std::string>{o.commit_sha});
+  CHECK(f.pipe->submit(f.submission("ws-x", diff)).already_committed);
+}
+
+TEST_CASE("pipeline: renames and names with spaces and unicode inside scope commit") {
+  pipeline_fixture f;
+  const std::string cafe = "src/caf\xC3\xA9 menu.txt";
+  auto diff = f.change([&](const fs::path& wt) {
+    fs::rename(wt / "src/a.txt", wt / "src/a much longer name.txt");
+    write_file(wt / cafe, "menu\n");
+    write_file(wt / "src/sp ace.txt", "space\n");
+  });
+  // Exact names as allowed_paths: each must be read exactly (no trailing tab,
+  // no quoting left over, rename names split right).
+  auto s = f.submission("ws-names", diff,
+                        {"src/a.txt", "src/a much longer name.txt", cafe, "src/sp ace.txt"});
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK(f.blob("src/a much longer name.txt") == std::string("alpha\nbeta\ngamma\n"));
+  CHECK_FALSE(f.blob("src/a.txt").has_value());
+  CHECK(f.blob(cafe) == std::string("menu\n"));
+  CHECK(f.blob("src/sp ace.txt") == std::string("space\n"));
+}
