@@ -1,6 +1,7 @@
 // One function per subcommand; each returns the process exit code (SPEC §2).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -29,5 +30,35 @@ int plan_command(const plan_args& args);
 int init_command(const std::string& dir, bool force);
 
 int health_command(bool json);
+
+struct db_args {
+  std::string action; ///< migrate, rollback or check
+  bool json = false;
+};
+int db_command(const db_args& args);
+
+struct ledger_args {
+  std::optional<std::string> state; ///< a patch status
+  std::optional<std::string> run;   ///< a run id
+  bool json = false;
+};
+int ledger_command(const ledger_args& args);
+
+struct run_args {
+  std::string phase; ///< or the workstream id for run-workstream
+  bool single_workstream = false;
+  std::optional<int> parallel;
+  bool dry_run = false;
+  std::optional<std::string> engine;
+  std::optional<std::uint64_t> seed;
+  bool json = false;
+  /// resume: the run to continue ("" = the latest); phase and options are
+  /// read from the database.
+  std::optional<std::string> resume;
+};
+int run_command(const run_args& args);
+
+int status_command(const std::string& run_id, bool json);
+int events_command(const std::string& run_id, bool json);
 
 } // namespace uet::cli

@@ -69,6 +69,60 @@ int main(int argc, char** argv) {
   auto* health = app.add_subcommand("health-check", "Check config, tools on PATH, git, state dir");
   health->add_flag("--json", health_json, "Print JSON");
 
+  db_args db;
+  auto* db_cmd =
+      app.add_subcommand("db", "State database: schema migrations, integrity and ledger");
+  db_cmd->add_option("ACTION", db.action, "migrate, rollback (one version) or check")
+      ->required()
+      ->check(CLI::IsMember({"migrate", "rollback", "check"}));
+  db_cmd->add_flag("--json", db.json, "Print JSON");
+
+  ledger_args ledger;
+  std::string ledger_state, ledger_run;
+  auto* ledger_cmd = app.add_subcommand("ledger", "Patches and their states (reads the database)");
+  auto* ls = ledger_cmd->add_option("--state", ledger_state, "Only patches in this state");
+  auto* lr = ledger_cmd->add_option("--run", ledger_run, "Only patches of this run");
+  ledger_cmd->add_flag("--json", ledger.json, "Print a JSON array");
+
+  run_args run;
+  int run_parallel = 0;
+  std::string run_engine;
+  std::uint64_t run_seed = 0;
+  auto add_run_options = [&](CLI::App* cmd) {
+    cmd->add_option("--parallel", run_parallel, "Worker slots (default max_workers)")
+        ->check(CLI::Range(1, 256));
+    cmd->add_flag("--dry-run", run.dry_run,
+                  "Plan, actors and database rows, but no tools and no acceptance commands");
+    cmd->add_option("--engine", run_engine, "uet (default) or legacy (sequential baseline)")
+        ->check(CLI::IsMember({"uet", "legacy"}));
+    cmd->add_option("--seed", run_seed, "Seed for retry jitter (same seed, same delays)");
+    cmd->add_flag("--json", run.json, "One JSON object per event, then a summary object");
+  };
+  auto* run_cmd = app.add_subcommand("run", "Run a phase: every workstream onto the branch");
+  run_cmd->add_option("PHASE", run.phase, "phase-all or a phase named in uet.yaml")->required();
+  add_run_options(run_cmd);
+  auto* run_ws = app.add_subcommand("run-workstream", "Run one workstream (and nothing else)");
+  run_ws->add_option("ID", run.phase, "The workstream id")->required();
+  add_run_options(run_ws);
+
+  std::string resume_run;
+  bool resume_json = false;
+  auto* resume = app.add_subcommand("resume", "Finish an interrupted run (default: the latest)");
+  resume->add_option("RUN_ID", resume_run, "The run to continue");
+  resume->add_flag("--json", resume_json, "One JSON object per event, then a summary object");
+
+  std::string status_run;
+  bool status_json = false;
+  auto* status = app.add_subcommand("status", "Runs, workstream states and progress");
+  status->add_option("RUN_ID", status_run, "Default: the latest run");
+  status->add_flag("--json", status_json, "Print JSON");
+
+  std::string events_run;
+  bool events_json = false;
+  auto* events = app.add_subcommand("events", "The event log of a run");
+  events->add_option("RUN_ID", events_run, "Default: the latest run");
+  events->add_flag("--json", events_json, "One JSON object per line");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -88,6 +142,12 @@ int main(int argc, char** argv) {
   setup_logging();
   if (plan_workers > 0)
     plan.workers = plan_workers;
+  if (run_parallel > 0)
+    run.parallel = run_parallel;
+  if (!run_engine.empty())
+    run.engine = run_engine;
+  if (run_seed > 0)
+    run.seed = run_seed;
   try {
     if (*validate)
       return validate_command(validate_json);
@@ -99,6 +159,31 @@ int main(int argc, char** argv) {
       return init_command(init_dir, init_force);
     if (*health)
       return health_command(health_json);
+    if (*db_cmd)
+      return db_command(db);
+    if (*ledger_cmd) {
+      if (*ls)
+        ledger.state = ledger_state;
+      if (*lr)
+        ledger.run = ledger_run;
+      return ledger_command(ledger);
+    }
+    if (*run_cmd)
+      return run_command(run);
+    if (*run_ws) {
+      run.single_workstream = true;
+      return run_command(run);
+    }
+    if (*resume) {
+      run_args r;
+      r.resume = resume_run;
+      r.json = resume_json;
+      return run_command(r);
+    }
+    if (*status)
+      return status_command(status_run, status_json);
+    if (*events)
+      return events_command(events_run, events_json);
   } catch (const std::exception& e) {
     std::cerr << "uet-actors: internal error: " << e.what() << '\n';
     return to_int(exit_code::internal);

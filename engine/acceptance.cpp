@@ -17,6 +17,7 @@ acceptance_result run_acceptance(const acceptance_request& req) {
     p.cwd = req.cwd;
     p.env = req.env;
     p.timeout = req.timeout_each;
+    p.cancel = req.cancel;
     auto r = run_process(p);
     if (!req.log_file.empty()) {
       std::string block = "$ " + cmd + "\n" + r.output;

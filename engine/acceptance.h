@@ -4,6 +4,7 @@
 // Blocking: call from a detached actor or a plain thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -18,6 +19,7 @@ struct acceptance_request {
   std::filesystem::path log_file; ///< appended to; empty: output discarded
   std::chrono::milliseconds timeout_each{0};
   std::map<std::string, std::string> env;
+  const std::atomic<bool>* cancel = nullptr; ///< see process_request::cancel
 };
 
 struct acceptance_result {

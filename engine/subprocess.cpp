@@ -84,6 +84,8 @@ std::string process_result::describe() const {
   if (timed_out)
     return "timed out after " + std::to_string(elapsed.count() / 1000.0).substr(0, 5) +
            " s (process group killed)";
+  if (cancelled)
+    return "interrupted (process group killed)";
   if (signal != 0)
     return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
   return "exit code " + std::to_string(exit_code);
@@ -202,18 +204,25 @@ process_result run_process(const process_request& req) {
       break;
     if (exited && now >= drain_until)
       break; // a detached grandchild still holds the pipe: stop reading
-    if (!exited && !res.timed_out && now >= deadline) {
+    if (!exited && !res.timed_out && !res.cancelled && now >= deadline) {
       res.timed_out = true;
       ::kill(-pid, SIGTERM);
       kill_at = now + req.kill_grace;
+    }
+    if (!exited && !res.timed_out && !res.cancelled && req.cancel && req.cancel->load()) {
+      res.cancelled = true;
+      ::kill(-pid, SIGTERM);
+      kill_at = now + std::min(req.kill_grace, std::chrono::milliseconds(500));
     }
     if (!exited && now >= kill_at) {
       ::kill(-pid, SIGKILL);
       kill_at = never;
     }
     auto wake = std::min({deadline, kill_at, drain_until});
-    if (res.timed_out)
+    if (res.timed_out || res.cancelled)
       wake = std::min(kill_at, drain_until);
+    if (req.cancel && !exited && !res.cancelled)
+      wake = std::min(wake, now + std::chrono::milliseconds(50));
     int wait_ms = -1;
     if (wake != never)
       wait_ms = static_cast<int>(std::max<long long>(

@@ -6,6 +6,7 @@
 // scheduler thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -25,6 +26,9 @@ struct process_request {
   std::filesystem::path output_file; ///< empty: capture stdout+stderr into process_result::output
   std::size_t max_output_bytes = 16u << 20; ///< beyond this, output is dropped and noted
   bool merge_stderr = true;                 ///< false: stderr goes to process_result::error_output
+  /// When set and it becomes true (Ctrl-C), the process group is ended as on
+  /// a timeout; checked at least every 50 ms.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct process_result {
@@ -33,12 +37,13 @@ struct process_result {
   int exit_code = -1; ///< when the process exited normally
   int signal = 0;     ///< when it was killed by a signal
   bool timed_out = false;
+  bool cancelled = false; ///< ended because process_request::cancel became true
   bool truncated = false; ///< output exceeded max_output_bytes
   std::string output;
   std::string error_output;
   std::chrono::milliseconds elapsed{0};
 
-  bool ok() const { return started && signal == 0 && exit_code == 0 && !timed_out; }
+  bool ok() const { return started && signal == 0 && exit_code == 0 && !timed_out && !cancelled; }
   /// "exit code 3", "killed by signal 9 (timeout after 5s)", "could not start: ..."
   std::string describe() const;
 };

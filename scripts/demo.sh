@@ -10,3 +10,6 @@ bin=build/uet-actors
 set -x
 $bin -C examples/demo validate
 $bin -C examples/demo plan phase-all
+$bin -C examples/demo run phase-all
+$bin -C examples/demo status
+git -C examples/demo/repo log --oneline uet/integration

@@ -1,0 +1,100 @@
+#include "actors/adapter_actor.h"
+
+#include <caf/all.hpp>
+
+#include "engine/acceptance.h"
+#include "engine/subprocess.h"
+#include "ledger/workspace.h"
+
+namespace uet::actors {
+
+namespace {
+
+struct adapter_state {
+  std::shared_ptr<const run_context> ctx;
+  std::unique_ptr<ledger::workspaces> spaces;
+  std::filesystem::path worktree;
+  std::string base;
+  bool created = false;
+  ~adapter_state() {
+    // Destroyed on the actor's own (detached) thread when it exits: a
+    // crashed or cancelled attempt leaves no worktree behind.
+    if (created && spaces)
+      (void)spaces->remove(worktree);
+  }
+  static inline const char* name = "adapter";
+};
+
+using adapter_ptr = msg::adapter_actor::stateful_pointer<adapter_state>;
+
+msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
+  msg::edit_result res;
+  auto wt = st.spaces->create(st.worktree.filename().string(), r.base_commit);
+  if (!wt) {
+    res.error = "cannot create the worktree: " + wt.message();
+    return res;
+  }
+  st.created = true;
+  st.base = r.base_commit;
+  res.worktree_ok = true;
+  engine::process_request p;
+  p.argv = r.argv;
+  p.cwd = st.worktree;
+  p.env.insert(r.env.begin(), r.env.end());
+  p.timeout = std::chrono::milliseconds(r.timeout_ms);
+  p.output_file = r.log_path;
+  p.max_output_bytes = static_cast<std::size_t>(r.max_output_bytes);
+  p.cancel = &st.ctx->cancel;
+  if (!r.log_path.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(r.log_path).parent_path(), ec);
+  }
+  auto pr = engine::run_process(p);
+  res.started = pr.started;
+  res.exit_code = pr.exit_code;
+  res.signal = pr.signal;
+  res.timed_out = pr.timed_out;
+  res.cancelled = pr.cancelled;
+  res.elapsed_ms = pr.elapsed.count();
+  res.description = pr.describe();
+  if (!pr.ok())
+    return res;
+  auto diff = st.spaces->capture_diff(st.worktree, r.base_commit);
+  if (!diff)
+    res.error = "cannot capture the change: " + diff.message();
+  else
+    res.diff = std::move(*diff);
+  return res;
+}
+
+msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self,
+                                                   std::shared_ptr<const run_context> ctx,
+                                                   std::filesystem::path worktree) {
+  self->state.ctx = ctx;
+  self->state.worktree = worktree;
+  self->state.spaces =
+      std::make_unique<ledger::workspaces>(ctx->project.repo, worktree.parent_path());
+  return {
+      [=](const msg::edit_request& r) { return run_edit(self->state, r); },
+      [=](const msg::check_request& r) {
+        engine::acceptance_request req{r.commands, self->state.worktree, r.log_path,
+                                       std::chrono::milliseconds(r.timeout_ms), r.env};
+        req.cancel = &self->state.ctx->cancel;
+        auto a = engine::run_acceptance(req);
+        return msg::check_result{a.passed, a.exit_code, a.failed_command, a.reason};
+      },
+  };
+}
+
+} // namespace
+
+std::filesystem::path attempt_worktree(const run_context& ctx, const std::string& ws, int attempt) {
+  return ctx.worktrees_dir / (ctx.run_id + "." + ws + "." + std::to_string(attempt));
+}
+
+msg::adapter_actor spawn_adapter(caf::actor_system& sys, std::shared_ptr<const run_context> ctx,
+                                 std::filesystem::path worktree) {
+  return sys.spawn<caf::detached>(adapter_behavior, std::move(ctx), std::move(worktree));
+}
+
+} // namespace uet::actors

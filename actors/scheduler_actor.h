@@ -1,0 +1,49 @@
+// The scheduler: holds the DAG (engine::ready_queue) and the run's worker
+// slots. Dispatches ready workstreams to the supervisor, higher priority
+// first, then the longest remaining critical path; honours each tool's
+// max_concurrency; blocks the dependents of a workstream that failed for
+// good while independent branches go on. It touches neither the database
+// nor git: it sends the persistence actor what changed.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/run_context.h"
+#include "engine/ready_queue.h"
+#include "messages/interfaces.h"
+
+namespace uet::actors {
+
+struct scheduler_state {
+  std::shared_ptr<const run_context> ctx;
+  msg::persistence_actor db;
+  msg::ledger_actor ledger;
+  msg::supervisor_actor supervisor;
+  std::unique_ptr<engine::ready_queue> queue;
+  caf::typed_response_promise<msg::run_summary> promise;
+  bool started = false;
+  bool stopping = false;
+  bool finishing = false;
+  int running = 0;
+  msg::run_summary summary;
+  std::chrono::steady_clock::time_point t0;
+  static inline const char* name = "scheduler";
+};
+
+using scheduler_ptr = msg::scheduler_actor::stateful_pointer<scheduler_state>;
+
+msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
+                                                       std::shared_ptr<const run_context> ctx,
+                                                       msg::persistence_actor db,
+                                                       msg::ledger_actor ledger);
+
+/// ready_queue options for a run: priorities, tools and their limits (the
+/// legacy engine ignores priorities: one at a time in file order).
+engine::ready_queue_options queue_options(const run_context& ctx);
+
+} // namespace uet::actors

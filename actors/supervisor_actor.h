@@ -1,0 +1,45 @@
+// The supervisor: spawns (and monitors) one workstream actor per attempt,
+// owns the per-tool circuit breakers and the retry budget. A failed attempt
+// is retried after an exponential backoff with jitter while the budget lasts;
+// an open breaker rejects an attempt without spawning anything; an attempt
+// whose actor dies without reporting (a crash) is seen through its down
+// message and counts as a failure. Exhausted retries -> quarantined.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <random>
+#include <unordered_map>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/run_context.h"
+#include "engine/circuit_breaker.h"
+#include "messages/interfaces.h"
+
+namespace uet::actors {
+
+struct supervisor_state {
+  std::shared_ptr<const run_context> ctx;
+  msg::scheduler_actor scheduler;
+  msg::persistence_actor db;
+  msg::ledger_actor ledger;
+  std::map<std::string, engine::circuit_breaker> breakers;
+  std::unordered_map<std::uint32_t, engine::breaker_permit> permits;
+  std::vector<int> attempts; ///< attempt numbers used so far (prior runs included)
+  std::vector<int> prior;    ///< attempts made before this process (resume)
+  std::unordered_map<caf::actor_addr, std::uint32_t> live; ///< attempt actor -> node
+  std::mt19937_64 rng;
+  bool stopping = false;
+  static inline const char* name = "supervisor";
+};
+
+using supervisor_ptr = msg::supervisor_actor::stateful_pointer<supervisor_state>;
+
+msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
+                                                         std::shared_ptr<const run_context> ctx,
+                                                         msg::scheduler_actor scheduler,
+                                                         msg::persistence_actor db,
+                                                         msg::ledger_actor ledger);
+
+} // namespace uet::actors

@@ -1,0 +1,358 @@
+// uet-actors run PHASE / run-workstream ID: loads and checks the project,
+// takes the database's and the integration branch's writer locks, starts the
+// actors, waits for the scheduler's summary, and turns it into an exit code.
+// Ctrl-C (SIGINT) or SIGTERM: running tools are ended, the run is recorded
+// as interrupted, exit 130.
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+#include <caf/all.hpp>
+
+#include "actors/ledger_actor.h"
+#include "actors/persistence_actor.h"
+#include "actors/reporter_actor.h"
+#include "actors/scheduler_actor.h"
+#include "base/clock.h"
+#include "base/exit_code.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/project_context.h"
+#include "config/phases.h"
+#include "ledger/git.h"
+#include "ledger/integration.h"
+#include "ledger/workspace.h"
+#include "persistence/state_reader.h"
+
+namespace uet::cli {
+
+namespace {
+
+std::string new_run_id() {
+  auto now = iso8601_now(); // 2026-11-22T10:15:30.123Z
+  std::string compact;
+  for (char c : now.substr(0, 19))
+    if (c != '-' && c != ':')
+      compact += c == 'T' ? '-' : c;
+  std::random_device rd;
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%04x", rd() & 0xffff);
+  return "run-" + compact + "-" + suffix;
+}
+
+/// Waits for SIGINT/SIGTERM (blocked in every other thread) and stops the run.
+class signal_watcher {
+public:
+  signal_watcher(std::shared_ptr<actors::run_context> ctx, msg::scheduler_actor scheduler)
+      : thread_([this, ctx, scheduler] {
+          sigset_t set;
+          sigemptyset(&set);
+          sigaddset(&set, SIGINT);
+          sigaddset(&set, SIGTERM);
+          sigaddset(&set, SIGUSR1);
+          int sig = 0;
+          while (sigwait(&set, &sig) == 0 && sig != SIGUSR1) {
+            ctx->cancel = true;
+            caf::anon_send(scheduler, msg::stop_atom_v);
+          }
+        }) {}
+  ~signal_watcher() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+
+private:
+  std::thread thread_;
+};
+
+void block_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int print_summary(const msg::run_summary& s, const actors::run_context& ctx, bool json_mode) {
+  int code = s.state == "succeeded"     ? to_int(exit_code::ok)
+             : s.state == "interrupted" ? to_int(exit_code::interrupted)
+                                        : to_int(exit_code::partial);
+  if (json_mode) {
+    // One more JSON line after the events: the run's result.
+    json j{{"event", "summary"},
+           {"run_id", s.run_id},
+           {"state", s.state},
+           {"committed", s.committed},
+           {"quarantined", s.quarantined},
+           {"blocked", s.blocked},
+           {"skipped", s.skipped},
+           {"total", s.total},
+           {"elapsed_ms", s.elapsed_ms},
+           {"problems", s.problems},
+           {"exit_code", code}};
+    std::cout << j.dump() << '\n';
+    return code;
+  }
+  auto& out = std::cout;
+  out << "run " << s.run_id << ": " << s.state << ": " << s.committed << " committed, " << s.skipped
+      << " skipped, " << s.quarantined << " quarantined, " << s.blocked << " blocked of " << s.total
+      << " in " << s.elapsed_ms / 1000.0 << " s\n";
+  for (const auto& p : s.problems)
+    out << "  " << p << '\n';
+  if (!ctx.dry_run)
+    out << "integration branch: " << ctx.project.integration_branch << " (git log --oneline "
+        << ctx.project.integration_branch << ")\n";
+  out << "details: uet-actors status " << s.run_id << "; logs in "
+      << config::display_path(ctx.project.root, ctx.logs_dir) << '\n';
+  return code;
+}
+
+/// What `resume` needs from the database about the run it continues.
+struct resume_info {
+  persistence::run_row run;
+  std::map<std::string, persistence::workstream_row> workstreams;
+};
+
+expected<resume_info> load_resume(const config::project_config& cfg, const std::string& run_id) {
+  auto db = persistence::database::open_read_only(cfg.state_db);
+  if (!db)
+    return fail(db.message() + " (nothing to resume)");
+  persistence::state_reader reader(*db);
+  auto run = run_id.empty() ? reader.latest_run() : reader.run(run_id);
+  if (!run)
+    return run.error();
+  if (!*run)
+    return fail(run_id.empty() ? "no run to resume" : "no run '" + run_id + "'");
+  resume_info info{**run, {}};
+  auto ws = reader.workstreams(info.run.run_id);
+  if (!ws)
+    return ws.error();
+  for (auto& w : *ws)
+    info.workstreams.emplace(w.workstream_id, std::move(w));
+  return info;
+}
+
+/// "<run>.<ws>.<attempt>" -> attempt for this run's patch ids, else 0.
+int patch_attempt(const std::string& patch_id, const std::string& run_id, const std::string& ws) {
+  auto prefix = run_id + "." + ws + ".";
+  if (patch_id.rfind(prefix, 0) != 0)
+    return 0;
+  try {
+    return std::stoi(patch_id.substr(prefix.size()));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+} // namespace
+
+int run_command(const run_args& a_in) {
+  run_args a = a_in;
+  auto root = std::filesystem::current_path();
+  auto p = load_checked_project(root);
+  auto& b = p.bundle;
+  if (p.errors) {
+    print_problems(std::cerr, b.problems);
+    std::cerr << "run: the project is invalid (" << count_words(p.errors, p.warnings)
+              << "); fix it first ('uet-actors validate')\n";
+    return to_int(exit_code::bad_input);
+  }
+  std::optional<resume_info> resumed;
+  if (a.resume) {
+    auto info = load_resume(b.config, *a.resume);
+    if (!info) {
+      std::cerr << "resume: " << info.message() << '\n';
+      return to_int(exit_code::bad_input);
+    }
+    if (info->run.state == "succeeded") {
+      std::cout << "resume: run " << info->run.run_id << " already succeeded; nothing to do\n";
+      return to_int(exit_code::ok);
+    }
+    resumed = std::move(*info);
+    const auto& phase = resumed->run.phase_id;
+    a.single_workstream = phase.rfind("workstream:", 0) == 0;
+    a.phase = a.single_workstream ? phase.substr(11) : phase;
+    a.engine = resumed->run.engine;
+    auto opts = nlohmann::json::parse(resumed->run.options_json.value_or("{}"), nullptr, false);
+    if (opts.is_object()) {
+      if (!a.parallel && opts.contains("parallel") && opts["parallel"].is_number_integer())
+        a.parallel = opts["parallel"].get<int>();
+      if (opts.value("dry_run", false))
+        a.dry_run = true;
+      if (!a.seed && opts.contains("seed") && opts["seed"].is_number_unsigned())
+        a.seed = opts["seed"].get<std::uint64_t>();
+    }
+  }
+  std::vector<std::string> ids;
+  if (a.single_workstream) {
+    bool known = false;
+    for (const auto& ws : b.workstreams)
+      known = known || ws.id == a.phase;
+    if (!known) {
+      std::cerr << "run-workstream: no workstream '" << a.phase << "' in "
+                << config::display_path(root, b.config.workstreams_dir) << '\n';
+      return to_int(exit_code::bad_input);
+    }
+    ids = {a.phase};
+  } else {
+    auto sel = config::select_phase(b, a.phase);
+    if (!sel) {
+      std::cerr << "run: " << sel.message() << '\n';
+      return to_int(exit_code::bad_input);
+    }
+    ids = std::move(*sel);
+  }
+
+  auto ctx = std::make_shared<actors::run_context>();
+  ctx->run_id = resumed ? resumed->run.run_id : new_run_id();
+  ctx->resumed = resumed.has_value();
+  ctx->phase = a.single_workstream ? "workstream:" + a.phase : a.phase;
+  ctx->engine = a.engine.value_or(b.config.engine);
+  ctx->dry_run = a.dry_run || b.config.dry_run;
+  ctx->parallel = ctx->engine == "legacy" ? 1 : a.parallel.value_or(b.config.max_workers);
+  ctx->seed = a.seed.value_or(std::random_device{}());
+  ctx->project = b.config;
+  ctx->tools = b.tools;
+  {
+    std::unordered_map<std::string, std::size_t> by_id;
+    for (std::size_t i = 0; i < b.workstreams.size(); ++i)
+      by_id[b.workstreams[i].id] = i;
+    std::vector<engine::dag_input> in;
+    for (const auto& id : ids) {
+      ctx->workstreams.push_back(b.workstreams[by_id[id]]);
+      // The legacy baseline ignores the critical path: file order only.
+      in.push_back({id, ctx->workstreams.back().dependencies, ctx->engine == "legacy" ? 0.0 : 1.0});
+    }
+    // Dependencies outside the selection are external: dag ignores them.
+    ctx->graph = engine::dag(in);
+  }
+  ctx->state_dir = root / ".uet";
+  ctx->logs_dir = ctx->state_dir / "logs" / ctx->run_id;
+  ctx->worktrees_dir = ctx->state_dir / "worktrees";
+  ctx->telemetry_file = ctx->state_dir / "telemetry.jsonl";
+
+  std::string holder = "uet-actors run " + ctx->run_id;
+  auto db = actors::prepare_persistence(b.config.state_db, holder);
+  if (!db) {
+    std::cerr << "run: " << db.message() << '\n';
+    return to_int(exit_code::internal);
+  }
+  std::optional<actors::ledger_setup> ledger;
+  if (!ctx->dry_run) {
+    auto l = actors::prepare_ledger(*ctx, holder);
+    if (!l) {
+      std::cerr << "run: " << l.message() << '\n';
+      return to_int(exit_code::bad_input);
+    }
+    ledger = std::move(*l);
+    // Holding the branch lock, no other run is using .uet/worktrees: what a
+    // killed run left there goes now.
+    ledger::workspaces spaces(b.config.repo, ctx->worktrees_dir);
+    if (auto n = spaces.clean_stale({"integration"}); n && *n > 0)
+      std::cerr << "run: removed " << *n << " stale worktree(s) left by an earlier run\n";
+  }
+
+  // Resume: what the database and the integration branch say is done. The
+  // branch wins: a run killed between `git commit` and the database update
+  // is committed all the same (exactly once).
+  std::vector<std::string> found_on_branch;
+  if (resumed) {
+    std::unordered_map<std::string, int> branch_attempt;
+    if (!ctx->dry_run)
+      if (auto trailers = ledger::read_patch_trailers(b.config.repo, b.config.integration_branch))
+        for (const auto& [patch, commits] : *trailers)
+          for (const auto& ws : ctx->workstreams)
+            if (int n = patch_attempt(patch, ctx->run_id, ws.id))
+              branch_attempt[ws.id] = std::max(branch_attempt[ws.id], n);
+    ctx->prior_attempts.assign(ctx->workstreams.size(), 0);
+    for (std::uint32_t i = 0; i < ctx->workstreams.size(); ++i) {
+      const auto& id = ctx->workstreams[i].id;
+      auto row = resumed->workstreams.find(id);
+      std::string state = row == resumed->workstreams.end() ? "" : row->second.state;
+      int attempts = row == resumed->workstreams.end() ? 0 : row->second.attempts;
+      auto on_branch = branch_attempt.find(id);
+      int branch_n = on_branch == branch_attempt.end() ? 0 : on_branch->second;
+      ctx->prior_attempts[i] = std::max(attempts, branch_n);
+      if (state == "committed" || state == "skipped") {
+        ctx->already_committed.push_back(i);
+      } else if (branch_n > 0) {
+        ctx->already_committed.push_back(i);
+        found_on_branch.push_back(id);
+      }
+    }
+  }
+
+  block_signals();
+  caf::actor_system_config cfg;
+  cfg.add_message_types<caf::id_block::uet_actors>();
+  caf::actor_system sys{cfg};
+  auto mode =
+      a.json ? actors::report_mode::json
+             : (::isatty(STDOUT_FILENO) ? actors::report_mode::tty : actors::report_mode::plain);
+  auto reporter = sys.spawn(actors::reporter_behavior, mode,
+                            static_cast<std::uint32_t>(ctx->workstreams.size()));
+  db->telemetry_file = ctx->telemetry_file;
+  db->observer = reporter;
+  auto persistence = actors::spawn_persistence(sys, std::move(*db));
+  msg::ledger_actor ledger_handle;
+  if (ledger)
+    ledger_handle = actors::spawn_ledger(sys, std::move(*ledger), persistence, ctx);
+
+  json options{{"parallel", ctx->parallel},
+               {"dry_run", ctx->dry_run},
+               {"seed", ctx->seed},
+               {"workstreams", ctx->workstreams.size()}};
+  if (resumed) {
+    caf::anon_send(persistence, persistence::run_state_changed{ctx->run_id, "running",
+                                                               iso8601_now(), false});
+    for (const auto& id : found_on_branch)
+      caf::anon_send(persistence, persistence::workstream_state_changed{
+                                      ctx->run_id, id, "committed", 0, iso8601_now(),
+                                      std::string("found on the integration branch on resume")});
+  } else {
+    caf::anon_send(persistence,
+                   persistence::run_started{ctx->run_id, b.config.project, ctx->phase,
+                                            ctx->engine, ctx->parallel, iso8601_now(),
+                                            options.dump()});
+  }
+  auto scheduler =
+      sys.spawn(actors::scheduler_behavior, std::shared_ptr<const actors::run_context>(ctx),
+                persistence, ledger_handle);
+  if (!a.json)
+    std::cout << (resumed ? "resuming run " : "run ") << ctx->run_id << ": " << ctx->phase << ", "
+              << plural(ctx->workstreams.size(), "workstream") << ", "
+              << (ctx->engine == "legacy" ? "legacy engine (sequential)"
+                                          : plural(ctx->parallel, "worker"))
+              << (ctx->dry_run ? ", dry run" : "") << '\n'
+              << std::flush;
+
+  msg::run_summary summary;
+  std::string failure;
+  {
+    signal_watcher watcher(ctx, scheduler);
+    caf::scoped_actor self{sys};
+    self->request(scheduler, caf::infinite, msg::run_atom_v)
+        .receive([&](const msg::run_summary& s) { summary = s; },
+                 [&](const caf::error& e) { failure = sys.render(e); });
+    // Let the reporter print the last events before the summary.
+    self->request(reporter, caf::infinite, msg::sync_atom_v)
+        .receive([](const std::string&) {}, [](const caf::error&) {});
+  }
+  // Stop the remaining long-lived actors; the persistence actor was synced
+  // by the scheduler before it replied.
+  caf::anon_send_exit(persistence, caf::exit_reason::user_shutdown);
+  if (ledger_handle)
+    caf::anon_send_exit(ledger_handle, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(reporter, caf::exit_reason::user_shutdown);
+  if (!failure.empty()) {
+    std::cerr << "run: internal error: " << failure << '\n';
+    return to_int(exit_code::internal);
+  }
+  return print_summary(summary, *ctx, a.json);
+}
+
+} // namespace uet::cli

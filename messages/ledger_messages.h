@@ -1,0 +1,50 @@
+// Workstream actor -> patch-ledger actor: one patch to validate, apply,
+// verify and commit (or quarantine); the verdict comes back as the reply.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace uet::msg {
+
+struct patch_request {
+  std::string run_id;
+  std::string workstream_id;
+  std::string title;
+  std::string patch_id;
+  int attempt = 1;
+  std::string diff;
+  std::vector<std::string> allowed_paths;
+  std::vector<std::string> verify_commands;
+  std::int64_t verify_timeout_ms = 0;
+  std::string verify_log;
+  std::map<std::string, std::string> env;
+};
+
+struct patch_verdict {
+  bool empty = false;
+  std::string final_state; ///< committed or quarantined (patch_ledger.status)
+  std::string commit_sha;
+  bool already_committed = false;
+  std::string reason;
+  std::vector<std::string> details;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
+  return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
+           x.attempt, x.diff, x.allowed_paths, x.verify_commands, x.verify_timeout_ms, x.verify_log,
+           x.env);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, patch_verdict& x) {
+  return f(caf::meta::type_name("patch_verdict"), x.empty, x.final_state, x.commit_sha,
+           x.already_committed, x.reason, x.details);
+}
+
+} // namespace uet::msg

@@ -1,0 +1,83 @@
+// Workstream actor <-> adapter actor: run the tool in the workstream's
+// worktree and capture its change; run acceptance checks in that worktree.
+// Everything a remote node would need travels in the message (argv already
+// templated, the base commit), nothing by reference.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace uet::msg {
+
+struct edit_request {
+  std::string run_id;
+  std::string workstream_id;
+  int attempt = 1;
+  std::string base_commit;       ///< the worktree starts here
+  std::vector<std::string> argv; ///< placeholders already substituted
+  std::map<std::string, std::string> env;
+  std::int64_t timeout_ms = 0;
+  std::string log_path; ///< the EDIT step log
+  std::int64_t max_output_bytes = 16 << 20;
+};
+
+struct edit_result {
+  bool worktree_ok = false; ///< false: git failed before the tool ran (see error)
+  bool started = false;     ///< the tool process started
+  int exit_code = -1;
+  int signal = 0;
+  bool timed_out = false;
+  bool cancelled = false;
+  std::int64_t elapsed_ms = 0;
+  std::string description; ///< "exit code 3", "timed out after 5 s", ...
+  std::string error;       ///< worktree or capture failure
+  std::string diff;        ///< the change, empty when nothing changed
+  bool ok() const {
+    return worktree_ok && started && exit_code == 0 && signal == 0 && !timed_out && !cancelled &&
+           error.empty();
+  }
+};
+
+struct check_request {
+  std::string step; ///< "static" or "runtime"
+  std::vector<std::string> commands;
+  std::map<std::string, std::string> env;
+  std::int64_t timeout_ms = 0;
+  std::string log_path;
+};
+
+struct check_result {
+  bool passed = false;
+  int exit_code = 0;
+  std::string failed_command;
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, edit_request& x) {
+  return f(caf::meta::type_name("edit_request"), x.run_id, x.workstream_id, x.attempt,
+           x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
+  return f(caf::meta::type_name("edit_result"), x.worktree_ok, x.started, x.exit_code, x.signal,
+           x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, check_request& x) {
+  return f(caf::meta::type_name("check_request"), x.step, x.commands, x.env, x.timeout_ms,
+           x.log_path);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, check_result& x) {
+  return f(caf::meta::type_name("check_result"), x.passed, x.exit_code, x.failed_command, x.reason);
+}
+
+} // namespace uet::msg

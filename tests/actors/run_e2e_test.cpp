@@ -1,0 +1,297 @@
+// `uet-actors run` end to end: real actors, real tool processes, a real git
+// repository and a real SQLite file, through the real binary.
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <thread>
+
+#include "tests/support/pipeline_project.h"
+
+using namespace uet::test;
+
+namespace {
+
+const std::string sh_tool = R"(tools:
+  sh:
+    adapter: subprocess
+    argv: ["/bin/sh", "-eu", "-c", "{prompt}"]
+    timeout_s: 30
+)";
+
+std::string ws(const std::string& prompt, const std::string& scope, const std::string& deps = "[]",
+               const std::string& extra = "") {
+  std::string indented;
+  for (char c : prompt) {
+    indented += c;
+    if (c == '\n')
+      indented += "    ";
+  }
+  return "title: test\nexecution_request:\n  tool_id: sh\n  prompt: |\n    " + indented +
+         "\nconstraints:\n  file_scope:\n    allowed_paths: [\"" + scope +
+         "\"]\ndependencies: " + deps + "\n" + extra;
+}
+
+std::string ws_state(const nlohmann::json& status, const std::string& id) {
+  for (const auto& w : status["workstreams"])
+    if (w["workstream_id"] == id)
+      return w["state"];
+  return "<missing>";
+}
+
+} // namespace
+
+TEST_CASE("run: dependents read what their dependencies wrote, one commit per workstream") {
+  // b and c fail unless a's file is already in their worktree, d unless b's and c's are.
+  pipeline_project p(sh_tool, {{"a", ws("echo A > a.txt", "a.txt")},
+                               {"b", ws("cat a.txt > b.txt; echo B >> b.txt", "b.txt", "[a]")},
+                               {"c", ws("cat a.txt > c.txt; echo C >> c.txt", "c.txt", "[a]")},
+                               {"d", ws("cat b.txt c.txt > d.txt", "d.txt", "[b, c]")},
+                               {"e", ws("echo E > e.txt", "e.txt")}});
+  auto r = p.run({"run", "phase-all", "--parallel", "3"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 5);
+  CHECK(p.git({"show", "uet/integration:d.txt"}) == "A\nB\nA\nC");
+  auto st = p.status();
+  CHECK(st["state"] == "succeeded");
+  CHECK(st["counts"]["committed"] == 5);
+  // Telemetry: one JSON object per event.
+  auto tel = read_text(p.root() / ".uet" / "telemetry.jsonl");
+  CHECK(tel.find("\"event\":\"run_finished\"") != std::string::npos);
+}
+
+TEST_CASE("run: a tool that fails twice then succeeds is retried and commits") {
+  auto prompt = "n=$(cat \"$SCRATCH/count\" 2>/dev/null || echo 0); n=$((n+1)); "
+                "echo $n > \"$SCRATCH/count\"; [ $n -ge 3 ]; echo ok > f.txt";
+  pipeline_project p(
+      sh_tool, {{"flaky", ws(prompt, "f.txt", "[]",
+                             "resilience_policy:\n  max_retries: 2\n  backoff: "
+                             "{initial_ms: 10, multiplier: 2.0, max_ms: 100, jitter: 0.1}\n")}});
+  auto r = p.run({"run", "phase-all", "--seed", "7"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto st = p.status();
+  CHECK(ws_state(st, "flaky") == "committed");
+  CHECK(st["workstreams"][0]["attempts"] == 3);
+  CHECK(read_text(p.scratch() / "count") == "3\n");
+  CHECK(p.patch_commits() == 1);
+}
+
+TEST_CASE("run: an always-failing tool trips its breaker, dependents blocked, others commit") {
+  const std::string tools = sh_tool + R"(  bad:
+    adapter: subprocess
+    argv: ["/bin/sh", "-c", "echo spawned >> \"$SCRATCH/spawns\"; exit 1"]
+    circuit_breaker: {failure_rate_threshold: 0.5, minimum_calls: 2, window: 4, open_ms: 60000, half_open_calls: 1}
+)";
+  std::string bad = "title: bad\nexecution_request: {tool_id: bad, prompt: x}\n"
+                    "constraints: {file_scope: {allowed_paths: [\"x\"]}}\n"
+                    "resilience_policy: {max_retries: 2, backoff: {initial_ms: 5, max_ms: 20}}\n";
+  pipeline_project p(tools, {{"bad1", bad},
+                             {"bad2", bad},
+                             {"bad3", bad},
+                             {"after-bad", ws("echo x > y.txt", "y.txt", "[bad1]")},
+                             {"good", ws("echo g > g.txt", "g.txt")}});
+  auto r = p.run({"run", "phase-all", "--parallel", "1"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto st = p.status();
+  CHECK(ws_state(st, "bad1") == "quarantined");
+  CHECK(ws_state(st, "bad2") == "quarantined");
+  CHECK(ws_state(st, "bad3") == "quarantined");
+  CHECK(ws_state(st, "after-bad") == "blocked");
+  CHECK(ws_state(st, "good") == "committed");
+  // 3 workstreams x 3 attempts were asked for; the breaker opened after 2
+  // failures, so only 2 processes ever started.
+  auto spawns = read_text(p.scratch() / "spawns");
+  CHECK(std::count(spawns.begin(), spawns.end(), '\n') == 2);
+  auto ev = p.run({"events", "--json"}).output;
+  CHECK(ev.find("\"breaker_open\"") != std::string::npos);
+  CHECK(ev.find("\"breaker_rejected\"") != std::string::npos);
+  CHECK(p.patch_commits() == 1);
+}
+
+TEST_CASE("run: a hanging tool is killed at its timeout with its grandchildren") {
+  auto prompt = "sleep 300 & echo $! > \"$SCRATCH/grandchild\"; sleep 300";
+  pipeline_project p(sh_tool,
+                     {{"hang", ws(prompt, "x", "[]", "resilience_policy: {max_retries: 0}\n")}});
+  // timeout_s is a constraint of the workstream.
+  write_file(p.root() / "workstreams" / "hang.yaml",
+             "workstream_id: hang\n" +
+                 ws(prompt, "x", "[]", "resilience_policy: {max_retries: 0}\n").replace(0, 0, "") +
+                 "");
+  auto text = read_text(p.root() / "workstreams" / "hang.yaml");
+  auto pos = text.find("constraints:\n");
+  text.insert(pos + 13, "  timeout_s: 1\n");
+  write_file(p.root() / "workstreams" / "hang.yaml", text);
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(ws_state(p.status(), "hang") == "quarantined");
+  auto pid = std::stoi(read_text(p.scratch() / "grandchild"));
+  CHECK(process_ends(pid));
+}
+
+TEST_CASE("run: a prompt full of shell metacharacters reaches the tool byte for byte") {
+  const std::string tools = R"(tools:
+  echo:
+    adapter: subprocess
+    argv: ["/bin/sh", "-c", "printf '%s' \"$1\" > prompt.txt", "sh", "{prompt}"]
+)";
+  const std::string prompt = "a $(touch pwned) ; `id` | && > < \"dq\" 'sq' \\ $HOME *\n"
+                             "second line\twith tab\n\nlast";
+  std::string yaml_prompt; // a YAML double-quoted scalar of the prompt
+  for (char c : prompt) {
+    if (c == '"' || c == '\\')
+      yaml_prompt += '\\';
+    if (c == '\n') {
+      yaml_prompt += "\\n";
+      continue;
+    }
+    if (c == '\t') {
+      yaml_prompt += "\\t";
+      continue;
+    }
+    yaml_prompt += c;
+  }
+  pipeline_project p(tools,
+                     {{"meta", "execution_request:\n  tool_id: echo\n  prompt: \"" + yaml_prompt +
+                                   "\"\nconstraints: {file_scope: {allowed_paths: "
+                                   "[prompt.txt]}}\n"}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto committed =
+      must_run({"git", "-C", p.repo().string(), "show", "uet/integration:prompt.txt"}, p.root());
+  CHECK(committed == prompt);
+  CHECK_FALSE(fs::exists(p.repo() / "pwned"));
+}
+
+TEST_CASE("run: a patch outside allowed_paths is quarantined and never applied") {
+  pipeline_project p(sh_tool,
+                     {{"sneaky", ws("echo x > allowed.txt; echo y > secret.txt", "allowed.txt",
+                                    "[]", "resilience_policy: {max_retries: 0}\n")}});
+  auto head = p.git({"rev-parse", "HEAD"});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("secret.txt: outside allowed_paths") != std::string::npos);
+  CHECK(ws_state(p.status(), "sneaky") == "quarantined");
+  CHECK(p.git({"rev-parse", "uet/integration"}) == head);
+  bool quarantined = false;
+  for (auto& e : fs::directory_iterator(p.root() / ".uet" / "ledger" / "quarantine"))
+    quarantined = quarantined || e.path().extension() == ".json";
+  CHECK(quarantined);
+}
+
+TEST_CASE("run: a second run of the same project is refused while one is writing") {
+  pipeline_project p(sh_tool, {{"slow", ws("sleep 3; echo s > s.txt", "s.txt")}});
+  std::thread first([&] { (void)p.run({"run", "phase-all"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  auto second = p.run({"run", "phase-all"});
+  first.join();
+  INFO(second.output);
+  CHECK(second.exit_code == 3);
+  CHECK(second.output.find("another writer") != std::string::npos);
+  CHECK(p.patch_commits() == 1);
+}
+
+TEST_CASE("run: Ctrl-C ends the tools, marks the run interrupted, exits 130") {
+  auto prompt = "echo $PPID > \"$SCRATCH/uet.pid\"; sleep 300 & echo $! > \"$SCRATCH/grandchild\"; "
+                "sleep 300";
+  pipeline_project p(
+      sh_tool, {{"long", ws(prompt, "x")}, {"later", ws("echo l > l.txt", "l.txt", "[long]")}});
+  std::thread killer([&] {
+    auto pidfile = p.scratch() / "uet.pid";
+    for (int i = 0; i < 200 && !fs::exists(pidfile); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ::kill(std::stoi(read_text(pidfile)), SIGINT);
+  });
+  auto r = p.run({"run", "phase-all"}, std::chrono::seconds(60));
+  killer.join();
+  INFO(r.output);
+  CHECK(r.exit_code == 130);
+  CHECK(process_ends(std::stoi(read_text(p.scratch() / "grandchild"))));
+  auto st = p.status();
+  CHECK(st["state"] == "interrupted");
+  CHECK(ws_state(st, "later") == "pending");
+  auto check = must_run(
+      {"sqlite3", (p.root() / ".uet" / "state.db").string(), "PRAGMA integrity_check;"}, p.root());
+  CHECK(check == "ok\n");
+}
+
+TEST_CASE("run: --dry-run runs the actors and writes the rows, but no tool and no commit") {
+  pipeline_project p(
+      sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}, {"b", ws("echo b > b.txt", "b.txt", "[a]")}});
+  auto head = p.git({"rev-parse", "HEAD"});
+  auto r = p.run({"run", "phase-all", "--dry-run"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto st = p.status();
+  CHECK(st["counts"]["skipped"] == 2);
+  CHECK_FALSE(fs::exists(p.repo() / "a.txt"));
+  CHECK(p.git({"rev-parse", "HEAD"}) == head);
+}
+
+TEST_CASE("run: --json prints one JSON object per event and a summary") {
+  pipeline_project p(sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}});
+  auto r = p.run({"run", "phase-all", "--json"});
+  REQUIRE(r.exit_code == 0);
+  std::size_t start = 0, objects = 0;
+  std::string last;
+  while (start < r.output.size()) {
+    auto nl = r.output.find('\n', start);
+    auto line = r.output.substr(start, nl - start);
+    start = nl == std::string::npos ? r.output.size() : nl + 1;
+    if (line.empty())
+      continue;
+    INFO(line);
+    auto j = nlohmann::json::parse(line); // throws (fails) on anything not JSON
+    ++objects;
+    last = j["event"];
+  }
+  CHECK(objects >= 5);
+  CHECK(last == "summary");
+}
+
+TEST_CASE("resume: after kill -9 mid-run, every workstream ends committed exactly once") {
+  std::map<std::string, std::string> specs;
+  std::string prev = "[]";
+  for (int i = 1; i <= 6; ++i) {
+    auto id = "w" + std::to_string(i);
+    specs[id] = ws("echo $PPID > \"$SCRATCH/uet.pid\"; sleep 0.3; echo " + id + " > " + id + ".txt",
+                   id + ".txt", i % 2 == 0 ? prev : "[]");
+    prev = "[" + id + "]";
+  }
+  pipeline_project p(sh_tool, specs);
+  std::thread killer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));
+    auto pidfile = p.scratch() / "uet.pid";
+    for (int i = 0; i < 100 && !fs::exists(pidfile); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(std::stoi(read_text(pidfile)), SIGKILL);
+  });
+  auto first = p.run({"run", "phase-all", "--parallel", "2"});
+  killer.join();
+  INFO(first.output);
+  REQUIRE(first.signal == SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500)); // orphaned tools finish
+  auto r = p.run({"resume"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto st = p.status();
+  CHECK(st["state"] == "succeeded");
+  CHECK(st["counts"]["committed"] == 6);
+  CHECK(p.patch_commits() == 6);
+  for (int i = 1; i <= 6; ++i) {
+    auto id = "w" + std::to_string(i);
+    CHECK(p.git({"show", "uet/integration:" + id + ".txt"}) == id);
+  }
+  auto check = must_run(
+      {"sqlite3", (p.root() / ".uet" / "state.db").string(), "PRAGMA integrity_check;"}, p.root());
+  CHECK(check == "ok\n");
+  // Nothing left behind but the integration worktree.
+  std::size_t left = 0;
+  for (auto& e : fs::directory_iterator(p.root() / ".uet" / "worktrees"))
+    left += e.path().filename() != "integration";
+  CHECK(left == 0);
+}

@@ -1,0 +1,41 @@
+// A throwaway pipeline project for end-to-end tests: a real git repository
+// (repo/), uet.yaml, tools.yaml and one YAML file per workstream.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/test_env.h"
+
+namespace uet::test {
+
+class pipeline_project {
+public:
+  /// tools_yaml is the whole tools.yaml; workstreams maps id -> the rest of
+  /// the workstream document (workstream_id is added).
+  pipeline_project(const std::string& tools_yaml,
+                   const std::map<std::string, std::string>& workstreams,
+                   const std::map<std::string, std::string>& repo_files = {
+                       {"README.md", "# test repo\n"}});
+
+  const fs::path& root() const { return dir_.path(); }
+  fs::path repo() const { return dir_.path() / "repo"; }
+  /// A scratch directory beside the project, for tools' counters and pid files.
+  fs::path scratch() const { return dir_.path() / "scratch"; }
+
+  engine::process_result run(const std::vector<std::string>& args,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
+  /// `status --json` of the latest run.
+  nlohmann::json status() const;
+  /// git -C repo args..., output trimmed.
+  std::string git(const std::vector<std::string>& args) const;
+  /// How many commits on the integration branch carry a UET-Patch trailer.
+  int patch_commits() const;
+
+private:
+  temp_dir dir_{"uet-e2e"};
+};
+
+} // namespace uet::test
