@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -663,4 +664,57 @@ TEST_CASE("pipeline: renames and names with spaces and unicode inside scope comm
   CHECK_FALSE(f.blob("src/a.txt").has_value());
   CHECK(f.blob(cafe) == std::string("menu\n"));
   CHECK(f.blob("src/sp ace.txt") == std::string("space\n"));
+}
+
+namespace {
+
+// Sets an environment variable for one test, restoring it afterwards.
+class scoped_env {
+public:
+  scoped_env(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name))
+      old_ = old;
+    ::setenv(name, value, 1);
+  }
+  ~scoped_env() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+
+private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+} // namespace
+
+TEST_CASE("pipeline: a repository with no git identity still gets commits, as uet-actors") {
+  scoped_env no_global("GIT_CONFIG_GLOBAL", "/dev/null");
+  scoped_env no_system("GIT_CONFIG_NOSYSTEM", "1");
+  uet::test::temp_dir tmp("uet-ledger");
+  auto repo = tmp / "repo";
+  write_file(repo / "src/a.txt", "a\n");
+  git_in(tmp.path(), {"init", "-q", "-b", "main", repo.string()});
+  git_in(repo, {"add", "-A"});
+  git_in(repo, {"-c", "user.name=someone", "-c", "user.email=someone@example.com", "commit", "-qm",
+                "initial"});
+  integration_config cfg;
+  cfg.repo = repo;
+  cfg.worktree = tmp / "integration";
+  auto tree = integration_tree::open(cfg);
+  REQUIRE(tree);
+  patch_pipeline pipe(std::move(*tree), patch_store(tmp / "ledger"));
+  patch_submission s;
+  s.run_id = "r";
+  s.workstream_id = "ws";
+  s.patch_id = make_patch_id("r", "ws", 1);
+  s.diff = new_file_diff("src/b.txt");
+  s.allowed_paths = {"src/"};
+  auto o = pipe.submit(s);
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK(git_in(repo, {"log", "-1", "--format=%an <%ae>", o.commit_sha}) ==
+        "uet-actors <uet-actors@localhost>");
 }
