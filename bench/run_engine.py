@@ -76,18 +76,55 @@ def timed(cmd, cwd, stdout_path=None, env=None, wrap=None):
     os.close(fd)
     out = open(stdout_path, "w") if stdout_path else subprocess.DEVNULL
     full = ["/usr/bin/time", "-f", "%e %M", "-o", tf] + (wrap or []) + list(cmd)
+    errf = tempfile.TemporaryFile()
     t_launch = time.time()
     p0 = time.perf_counter()
-    r = subprocess.run(full, cwd=cwd, stdout=out, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=errf, env=env)
+    # CPU of the measured program's own threads (utime + stime) and of the
+    # children it has waited for (cutime + cstime), sampled from /proc until
+    # it exits (the last few ms are lost).
+    cpu_own = cpu_children = 0.0
+    threads = {}  # tid -> (name, cpu s), last seen
+    tick = os.sysconf("SC_CLK_TCK")
+    target = None
+    while proc.poll() is None:
+        try:
+            if target is None:
+                kids = open("/proc/%d/task/%d/children" % (proc.pid, proc.pid)).read().split()
+                if wrap:  # time -> strace -> program: follow one more level
+                    kids = [k for c in kids for k in
+                            open("/proc/%s/task/%s/children" % (c, c)).read().split()]
+                target = int(kids[0]) if kids else None
+            if target is not None:
+                f = open("/proc/%d/stat" % target).read().rsplit(")", 1)[1].split()
+                cpu_own = (int(f[11]) + int(f[12])) / tick
+                cpu_children = (int(f[13]) + int(f[14])) / tick
+                for tid in os.listdir("/proc/%d/task" % target):
+                    try:
+                        st = open("/proc/%d/task/%s/stat" % (target, tid)).read()
+                    except OSError:
+                        continue
+                    comm = st[st.index("(") + 1:st.rindex(")")]
+                    g = st.rsplit(")", 1)[1].split()
+                    threads[tid] = (comm, (int(g[11]) + int(g[12])) / tick)
+        except (OSError, IndexError, ValueError):
+            pass
+        time.sleep(0.02)
     wall = time.perf_counter() - p0
     t_exit = time.time()
+    errf.seek(0)
+    stderr = errf.read()
+    errf.close()
     if stdout_path:
         out.close()
     lines = [l for l in open(tf).read().splitlines() if l.strip()]
     os.unlink(tf)
     rss_kb = int(lines[-1].split()[1]) if lines else 0
-    res = {"wall": wall, "rss_mb": rss_kb / 1024.0, "rc": r.returncode, "t_launch": t_launch,
-           "t_exit": t_exit, "stderr": r.stderr.decode(errors="replace")}
+    res = {"wall": wall, "rss_mb": rss_kb / 1024.0, "rc": proc.returncode, "t_launch": t_launch,
+           "t_exit": t_exit, "stderr": stderr.decode(errors="replace"), "cpu_own": cpu_own,
+           "cpu_children": cpu_children, "cpu_threads": collections.Counter()}
+    for name, c in threads.values():
+        res["cpu_threads"][name] += c
     if stdout_path:
         res["stdout"] = open(stdout_path, errors="replace").read()
     return res
@@ -635,6 +672,8 @@ def cmd_makespan(a):
             extra[key + "-span"].append(r["span"])
             extra[key + "-load"].append(r["load"])
             extra[key + "-tail"].append(r["tail"])
+            extra[key + "-cpu"].append(r["cpu_own"])
+            extra[key + "-cafcpu"].append(r["cpu_threads"]["caf.multiplexer"])
             if key in ("uet", "uet0"):
                 extra[key + "-timeline"].append(ws_timeline(
                     projs[key], s["run_id"], {x: dur_ms[x] * (1 if key == "uet" else 0)
@@ -693,6 +732,10 @@ def cmd_makespan(a):
         agg = {k: median([t[k] for t in tl]) for k in tl[0]}
         print("\nPer workstream (%s; medians over runs of per-run means, ms): %s."
               % (label, ", ".join("%s %.1f" % kv for kv in agg.items())))
+    print("\nuet-actors own CPU (medians): %.2f s with sleeps (CAF scheduler workers %.2f s), "
+          "%.2f s with zero sleeps (CAF workers %.2f s)."
+          % (median(extra["uet-cpu"]), median(extra["uet-cafcpu"]), median(extra["uet0-cpu"]),
+             median(extra["uet0-cafcpu"])))
     ovh = median([t["overhead"] for t in extra["uet-timeline"]])
     sim_ovh = simulate([d + ovh for d in dur], deps, workers, lambda i: (-unit_lv[i], rank[i]))
     sim_ovh_cp = simulate([d + ovh for d in dur], deps, workers, lambda i: (-lv[i], rank[i]))
@@ -752,6 +795,7 @@ def cmd_parallel(a):
                 raise SystemExit("parallel run: unexpected summary %s" % r["summary"])
             meas[key].append(r["wall"])
             meas[key + "-elapsed"].append(r["summary"]["elapsed"])
+            meas[key + "-cpu"].append(r["cpu_own"])
         for j in (1, 4):
             meas["make%d" % j].append(run_make(proj, j))
             meas["ninja%d" % j].append(run_ninja(proj, j))
@@ -766,7 +810,8 @@ def cmd_parallel(a):
         m = median(meas[key])
         rounds = -(-n // slots)
         rows.append([label, f3(m), f3(median(meas[key + "-elapsed"])), "%.2fx" % (seq / m),
-                     "%.2fx" % (n / rounds), "%.0f%%" % (100 * (seq / m) / (n / rounds))])
+                     "%.2fx" % (n / rounds), "%.0f%%" % (100 * (seq / m) / (n / rounds)),
+                     "%.2f" % median(meas[key + "-cpu"])])
     for label, key, slots in [("peer: make -j1", "make1", 1), ("peer: make -j4", "make4", 4),
                               ("peer: ninja -j1", "ninja1", 1), ("peer: ninja -j4", "ninja4", 4)]:
         m = median(meas[key])
@@ -774,10 +819,10 @@ def cmd_parallel(a):
         base_key = key[:-1] + "1"
         rows.append([label, f3(m), "–", "%.2fx" % (median(meas[base_key]) / m),
                      "%.2fx" % (n / rounds),
-                     "%.0f%%" % (100 * (median(meas[base_key]) / m) / (n / rounds))])
+                     "%.0f%%" % (100 * (median(meas[base_key]) / m) / (n / rounds)), "–"])
     print(md_table(["configuration", "wall (s)", "scheduler span (s)",
                     "speed-up vs its sequential run", "theoretical max (N / rounds)",
-                    "share of the max"], rows))
+                    "share of the max", "uet-actors own CPU (s)"], rows))
 
 
 # --------------------------------------------------------------------------
@@ -936,40 +981,45 @@ def real_breakdown(proj, run_id):
 
 
 def git_floor(proj, n, workers):
-    """The same changes with the least git a worktree-per-change design can
-    do, no engine: per change (xargs -P workers) worktree add, tool, add,
-    diff, worktree remove; then, serially, git apply --index + commit.
-    Worktree add/remove hold a lock: run concurrently, they race on
-    .git/worktrees/ ("failed to read .git/worktrees/X/commondir")."""
+    """The same changes through the same git commands, scripted, with no
+    engine (no actors, no database, no scope check): `workers` shells
+    (xargs -P) each take a change, read the integration head, add a worktree
+    there, run the tool, git add + git diff, then (one at a time, under a
+    lock, like the ledger) git apply --index + git commit on the integration
+    worktree, and remove their worktree. Worktree add/remove also hold a
+    lock: run concurrently they race on .git/worktrees/ ("failed to read
+    .git/worktrees/X/commondir")."""
     script = os.path.join(proj, "git-floor.sh")
+    one = ('i=$1; d=$2; wt=$d/floor/wt/$i; '
+           'head=$(git -C "$d/floor/int" rev-parse HEAD) && '
+           'flock "$d/floor/wt.lock" git -C "$d/repo" worktree add --quiet --detach "$wt" "$head" && '
+           '(cd "$wt" && /bin/sh -c "mkdir -p out && echo ws-$i > out/f$i.txt") && '
+           'git -C "$wt" add --all -- . && '
+           'git -C "$wt" diff --cached --binary --full-index "$head" -- > "$d/floor/p/$i.diff" && '
+           'flock "$d/floor/int.lock" sh -c "git -C \\"$d/floor/int\\" apply --index '
+           '\\"$d/floor/p/$i.diff\\" && git -C \\"$d/floor/int\\" commit -q -m ws-$i" && '
+           'flock "$d/floor/wt.lock" git -C "$d/repo" worktree remove --force --force "$wt"')
     with open(script, "w") as f:
-        f.write(r"""#!/bin/sh
+        f.write("""#!/bin/sh
 set -eu
 cd "$(dirname "$0")"
+d=$(pwd)
 rm -rf floor && mkdir -p floor/wt floor/p
-repo=$(pwd)/repo
-base=$(git -C repo rev-parse HEAD)
 git -C repo worktree prune
-git -C repo branch -f floor-int "$base"
-git -C repo worktree add --quiet "$(pwd)/floor/int" floor-int
-""")
-        f.write("seq -f %%04g 0 %d | xargs -P %d -I{} sh -c '%s' _ {} \"$base\"\n" % (
-            n - 1, workers,
-            'i=$1; base=$2; wt=floor/wt/$i; '
-            'flock floor/wt.lock git -C repo worktree add --quiet --detach "$(pwd)/$wt" "$base" && '
-            '(cd "$wt" && /bin/sh -c "mkdir -p out && echo ws-$i > out/f$i.txt") && '
-            'git -C "$wt" add --all -- . && '
-            'git -C "$wt" diff --cached --binary --full-index "$base" -- > "floor/p/$i.diff" && '
-            'flock floor/wt.lock git -C repo worktree remove --force --force "$(pwd)/$wt"'))
-        f.write('for p in "$(pwd)"/floor/p/*.diff; do git -C floor/int apply --index "$p" && '
-                'git -C floor/int commit -q -m "$(basename "$p")"; done\n'
-                'git -C repo worktree remove --force --force "$(pwd)/floor/int"\n'
-                'git -C repo branch -q -D floor-int\n')
+git -C repo branch -f floor-int "$(git -C repo rev-parse HEAD)"
+git -C repo worktree add --quiet "$d/floor/int" floor-int
+seq -f %%04g 0 %d | xargs -P %d -I{} sh -c '%s' _ {} "$d"
+git -C floor/int rev-list --count HEAD > floor/commits
+git -C repo worktree remove --force --force "$d/floor/int"
+""" % (n - 1, workers, one))
     os.chmod(script, 0o755)
     reset_uet_state(proj, REPO20)
     t = timed(["/bin/sh", script], proj, env=GIT_ENV)
     if t["rc"] != 0:
         raise SystemExit("git floor failed: %s" % t["stderr"][-2000:])
+    commits = int(open(os.path.join(proj, "floor", "commits")).read()) - 1
+    if commits != n:
+        raise SystemExit("git floor: %d commits for %d changes" % (commits, n))
     return t["wall"]
 
 
@@ -978,12 +1028,15 @@ def cmd_real(a):
     runs, workers = a.runs, a.parallel
     binary = snapshot_binary("real")
     base = os.path.join(OUT, "run-real")
-    rows, details = [], []
+    rows, details, cpu_rows = [], [], []
     for n in sizes:
         proj = os.path.join(base, str(n))
         shutil.rmtree(proj, ignore_errors=True)
         real_project(proj, n, a.layers, 2, workers)
         res, floors = [], []
+        if a.floor:
+            floors.append(git_floor(proj, n, workers))
+            log("real %d scripted equivalent: %.2f s" % (n, floors[-1]))
         for k in range(runs):
             reset_uet_state(proj, REPO20)
             r = run_uet(binary, proj, ["phase-all", "--parallel", str(workers)], "real")
@@ -996,21 +1049,32 @@ def cmd_real(a):
             r["breakdown"] = real_breakdown(proj, s["run_id"])
             res.append(r)
             log("real %d run %d: wall %.2f s" % (n, k + 1, r["wall"]))
-            if a.floor and k == 0:
-                floors.append(git_floor(proj, n, workers))
-                log("real %d git floor: %.2f s" % (n, floors[-1]))
         wall = median([r["wall"] for r in res])
         span = median([r["span"] for r in res])
         rows.append([n, f3(wall), "%.1f" % (n / wall), f3(span), "%.1f" % (n / span),
                      f3(median([r["load"] for r in res])), f3(median([r["tail"] for r in res])),
                      "%.0f" % median([r["rss_mb"] for r in res]), res[-1]["commits"] - 1,
                      (f3(median(floors)) + " (%.1f/s)" % (n / median(floors))) if floors else "–"])
+        cpu_rows.append([n, f3(wall), "%.1f" % (2 * wall),
+                         "%.2f" % median([r["cpu_children"] for r in res]),
+                         "%.2f" % median([r["cpu_own"] for r in res]),
+                         "%.2f" % median([r["cpu_threads"]["caf.multiplexer"] for r in res]),
+                         "%.2f" % median([r["cpu_threads"]["caf.actor"] for r in res]),
+                         "%.1f" % (1000 * median([r["cpu_threads"]["caf.multiplexer"] / n
+                                                  for r in res]))])
         details.append((n, res))
     print("### %d-layer DAG of trivial real workstreams on a 20-file repo, `--parallel %d` "
           "(median of %d)\n" % (a.layers, workers, runs))
     print(md_table(["N", "wall (s)", "workstreams/s", "span (s)", "workstreams/s in span",
                     "load (s)", "tail (s)", "RSS (MB)", "commits on uet/integration",
-                    "git-CLI floor, same changes, no engine (s; 1 run)"], rows))
+                    "scripted equivalent: same git commands, xargs -P + flock, no engine "
+                    "(s; 1 run; --scripted)"], rows))
+    print("\n### CPU (medians, s; sampled from /proc)\n")
+    print(md_table(["N", "wall", "core-seconds available (2 cores)",
+                    "children: git, tools (waited for)", "uet-actors own threads",
+                    "  CAF scheduler workers (\"caf.multiplexer\", 4 threads)",
+                    "  detached actors (\"caf.actor\": ledger, adapters, database)",
+                    "CAF workers, ms per workstream"], cpu_rows))
     n, res = details[-1]
     print("\n### Where a workstream's time goes (N = %d, mean per workstream, ms; medians over "
           "runs)\n" % n)
@@ -1026,6 +1090,25 @@ def cmd_real(a):
     util = median([r["breakdown"][1] for r in res])
     print("\nPatch ledger busy (union of created..committed over the run span): %.0f%% of the "
           "span." % (100 * util))
+    # What one worktree costs at the start of the run (the 20-file base) and
+    # at its end (base + N files), measured alone after the runs.
+    repo = os.path.join(base, str(n), "repo")
+    probe = os.path.join(OUT, "run-real", "wt-probe")
+    cost = {}
+    for ref in ("main", "uet/integration"):
+        adds, rms = [], []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            git(repo, "worktree", "add", "--quiet", "--detach", probe, ref)
+            t1 = time.perf_counter()
+            git(repo, "worktree", "remove", "--force", "--force", probe)
+            adds.append(t1 - t0)
+            rms.append(time.perf_counter() - t1)
+        files = len(git(repo, "ls-tree", "-r", "--name-only", ref).split())
+        cost[ref] = (files, median(adds), median(rms))
+    print("\nOne worktree, alone after the runs (median of 7): %s." % "; ".join(
+        "%d files: add %.1f ms, remove %.1f ms" % (f, 1000 * a, 1000 * r)
+        for f, a, r in cost.values()))
 
 
 def cmd_real_trace(a):
@@ -1101,7 +1184,8 @@ def main():
         p.add_argument("--parallel", type=int, default=2)
         p.add_argument("--layers", type=int, default=1)
         p.add_argument("--runs", type=int, default=runs or 3)
-        p.add_argument("--no-floor", dest="floor", action="store_false")
+        p.add_argument("--scripted", dest="floor", action="store_true",
+                       help="also time the scripted equivalent (same git commands, no engine)")
     a = ap.parse_args()
     {"dry": cmd_dry, "dry-profile": cmd_dry_profile, "makespan": cmd_makespan, "parallel": cmd_parallel, "real": cmd_real,
      "real-trace": cmd_real_trace}[a.cmd](a)

@@ -4,12 +4,15 @@
 # out/fNNNN.txt'` (allowed_paths: that one file), no acceptance commands, all
 # independent (--layers L for L layers, each workstream depending on 2 of the
 # earlier layers). Every workstream is committed onto uet/integration.
-# Reports workstreams/s, a per-workstream breakdown from the step_attempts,
-# patch_ledger and run_events timestamps in .uet/state.db, the git-CLI floor
-# (the same changes through the same git commands, scripted, no engine), and
-# then one traced run (strace -f, N = 200) counting every process the run
-# starts and its duration. --no-floor skips the floor; TRACE=0 the traced run.
-#   bench/run_real.sh [N ...] [--layers L] [--parallel P]   (after scripts/build.sh; RUNS=3)
+# Reports workstreams/s, the CPU of the run's own threads (CAF scheduler
+# workers vs detached actors) against its children's (git, the tool), a
+# per-workstream breakdown from the step_attempts, patch_ledger and run_events
+# timestamps in .uet/state.db, then one traced run (strace -f, N = 200)
+# counting every process the run starts and its duration (TRACE=0 skips it).
+# --scripted also times a shell script doing the same git commands with no
+# engine (xargs -P + flock; slow at large N: its worktree adds are serialized).
+#   bench/run_real.sh [N ...] [--layers L] [--parallel P] [--scripted]
+#   (after scripts/build.sh; RUNS=3; the default 200 500 1000 takes ~10 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x build/uet-actors ] || { echo "run scripts/build.sh first" >&2; exit 2; }
