@@ -4,7 +4,7 @@
 
 #include <caf/all.hpp>
 
-#include "base/clock.h"
+#include "actors/events.h"
 
 namespace uet::actors {
 
@@ -45,8 +45,7 @@ msg::patch_verdict to_verdict(const ledger::patch_outcome& o) {
 using ledger_ptr = msg::ledger_actor::stateful_pointer<ledger_state>;
 
 msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup setup,
-                                                 msg::persistence_actor db,
-                                                 std::shared_ptr<const run_context> ctx) {
+                                                 msg::persistence_actor db) {
   self->state.setup = std::move(setup);
   // Every state change goes to the database before the next step starts
   // (the persistence actor preserves this order).
@@ -66,12 +65,9 @@ msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup s
     nlohmann::json payload{{"patch_id", s.patch_id}, {"attempt", s.attempt}};
     if (!t.detail.empty())
       payload["detail"] = t.detail;
-    self->send(db,
-               persistence::event_appended{
-                   s.run_id, s.workstream_id, std::string("patch_") + ledger::to_string(t.state),
-                   t.at, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    self->send(db, make_event(s.run_id, s.workstream_id,
+                              std::string("patch_") + ledger::to_string(t.state), payload, t.at));
   });
-  (void)ctx;
   return {
       [=](const msg::patch_request& r) -> msg::patch_verdict {
         return to_verdict(self->state.setup.pipeline->submit(to_submission(r)));
@@ -106,10 +102,8 @@ expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string&
 }
 
 msg::ledger_actor spawn_ledger(caf::actor_system& sys, ledger_setup setup,
-                               msg::persistence_actor persistence,
-                               std::shared_ptr<const run_context> ctx) {
-  return sys.spawn<caf::detached>(ledger_behavior, std::move(setup), std::move(persistence),
-                                  std::move(ctx));
+                               msg::persistence_actor persistence) {
+  return sys.spawn<caf::detached>(ledger_behavior, std::move(setup), std::move(persistence));
 }
 
 } // namespace uet::actors

@@ -26,7 +26,6 @@ struct ledger_setup {
 expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string& holder);
 
 msg::ledger_actor spawn_ledger(caf::actor_system& sys, ledger_setup setup,
-                               msg::persistence_actor persistence,
-                               std::shared_ptr<const run_context> ctx);
+                               msg::persistence_actor persistence);
 
 } // namespace uet::actors

@@ -31,10 +31,10 @@ struct run_context {
   /// Attempts each node already made (resume): numbering continues after
   /// them, so a new attempt never reuses a patch id; empty means none.
   std::vector<int> prior_attempts;
-  std::filesystem::path state_dir;              ///< .uet
-  std::filesystem::path logs_dir;               ///< .uet/logs/<run_id>
-  std::filesystem::path worktrees_dir;          ///< .uet/worktrees
-  std::filesystem::path telemetry_file;         ///< .uet/telemetry.jsonl
+  std::filesystem::path state_dir;      ///< .uet
+  std::filesystem::path logs_dir;       ///< .uet/logs/<run_id>
+  std::filesystem::path worktrees_dir;  ///< .uet/worktrees
+  std::filesystem::path telemetry_file; ///< .uet/telemetry.jsonl
   /// Set on Ctrl-C: tool and acceptance processes end their process groups.
   mutable std::atomic<bool> cancel{false};
 

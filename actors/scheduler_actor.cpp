@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/events.h"
 #include "actors/supervisor_actor.h"
 #include "base/clock.h"
 
@@ -15,9 +16,7 @@ using nlohmann::json;
 
 void event(scheduler_ptr self, std::optional<std::string> ws, const std::string& type,
            const json& payload) {
-  self->send(self->state.db, persistence::event_appended{
-                                 self->state.ctx->run_id, std::move(ws), type, iso8601_now(),
-                                 payload.dump(-1, ' ', false, json::error_handler_t::replace)});
+  self->send(self->state.db, make_event(self->state.ctx->run_id, std::move(ws), type, payload));
 }
 
 void set_state(scheduler_ptr self, std::uint32_t node, const std::string& state, int attempts,
@@ -135,7 +134,6 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
   auto& st = self->state;
   st.ctx = ctx;
   st.db = db;
-  st.ledger = ledger;
   st.queue = std::make_unique<engine::ready_queue>(ctx->graph, queue_options(*ctx));
   st.supervisor = self->spawn<caf::linked>(supervisor_behavior, ctx,
                                            caf::actor_cast<msg::scheduler_actor>(self), db, ledger);

@@ -22,7 +22,6 @@ namespace uet::actors {
 struct scheduler_state {
   std::shared_ptr<const run_context> ctx;
   msg::persistence_actor db;
-  msg::ledger_actor ledger;
   msg::supervisor_actor supervisor;
   std::unique_ptr<engine::ready_queue> queue;
   caf::typed_response_promise<msg::run_summary> promise;

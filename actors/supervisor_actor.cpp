@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/events.h"
 #include "actors/workstream_actor.h"
 #include "base/clock.h"
 #include "engine/backoff.h"
@@ -17,9 +18,7 @@ using steady = std::chrono::steady_clock;
 
 void event(supervisor_ptr self, const std::string& ws, const std::string& type,
            const json& payload) {
-  self->send(self->state.db, persistence::event_appended{
-                                 self->state.ctx->run_id, ws, type, iso8601_now(),
-                                 payload.dump(-1, ' ', false, json::error_handler_t::replace)});
+  self->send(self->state.db, make_event(self->state.ctx->run_id, ws, type, payload));
 }
 
 engine::circuit_breaker& breaker_for(supervisor_ptr self, const std::string& tool_id) {

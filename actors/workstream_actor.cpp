@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/adapter_actor.h"
+#include "actors/events.h"
 #include "base/clock.h"
 #include "engine/tool_command.h"
 #include "ledger/patch_store.h"
@@ -15,14 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 void event(workstream_ptr self, const std::string& type, const json& payload = json::object()) {
   const auto& a = self->state.args;
-  self->send(a.db, persistence::event_appended{a.ctx->run_id, a.ctx->spec(a.node).id, type,
-                                               iso8601_now(), dump(payload)});
+  self->send(a.db, make_event(a.ctx->run_id, a.ctx->spec(a.node).id, type, payload));
 }
 
 std::string step_id(workstream_ptr self, const std::string& step) {
@@ -67,19 +63,15 @@ void finish(workstream_ptr self, std::string final_state, std::string reason,
 
 std::map<std::string, std::string> wt_env(const run_context& ctx,
                                           const config::workstream_spec& ws) {
-  std::string scope;
-  for (const auto& p : ws.allowed_paths)
-    scope += (scope.empty() ? "" : ":") + p;
-  return {{"WT_ID", ws.id},
-          {"WT_SCOPE", scope},
-          {"RUN_ID", ctx.run_id},
-          {"LOG_ROOT", ctx.logs_dir.string()}};
+  return engine::workstream_env(ws, ctx.run_id, ctx.logs_dir);
 }
 
+/// The tool's own limit applies to every step (a run never has an unknown
+/// tool: validation refuses it; the default spec is only a guard).
 std::int64_t timeout_ms(const run_context& ctx, const config::workstream_spec& ws) {
   const auto* tool = ctx.tools.find(ws.tool_id);
-  int s = ws.timeout_s.value_or(tool ? tool->timeout_s : 600);
-  return std::int64_t(s) * 1000;
+  auto limit = engine::step_timeout(tool ? *tool : config::tool_spec{}, ws);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
 }
 
 void submit(workstream_ptr self) {

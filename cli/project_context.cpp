@@ -46,14 +46,15 @@ checked_project load_checked_project(const std::filesystem::path& root) {
   return p;
 }
 
-engine::dag subgraph(const config::project_bundle& b, const std::vector<std::string>& ids) {
+engine::dag subgraph(const config::project_bundle& b, const std::vector<std::string>& ids,
+                     double weight) {
   std::unordered_set<std::string> keep(ids.begin(), ids.end());
   std::vector<engine::dag_input> in;
   in.reserve(ids.size());
   for (const auto& ws : b.workstreams) {
     if (!keep.count(ws.id))
       continue;
-    engine::dag_input n{ws.id, {}, 1.0};
+    engine::dag_input n{ws.id, {}, weight};
     for (const auto& d : ws.dependencies)
       if (keep.count(d))
         n.dependencies.push_back(d);

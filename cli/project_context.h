@@ -19,8 +19,10 @@ struct checked_project {
 
 checked_project load_checked_project(const std::filesystem::path& root);
 
-/// The DAG of the named workstreams only; dependencies outside the set are
-/// dropped (they are "external": committed by an earlier run, or missing).
-engine::dag subgraph(const config::project_bundle& bundle, const std::vector<std::string>& ids);
+/// The DAG of the named workstreams only, in file order, each weighing
+/// `weight`; dependencies outside the set are dropped (they are "external":
+/// committed by an earlier run, or missing).
+engine::dag subgraph(const config::project_bundle& bundle, const std::vector<std::string>& ids,
+                     double weight = 1.0);
 
 } // namespace uet::cli

@@ -22,7 +22,6 @@
 #include "cli/output.h"
 #include "cli/project_context.h"
 #include "config/phases.h"
-#include "ledger/git.h"
 #include "ledger/integration.h"
 #include "ledger/workspace.h"
 #include "persistence/state_reader.h"
@@ -217,18 +216,14 @@ int run_command(const run_args& a_in) {
   ctx->seed = a.seed.value_or(std::random_device{}());
   ctx->project = b.config;
   ctx->tools = b.tools;
+  // The legacy baseline ignores the critical path (weight 0): file order only.
+  ctx->graph = subgraph(b, ids, ctx->engine == "legacy" ? 0.0 : 1.0);
   {
-    std::unordered_map<std::string, std::size_t> by_id;
-    for (std::size_t i = 0; i < b.workstreams.size(); ++i)
-      by_id[b.workstreams[i].id] = i;
-    std::vector<engine::dag_input> in;
-    for (const auto& id : ids) {
-      ctx->workstreams.push_back(b.workstreams[by_id[id]]);
-      // The legacy baseline ignores the critical path: file order only.
-      in.push_back({id, ctx->workstreams.back().dependencies, ctx->engine == "legacy" ? 0.0 : 1.0});
-    }
-    // Dependencies outside the selection are external: dag ignores them.
-    ctx->graph = engine::dag(in);
+    std::unordered_map<std::string, const config::workstream_spec*> by_id;
+    for (const auto& ws : b.workstreams)
+      by_id[ws.id] = &ws;
+    for (std::size_t i = 0; i < ctx->graph.size(); ++i) // node i is workstreams[i]
+      ctx->workstreams.push_back(*by_id.at(ctx->graph.id(i)));
   }
   ctx->state_dir = root / ".uet";
   ctx->logs_dir = ctx->state_dir / "logs" / ctx->run_id;
@@ -300,24 +295,23 @@ int run_command(const run_args& a_in) {
   auto persistence = actors::spawn_persistence(sys, std::move(*db));
   msg::ledger_actor ledger_handle;
   if (ledger)
-    ledger_handle = actors::spawn_ledger(sys, std::move(*ledger), persistence, ctx);
+    ledger_handle = actors::spawn_ledger(sys, std::move(*ledger), persistence);
 
   json options{{"parallel", ctx->parallel},
                {"dry_run", ctx->dry_run},
                {"seed", ctx->seed},
                {"workstreams", ctx->workstreams.size()}};
   if (resumed) {
-    caf::anon_send(persistence, persistence::run_state_changed{ctx->run_id, "running",
-                                                               iso8601_now(), false});
+    caf::anon_send(persistence,
+                   persistence::run_state_changed{ctx->run_id, "running", iso8601_now(), false});
     for (const auto& id : found_on_branch)
       caf::anon_send(persistence, persistence::workstream_state_changed{
                                       ctx->run_id, id, "committed", 0, iso8601_now(),
                                       std::string("found on the integration branch on resume")});
   } else {
     caf::anon_send(persistence,
-                   persistence::run_started{ctx->run_id, b.config.project, ctx->phase,
-                                            ctx->engine, ctx->parallel, iso8601_now(),
-                                            options.dump()});
+                   persistence::run_started{ctx->run_id, b.config.project, ctx->phase, ctx->engine,
+                                            ctx->parallel, iso8601_now(), options.dump()});
   }
   auto scheduler =
       sys.spawn(actors::scheduler_behavior, std::shared_ptr<const actors::run_context>(ctx),

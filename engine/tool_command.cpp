@@ -61,6 +61,22 @@ expected<std::vector<std::string>> tool_argv(const config::tool_spec& tool,
   return argv;
 }
 
+std::map<std::string, std::string> workstream_env(const config::workstream_spec& ws,
+                                                  const std::string& run_id,
+                                                  const std::filesystem::path& log_root) {
+  std::string scope;
+  for (std::size_t i = 0; i < ws.allowed_paths.size(); ++i)
+    scope += (i ? ":" : "") + ws.allowed_paths[i];
+  return {
+      {"WT_ID", ws.id}, {"WT_SCOPE", scope}, {"RUN_ID", run_id}, {"LOG_ROOT", log_root.string()}};
+}
+
+std::chrono::seconds step_timeout(const config::tool_spec& tool,
+                                  const config::workstream_spec& ws) {
+  int timeout_s = ws.timeout_s ? *ws.timeout_s : tool.timeout_s;
+  return std::chrono::seconds(std::max(0, timeout_s));
+}
+
 expected<process_request> build_tool_command(const config::tool_spec& tool,
                                              const config::workstream_spec& ws,
                                              const tool_run_context& ctx) {
@@ -71,16 +87,10 @@ expected<process_request> build_tool_command(const config::tool_spec& tool,
   r.argv = std::move(*argv);
   r.cwd = ctx.workspace;
   r.env = tool.env;
-  std::string scope;
-  for (std::size_t i = 0; i < ws.allowed_paths.size(); ++i)
-    scope += (i ? ":" : "") + ws.allowed_paths[i];
   // Ours win: a tool's env must not be able to misstate the scope or run.
-  r.env["WT_ID"] = ws.id;
-  r.env["WT_SCOPE"] = scope;
-  r.env["RUN_ID"] = ctx.run_id;
-  r.env["LOG_ROOT"] = ctx.log_root.string();
-  int timeout_s = ws.timeout_s ? *ws.timeout_s : tool.timeout_s;
-  r.timeout = std::chrono::seconds(std::max(0, timeout_s));
+  for (auto& [k, v] : workstream_env(ws, ctx.run_id, ctx.log_root))
+    r.env[k] = v;
+  r.timeout = step_timeout(tool, ws);
   r.output_file = ctx.output_file;
   return r;
 }

@@ -4,7 +4,9 @@
 // element, byte for byte; nothing here goes through a shell.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "base/expected.h"
@@ -34,6 +36,15 @@ std::string substitute_placeholders(const std::string& element, const config::wo
 expected<std::vector<std::string>> tool_argv(const config::tool_spec& tool,
                                              const config::workstream_spec& ws,
                                              const tool_run_context& ctx);
+
+/// What every process of a workstream sees (the tool and its acceptance
+/// commands): WT_ID, WT_SCOPE (allowed_paths joined by ':'), RUN_ID, LOG_ROOT.
+std::map<std::string, std::string> workstream_env(const config::workstream_spec& ws,
+                                                  const std::string& run_id,
+                                                  const std::filesystem::path& log_root);
+
+/// How long a step of the workstream may run: its timeout_s, else the tool's.
+std::chrono::seconds step_timeout(const config::tool_spec& tool, const config::workstream_spec& ws);
 
 /// The full request: argv as above; env = the tool's env plus WT_ID,
 /// WT_SCOPE (allowed_paths joined by ':'), RUN_ID and LOG_ROOT, which win over
