@@ -7,29 +7,16 @@
 #include "actors/persistence_actor.h"
 #include "base/clock.h"
 #include "persistence/state_reader.h"
+#include "tests/support/caf_config.h"
 #include "tests/support/test_env.h"
 
 using namespace uet;
 using namespace uet::test;
 
-namespace {
-
-caf::actor_system_config& config() {
-  static caf::actor_system_config cfg;
-  static bool once = [] {
-    cfg.add_message_types<caf::id_block::uet_actors>();
-    return true;
-  }();
-  (void)once;
-  return cfg;
-}
-
-} // namespace
-
 TEST_CASE("persistence actor: a burst of events is written, sync replies once durable") {
   temp_dir dir;
   auto db_path = dir / "state.db";
-  caf::actor_system sys{config()};
+  caf::actor_system sys{test::caf_config()};
   auto setup = actors::prepare_persistence(db_path, "test");
   REQUIRE(setup);
   setup->telemetry_file = dir / "telemetry.jsonl";
@@ -59,7 +46,7 @@ TEST_CASE("persistence actor: a burst of events is written, sync replies once du
 
 TEST_CASE("persistence actor: a bad command is reported by sync and costs no other row") {
   temp_dir dir;
-  caf::actor_system sys{config()};
+  caf::actor_system sys{test::caf_config()};
   auto setup = actors::prepare_persistence(dir / "state.db", "test");
   REQUIRE(setup);
   auto p = actors::spawn_persistence(sys, std::move(*setup));
@@ -83,7 +70,7 @@ TEST_CASE("persistence actor: a bad command is reported by sync and costs no oth
 
 TEST_CASE("persistence actor: while it lives, no second writer can open the database") {
   temp_dir dir;
-  caf::actor_system sys{config()};
+  caf::actor_system sys{test::caf_config()};
   auto setup = actors::prepare_persistence(dir / "state.db", "first writer");
   REQUIRE(setup);
   auto p = actors::spawn_persistence(sys, std::move(*setup));

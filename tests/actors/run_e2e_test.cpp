@@ -111,17 +111,10 @@ TEST_CASE("run: an always-failing tool trips its breaker, dependents blocked, ot
 
 TEST_CASE("run: a hanging tool is killed at its timeout with its grandchildren") {
   auto prompt = "sleep 300 & echo $! > \"$SCRATCH/grandchild\"; sleep 300";
-  pipeline_project p(sh_tool,
-                     {{"hang", ws(prompt, "x", "[]", "resilience_policy: {max_retries: 0}\n")}});
-  // timeout_s is a constraint of the workstream.
-  write_file(p.root() / "workstreams" / "hang.yaml",
-             "workstream_id: hang\n" +
-                 ws(prompt, "x", "[]", "resilience_policy: {max_retries: 0}\n").replace(0, 0, "") +
-                 "");
-  auto text = read_text(p.root() / "workstreams" / "hang.yaml");
-  auto pos = text.find("constraints:\n");
-  text.insert(pos + 13, "  timeout_s: 1\n");
-  write_file(p.root() / "workstreams" / "hang.yaml", text);
+  // timeout_s is a constraint of the workstream: put it under constraints.
+  auto spec = ws(prompt, "x", "[]", "resilience_policy: {max_retries: 0}\n");
+  spec.insert(spec.find("constraints:\n") + 13, "  timeout_s: 1\n");
+  pipeline_project p(sh_tool, {{"hang", spec}});
   auto r = p.run({"run", "phase-all"});
   INFO(r.output);
   CHECK(r.exit_code == 1);

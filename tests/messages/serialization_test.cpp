@@ -5,20 +5,11 @@
 #include <caf/all.hpp>
 
 #include "messages/interfaces.h"
+#include "tests/support/caf_config.h"
 
 using namespace uet;
 
 namespace {
-
-caf::actor_system_config& config() {
-  static caf::actor_system_config cfg;
-  static bool once = [] {
-    cfg.add_message_types<caf::id_block::uet_actors>();
-    return true;
-  }();
-  (void)once;
-  return cfg;
-}
 
 template <class T>
 T round_trip(caf::actor_system& sys, T x) {
@@ -36,7 +27,7 @@ T round_trip(caf::actor_system& sys, T x) {
 } // namespace
 
 TEST_CASE("messages: every message struct survives a binary round trip") {
-  caf::actor_system sys{config()};
+  caf::actor_system sys{test::caf_config()};
   msg::edit_request e;
   e.run_id = "run-1";
   e.argv = {"sh", "-c", "a $(b)\n'c'"};
@@ -59,7 +50,7 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
 }
 
 TEST_CASE("messages: database write commands keep optional fields, set or not") {
-  caf::actor_system sys{config()};
+  caf::actor_system sys{test::caf_config()};
   persistence::step_finished a{"s1", "failed", std::int64_t{3}, "t", std::string("boom")};
   auto a2 = round_trip(sys, a);
   REQUIRE(a2.exit_code);
