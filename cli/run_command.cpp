@@ -284,6 +284,11 @@ int run_command(const run_args& a_in) {
   block_signals();
   caf::actor_system_config cfg;
   cfg.add_message_types<caf::id_block::uet_actors>();
+  // The actors here exchange a few messages per workstream and block nowhere
+  // (subprocesses, git and SQLite run on detached threads). CAF's default
+  // work-stealing workers poll while idle and took ~0.7 of this machine's two
+  // cores during real runs; the sharing policy sleeps on a condition variable.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{cfg};
   auto mode =
       a.json ? actors::report_mode::json
