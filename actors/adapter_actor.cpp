@@ -12,15 +12,13 @@ namespace {
 
 struct adapter_state {
   std::shared_ptr<const run_context> ctx;
-  std::unique_ptr<ledger::workspaces> spaces;
   std::filesystem::path worktree;
-  std::string base;
-  bool created = false;
+  bool prepared = false;
   ~adapter_state() {
-    // Destroyed on the actor's own (detached) thread when it exits: a
-    // crashed or cancelled attempt leaves no worktree behind.
-    if (created && spaces)
-      (void)spaces->remove(worktree);
+    // However the actor exits (done, crashed, cancelled), the lease ends; a
+    // worktree that never became a clean checkout is made again next time.
+    if (ctx && ctx->worktrees)
+      ctx->worktrees->give_back(worktree, prepared);
   }
   static inline const char* name = "adapter";
 };
@@ -29,13 +27,11 @@ using adapter_ptr = msg::adapter_actor::stateful_pointer<adapter_state>;
 
 msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
   msg::edit_result res;
-  auto wt = st.spaces->create(st.worktree.filename().string(), r.base_commit);
-  if (!wt) {
-    res.error = "cannot create the worktree: " + wt.message();
+  if (auto wt = st.ctx->worktrees->prepare(st.worktree, r.base_commit); !wt) {
+    res.error = "cannot prepare the worktree: " + wt.message();
     return res;
   }
-  st.created = true;
-  st.base = r.base_commit;
+  st.prepared = true;
   res.worktree_ok = true;
   engine::process_request p;
   p.argv = r.argv;
@@ -59,7 +55,7 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
   res.description = pr.describe();
   if (!pr.ok())
     return res;
-  auto diff = st.spaces->capture_diff(st.worktree, r.base_commit);
+  auto diff = ledger::workspaces::capture_diff(st.worktree, r.base_commit);
   if (!diff)
     res.error = "cannot capture the change: " + diff.message();
   else
@@ -72,8 +68,6 @@ msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self,
                                                    std::filesystem::path worktree) {
   self->state.ctx = ctx;
   self->state.worktree = worktree;
-  self->state.spaces =
-      std::make_unique<ledger::workspaces>(ctx->project.repo, worktree.parent_path());
   return {
       [=](const msg::edit_request& r) { return run_edit(self->state, r); },
       [=](const msg::check_request& r) {
@@ -87,10 +81,6 @@ msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self,
 }
 
 } // namespace
-
-std::filesystem::path attempt_worktree(const run_context& ctx, const std::string& ws, int attempt) {
-  return ctx.worktrees_dir / (ctx.run_id + "." + ws + "." + std::to_string(attempt));
-}
 
 msg::adapter_actor spawn_adapter(caf::actor_system& sys, std::shared_ptr<const run_context> ctx,
                                  std::filesystem::path worktree) {

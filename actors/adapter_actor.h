@@ -1,9 +1,9 @@
 // The adapter actor: one per workstream attempt, detached (it blocks on git
-// and on the tool). EDIT: creates the attempt's worktree at the base commit,
-// runs the tool there (own process group, timeout, output to the step log)
-// and captures the change as a diff. STATIC/RUNTIME: runs acceptance
-// commands in the same worktree. The worktree is removed when the actor
-// exits, however it exits.
+// and on the tool). EDIT: makes the worktree it was given (leased from the
+// run's pool) a clean checkout of the base commit, runs the tool there (own
+// process group, timeout, output to the step log) and captures the change as
+// a diff. STATIC/RUNTIME: runs acceptance commands in the same worktree. The
+// lease ends when the actor exits, however it exits.
 #pragma once
 
 #include <memory>
@@ -14,9 +14,6 @@
 #include "messages/interfaces.h"
 
 namespace uet::actors {
-
-/// The attempt's worktree: .uet/worktrees/<run>.<ws>.<attempt>.
-std::filesystem::path attempt_worktree(const run_context& ctx, const std::string& ws, int attempt);
 
 msg::adapter_actor spawn_adapter(caf::actor_system& sys, std::shared_ptr<const run_context> ctx,
                                  std::filesystem::path worktree);

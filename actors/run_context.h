@@ -7,11 +7,13 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "config/loader.h"
 #include "engine/dag.h"
+#include "ledger/worktree_pool.h"
 
 namespace uet::actors {
 
@@ -35,6 +37,9 @@ struct run_context {
   std::filesystem::path logs_dir;       ///< .uet/logs/<run_id>
   std::filesystem::path worktrees_dir;  ///< .uet/worktrees
   std::filesystem::path telemetry_file; ///< .uet/telemetry.jsonl
+  /// The attempts' worktrees, reused across the run (thread-safe; null in a
+  /// dry run).
+  std::shared_ptr<ledger::worktree_pool> worktrees;
   /// Set on Ctrl-C: tool and acceptance processes end their process groups.
   mutable std::atomic<bool> cancel{false};
 

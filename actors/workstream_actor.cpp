@@ -149,12 +149,13 @@ void run_edit(workstream_ptr self) {
   auto ctx = st.args.ctx;
   const auto& ws = ctx->spec(st.args.node);
   const auto* tool = ctx->tools.find(ws.tool_id);
-  auto worktree = attempt_worktree(*ctx, ws.id, st.args.attempt);
+  auto worktree = ctx->worktrees->lease();
   auto log = ctx->log_path(ws.id, "edit", st.args.attempt);
   engine::tool_run_context trc{ctx->run_id, worktree, ctx->logs_dir, log};
   auto cmd = engine::build_tool_command(*tool, ws, trc);
   step_begin(self, "edit", log.string());
   if (!cmd) {
+    ctx->worktrees->give_back(worktree);
     step_end(self, "edit", "failed", std::nullopt, cmd.message());
     return finish(self, "quarantined", "cannot build the tool command: " + cmd.message());
   }

@@ -249,6 +249,8 @@ int run_command(const run_args& a_in) {
     ledger::workspaces spaces(b.config.repo, ctx->worktrees_dir);
     if (auto n = spaces.clean_stale({"integration"}); n && *n > 0)
       std::cerr << "run: removed " << *n << " stale worktree(s) left by an earlier run\n";
+    ctx->worktrees =
+        std::make_shared<ledger::worktree_pool>(b.config.repo, ctx->worktrees_dir, ctx->run_id);
   }
 
   // Resume: what the database and the integration branch say is done. The
@@ -347,6 +349,10 @@ int run_command(const run_args& a_in) {
   if (ledger_handle)
     caf::anon_send_exit(ledger_handle, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(reporter, caf::exit_reason::user_shutdown);
+  // Every workstream has reported, so no adapter uses a worktree any more.
+  if (ctx->worktrees)
+    if (auto st = ctx->worktrees->remove_all(); !st)
+      std::cerr << "run: warning: " << st.message() << '\n';
   if (!failure.empty()) {
     std::cerr << "run: internal error: " << failure << '\n';
     return to_int(exit_code::internal);

@@ -35,8 +35,8 @@ public:
   /// new, deleted, renamed, binary and mode-changed files included, as
   /// `git diff --binary --full-index -M`. Files ignored by .gitignore are not
   /// part of a change. Empty string: nothing changed.
-  expected<std::string> capture_diff(const std::filesystem::path& worktree,
-                                     const std::string& base_commit);
+  static expected<std::string> capture_diff(const std::filesystem::path& worktree,
+                                            const std::string& base_commit);
 
 private:
   std::filesystem::path repo_;

@@ -2,6 +2,8 @@
 // repository and a real SQLite file, through the real binary.
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/pipeline_project.h"
@@ -57,6 +59,44 @@ TEST_CASE("run: dependents read what their dependencies wrote, one commit per wo
   // Telemetry: one JSON object per event.
   auto tel = read_text(p.root() / ".uet" / "telemetry.jsonl");
   CHECK(tel.find("\"event\":\"run_finished\"") != std::string::npos);
+}
+
+TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean checkout") {
+  // Each tool fails if an earlier attempt's files are still there, then
+  // leaves ignored files behind; w1's first attempt also leaves an untracked
+  // file and fails (a failed attempt's change is never captured).
+  std::map<std::string, std::string> specs;
+  for (int i = 1; i <= 6; ++i) {
+    auto id = "w" + std::to_string(i);
+    std::string first_fails =
+        i == 1 ? "if [ ! -e \"$SCRATCH/w1.once\" ]; then touch \"$SCRATCH/w1.once\" stray.txt; "
+                 "exit 1; fi\n"
+               : "";
+    specs[id] =
+        ws("pwd >> \"$SCRATCH/dirs\"\ntest ! -e build\ntest ! -e stray.txt\n" + first_fails +
+               "mkdir build && echo junk > build/out.o\necho " + id + " > " + id + ".txt",
+           id + ".txt");
+  }
+  pipeline_project p(sh_tool, specs, {{"README.md", "# test\n"}, {".gitignore", "build/\n"}});
+  fs::create_directories(p.scratch());
+  auto r = p.run({"run", "phase-all", "--parallel", "2"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 6);
+  auto st = p.status();
+  for (const auto& w : st["workstreams"]) {
+    INFO(w.dump());
+    CHECK(w["attempts"] == (w["workstream_id"] == "w1" ? 2 : 1));
+  }
+  std::set<std::string> dirs;
+  std::istringstream in(read_text(p.scratch() / "dirs"));
+  for (std::string line; std::getline(in, line);)
+    dirs.insert(line);
+  CHECK(dirs.size() <= 2); // seven attempts, two workers: two worktrees
+  std::size_t left = 0;
+  for (auto& e : fs::directory_iterator(p.root() / ".uet" / "worktrees"))
+    left += e.path().filename() != "integration";
+  CHECK(left == 0);
 }
 
 TEST_CASE("run: a tool that fails twice then succeeds is retried and commits") {

@@ -1,0 +1,166 @@
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "ledger/worktree_pool.h"
+#include "tests/ledger/ledger_fixture.h"
+
+using namespace uet::ledger;
+using uet::test::git_in;
+using uet::test::read_text;
+using uet::test::repo_fixture;
+using uet::test::write_file;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::string, std::string> base_files() {
+  return {{".gitignore", "build/\n*.log\n"},
+          {"README.md", "# readme\n"},
+          {"src/a.txt", "a\n"},
+          {"src/b.txt", "b\n"}};
+}
+
+/// A second commit on the repository's branch: b.txt changed, c.txt added.
+std::string second_commit(const fs::path& repo) {
+  write_file(repo / "src/b.txt", "b, second\n");
+  write_file(repo / "src/c.txt", "c\n");
+  git_in(repo, {"add", "--all"});
+  git_in(repo, {"commit", "-qm", "second"});
+  return git_in(repo, {"rev-parse", "HEAD"});
+}
+
+/// Every file under dir but .git, as "path" strings, sorted.
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
+       ++it) {
+    if (it->path().filename() == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_directory())
+      out.push_back(fs::relative(it->path(), dir).generic_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::size_t registered_worktrees(const fs::path& repo) {
+  auto list = git_in(repo, {"worktree", "list", "--porcelain"});
+  std::size_t n = 0;
+  for (std::size_t pos = list.find("worktree "); pos != std::string::npos;
+       pos = list.find("\nworktree ", pos + 1))
+    ++n;
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, nothing left over") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto wt = pool.lease();
+  CHECK(wt == f.tmp / "worktrees" / "run1.wt0");
+  REQUIRE(pool.prepare(wt, f.base));
+
+  // What an attempt may leave: edits, deletions, new and ignored files, a
+  // staged change (capture_diff runs `git add --all`), a new directory.
+  write_file(wt / "README.md", "edited\n");
+  fs::remove(wt / "src/a.txt");
+  write_file(wt / "new/dir/file.txt", "new\n");
+  write_file(wt / "build/out.o", "ignored\n");
+  write_file(wt / "debug.log", "ignored\n");
+  REQUIRE(f.ws.capture_diff(wt, f.base));
+  write_file(wt / "after-capture.txt", "untracked\n");
+  pool.give_back(wt);
+
+  auto next = second_commit(f.repo);
+  auto again = pool.lease();
+  CHECK(again == wt);
+  REQUIRE(pool.prepare(again, next));
+  CHECK(git_in(again, {"rev-parse", "HEAD"}) == next);
+  CHECK(git_in(again, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
+  CHECK(files_in(again) ==
+        std::vector<std::string>{".gitignore", "README.md", "src/a.txt", "src/b.txt", "src/c.txt"});
+  CHECK(read_text(again / "README.md") == "# readme\n");
+  CHECK(read_text(again / "src/b.txt") == "b, second\n");
+  CHECK(pool.created() == 1);
+  CHECK(registered_worktrees(f.repo) == 2); // the repository's own and the pool's one
+}
+
+TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  std::vector<fs::path> held{pool.lease(), pool.lease(), pool.lease()};
+  std::vector<uet::status> results(held.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < held.size(); ++i)
+    threads.emplace_back([&, i] { results[i] = pool.prepare(held[i], f.base); });
+  for (auto& t : threads)
+    t.join();
+  for (const auto& r : results) {
+    INFO((r ? "" : r.message()));
+    CHECK(r);
+  }
+  CHECK(std::set<fs::path>(held.begin(), held.end()).size() == 3);
+  for (const auto& wt : held) {
+    write_file(wt / "mine.txt", wt.string());
+    CHECK(read_text(wt / "mine.txt") == wt.string());
+  }
+  CHECK(pool.created() == 3);
+  for (const auto& wt : held)
+    pool.give_back(wt);
+  // Idle worktrees are reused before a new one is made.
+  auto wt = pool.lease();
+  CHECK(std::find(held.begin(), held.end(), wt) != held.end());
+  CHECK(pool.created() == 3);
+}
+
+TEST_CASE("worktree pool: a broken or cut-short worktree is made again from nothing") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto wt = pool.lease();
+  REQUIRE(pool.prepare(wt, f.base));
+
+  SECTION("its git link is gone") {
+    fs::remove(wt / ".git");
+    write_file(wt / "stray.txt", "left\n");
+    pool.give_back(wt);
+  }
+  SECTION("its attempt was cut short") {
+    write_file(wt / "stray.txt", "left\n");
+    pool.give_back(wt, false);
+  }
+  auto again = pool.lease();
+  REQUIRE(again == wt);
+  auto st = pool.prepare(again, f.base);
+  INFO((st ? "" : st.message()));
+  REQUIRE(st);
+  CHECK_FALSE(fs::exists(again / "stray.txt"));
+  CHECK(git_in(again, {"rev-parse", "HEAD"}) == f.base);
+  CHECK(git_in(again, {"status", "--porcelain", "--ignored"}).empty());
+}
+
+TEST_CASE("worktree pool: remove_all leaves no worktree and no registration") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto a = pool.lease();
+  auto b = pool.lease();
+  REQUIRE(pool.prepare(a, f.base));
+  REQUIRE(pool.prepare(b, f.base));
+  pool.give_back(a);
+  REQUIRE(pool.remove_all());
+  CHECK_FALSE(fs::exists(a));
+  CHECK_FALSE(fs::exists(b));
+  CHECK(registered_worktrees(f.repo) == 1);
+}
+
+TEST_CASE("worktree pool: a bad commit is an error naming git's complaint") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto wt = pool.lease();
+  auto st = pool.prepare(wt, "0123456789012345678901234567890123456789");
+  REQUIRE_FALSE(st);
+  CHECK_THAT(st.message(), Catch::Matchers::Contains("worktree add"));
+}
