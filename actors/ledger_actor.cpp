@@ -12,6 +12,7 @@ namespace {
 
 struct ledger_state {
   ledger_setup setup;
+  std::uint64_t commits = 0; ///< made by this run: patch_verdict::head_seq
   static inline const char* name = "patch-ledger";
 };
 
@@ -70,7 +71,10 @@ msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup s
   });
   return {
       [=](const msg::patch_request& r) -> msg::patch_verdict {
-        return to_verdict(self->state.setup.pipeline->submit(to_submission(r)));
+        auto v = to_verdict(self->state.setup.pipeline->submit(to_submission(r)));
+        if (v.final_state == "committed" && !v.already_committed)
+          v.head_seq = ++self->state.commits;
+        return v;
       },
       [=](msg::head_atom) -> caf::result<std::string> {
         auto h = self->state.setup.pipeline->tree().head();

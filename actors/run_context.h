@@ -28,6 +28,7 @@ struct run_context {
   config::tool_registry tools;
   std::vector<config::workstream_spec> workstreams; ///< node i of graph is workstreams[i]
   engine::dag graph{{}};
+  std::string initial_head; ///< the integration branch when the run starts ("" in a dry run)
   std::vector<std::uint32_t> already_committed; ///< nodes done by an earlier run (resume)
   bool resumed = false;                         ///< same run id, continued by `resume`
   /// Attempts each node already made (resume): numbering continues after

@@ -95,7 +95,7 @@ void launch(supervisor_ptr self, const msg::ws_job& job) {
     }
     st.permits[job.node] = d.permit;
   }
-  workstream_args args{st.ctx, job.node, attempt, self, st.db, st.ledger};
+  workstream_args args{st.ctx, job.node, attempt, st.head, self, st.db, st.ledger};
   auto w = self->template spawn<caf::monitored>(workstream_behavior, std::move(args));
   st.live.emplace(w.address(), job.node);
   self->send(w, msg::start_atom_v);
@@ -118,6 +118,7 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
     st.prior[i] = ctx->prior_attempts[i];
   st.attempts = st.prior;
   st.rng.seed(ctx->seed);
+  st.head = ctx->initial_head;
   self->set_down_handler([=](caf::down_msg& dm) {
     auto it = self->state.live.find(dm.source);
     if (it == self->state.live.end())
@@ -145,6 +146,10 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
           else
             b.cancel(p->second);
           s.permits.erase(p);
+        }
+        if (o.head_seq > s.head_seq) {
+          s.head_seq = o.head_seq;
+          s.head = o.commit_sha;
         }
         if (o.final_state == "failed")
           return attempt_failed(self, o.node, o.reason, o.retryable);

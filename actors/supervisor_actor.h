@@ -30,6 +30,12 @@ struct supervisor_state {
   std::vector<int> prior;    ///< attempts made before this process (resume)
   std::unordered_map<caf::actor_addr, std::uint32_t> live; ///< attempt actor -> node
   std::mt19937_64 rng;
+  /// The newest integration head this run knows of, and its patch_verdict
+  /// head_seq: every outcome passes here before the scheduler can make a
+  /// dependent ready, so an attempt started from it holds its dependencies'
+  /// commits, with no round trip to the (busy) ledger.
+  std::string head;
+  std::uint64_t head_seq = 0;
   bool stopping = false;
   static inline const char* name = "supervisor";
 };

@@ -95,6 +95,7 @@ void submit(workstream_ptr self) {
       .then(
           [=](const msg::patch_verdict& v) {
             self->state.outcome.commit_sha = v.commit_sha;
+            self->state.outcome.head_seq = v.head_seq;
             if (v.empty)
               finish(self, "skipped", "the tool changed nothing");
             else if (v.final_state == "committed")
@@ -212,6 +213,10 @@ msg::workstream_actor::behavior_type workstream_behavior(workstream_ptr self,
         event(self, "workstream_started", json{{"attempt", a.attempt}, {"tool", ws.tool_id}});
         if (a.ctx->dry_run)
           return finish(self, "skipped", "dry run");
+        if (!a.base_commit.empty()) {
+          self->state.base_commit = a.base_commit;
+          return run_edit(self);
+        }
         self->request(a.ledger, caf::infinite, msg::head_atom_v)
             .then(
                 [=](const std::string& head) {

@@ -18,6 +18,9 @@ struct workstream_args {
   std::shared_ptr<const run_context> ctx;
   std::uint32_t node = 0;
   int attempt = 1;
+  /// The integration head to start from (it holds every dependency's
+  /// commit); empty: ask the ledger.
+  std::string base_commit;
   msg::supervisor_actor supervisor;
   msg::persistence_actor db;
   msg::ledger_actor ledger;

@@ -163,7 +163,11 @@ apply_result integration_tree::apply(const std::string& diff) {
 expected<std::string> integration_tree::commit(const std::string& message,
                                                const std::string& patch_id) {
   std::vector<std::string> args = identity_;
-  args.insert(args.end(), {"commit", "--quiet", "--no-verify", "--allow-empty-message", "-F", "-"});
+  // No automatic maintenance after each commit: it costs a process per
+  // commit and, when it does repack, stalls every patch queued behind this
+  // one. The user's next git command does it instead.
+  args.insert(args.end(), {"-c", "maintenance.auto=false", "-c", "gc.auto=0", "commit", "--quiet",
+                           "--no-verify", "--allow-empty-message", "-F", "-"});
   if (auto r = git(cfg_.worktree, args, message); !r)
     return r.error();
   auto sha = head();

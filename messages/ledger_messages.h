@@ -32,6 +32,11 @@ struct patch_verdict {
   bool already_committed = false;
   std::string reason;
   std::vector<std::string> details;
+  /// The ledger's count of commits made this run, this one included (0: no
+  /// new commit). The highest seen names the newest integration head, so a
+  /// base commit can be chosen without asking the ledger, whatever order
+  /// verdicts arrive in.
+  std::uint64_t head_seq = 0;
 };
 
 template <class Inspector>
@@ -44,7 +49,7 @@ typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_verdict& x) {
   return f(caf::meta::type_name("patch_verdict"), x.empty, x.final_state, x.commit_sha,
-           x.already_committed, x.reason, x.details);
+           x.already_committed, x.reason, x.details, x.head_seq);
 }
 
 } // namespace uet::msg

@@ -30,6 +30,7 @@ struct ws_outcome {
   bool retryable = false;   ///< the tool or a check failed: another attempt may pass
   bool tool_called = false; ///< the attempt reached the tool (counts for its breaker)
   bool tool_ok = false;
+  std::uint64_t head_seq = 0; ///< patch_verdict::head_seq of commit_sha
 };
 
 /// The run's result, for the command line.
@@ -49,7 +50,7 @@ typename Inspector::result_type inspect(Inspector& f, ws_job& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ws_outcome& x) {
   return f(caf::meta::type_name("ws_outcome"), x.node, x.workstream_id, x.final_state, x.reason,
-           x.attempts, x.commit_sha, x.retryable, x.tool_called, x.tool_ok);
+           x.attempts, x.commit_sha, x.retryable, x.tool_called, x.tool_ok, x.head_seq);
 }
 
 template <class Inspector>

@@ -44,8 +44,13 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   pr.allowed_paths = {"src/**"};
   CHECK(round_trip(sys, pr).diff == pr.diff);
   round_trip(sys, msg::patch_verdict{false, "quarantined", "", false, "conflict", {"a.txt:3"}});
+  CHECK(
+      round_trip(sys, msg::patch_verdict{false, "committed", "abc", false, "", {}, 41}).head_seq ==
+      41);
   round_trip(sys, msg::ws_job{7, "ws-7"});
   round_trip(sys, msg::ws_outcome{1, "ws", "failed", "why", 2, "", true, true, false});
+  CHECK(round_trip(sys, msg::ws_outcome{1, "ws", "committed", "", 1, "abc", false, true, true, 9})
+            .head_seq == 9);
   round_trip(sys, msg::run_summary{"run", "failed", 1, 2, 3, 4, 10, 99, {"x: blocked"}});
 }
 
