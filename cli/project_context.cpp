@@ -47,14 +47,15 @@ checked_project load_checked_project(const std::filesystem::path& root) {
 }
 
 engine::dag subgraph(const config::project_bundle& b, const std::vector<std::string>& ids,
-                     double weight) {
+                     double weight, const std::map<std::string, double>& weights) {
   std::unordered_set<std::string> keep(ids.begin(), ids.end());
   std::vector<engine::dag_input> in;
   in.reserve(ids.size());
   for (const auto& ws : b.workstreams) {
     if (!keep.count(ws.id))
       continue;
-    engine::dag_input n{ws.id, {}, weight};
+    auto w = weights.find(ws.id);
+    engine::dag_input n{ws.id, {}, w == weights.end() ? weight : w->second};
     for (const auto& d : ws.dependencies)
       if (keep.count(d))
         n.dependencies.push_back(d);

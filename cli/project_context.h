@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #include "config/loader.h"
@@ -20,9 +21,9 @@ struct checked_project {
 checked_project load_checked_project(const std::filesystem::path& root);
 
 /// The DAG of the named workstreams only, in file order, each weighing
-/// `weight`; dependencies outside the set are dropped (they are "external":
-/// committed by an earlier run, or missing).
+/// weights[id], or `weight` if absent; dependencies outside the set are
+/// dropped (they are "external": committed by an earlier run, or missing).
 engine::dag subgraph(const config::project_bundle& bundle, const std::vector<std::string>& ids,
-                     double weight = 1.0);
+                     double weight = 1.0, const std::map<std::string, double>& weights = {});
 
 } // namespace uet::cli

@@ -22,6 +22,7 @@
 #include "cli/output.h"
 #include "cli/project_context.h"
 #include "config/phases.h"
+#include "engine/plan.h"
 #include "ledger/integration.h"
 #include "ledger/workspace.h"
 #include "persistence/state_reader.h"
@@ -235,6 +236,14 @@ int run_command(const run_args& a_in) {
   if (!db) {
     std::cerr << "run: " << db.message() << '\n';
     return to_int(exit_code::internal);
+  }
+  // Weigh each workstream by how long it took in earlier runs: the critical
+  // path the scheduler ranks ready work by is then in time, not in counts of
+  // workstreams. (Node order is file order either way.)
+  if (ctx->engine != "legacy") {
+    persistence::state_reader reader(*db->db);
+    if (auto history = reader.step_durations(); history && !history->empty())
+      ctx->graph = subgraph(b, ids, 1.0, engine::duration_estimates(ids, *history));
   }
   std::optional<actors::ledger_setup> ledger;
   if (!ctx->dry_run) {

@@ -16,6 +16,26 @@ std::vector<double> bottom_levels(const dag& g) {
   return level;
 }
 
+std::map<std::string, double> duration_estimates(const std::vector<std::string>& ids,
+                                                 const std::map<std::string, double>& history) {
+  std::vector<double> known;
+  for (const auto& id : ids)
+    if (auto it = history.find(id); it != history.end() && it->second > 0)
+      known.push_back(it->second);
+  double typical = 1.0;
+  if (!known.empty()) {
+    auto mid = known.begin() + static_cast<std::ptrdiff_t>(known.size() / 2);
+    std::nth_element(known.begin(), mid, known.end());
+    typical = *mid;
+  }
+  std::map<std::string, double> out;
+  for (const auto& id : ids) {
+    auto it = history.find(id);
+    out[id] = it != history.end() && it->second > 0 ? it->second : typical;
+  }
+  return out;
+}
+
 plan_summary make_plan(const dag& g, int workers) {
   plan_summary p;
   p.workers = std::max(1, workers);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct plan_summary {
 
 /// Requires an acyclic graph (check dag::cycles() first).
 plan_summary make_plan(const dag& g, int workers);
+
+/// The weight of each of ids for the scheduler: its past duration (ms, from
+/// history) where known; otherwise the median of the known ones (a new
+/// workstream is assumed typical), or 1 for all when none is known.
+std::map<std::string, double> duration_estimates(const std::vector<std::string>& ids,
+                                                 const std::map<std::string, double>& history);
 
 /// For each node, the heaviest path from it to a sink, itself included: the
 /// "remaining critical path" the scheduler ranks ready work by.

@@ -167,6 +167,26 @@ state_reader::step_attempts(const std::string& run_id,
       });
 }
 
+expected<std::map<std::string, double>> state_reader::step_durations(std::size_t last_runs) {
+  // Timestamps are ISO 8601 UTC with milliseconds: julianday() reads them.
+  auto rows = select<std::pair<std::string, double>>(
+      db_, "reading step durations of the last " + std::to_string(last_runs) + " runs",
+      "SELECT workstream_id, SUM(ms) / COUNT(DISTINCT run_id || '/' || attempt) FROM"
+      " (SELECT run_id, workstream_id, attempt,"
+      "   (julianday(finished_at) - julianday(started_at)) * 86400000.0 AS ms"
+      "  FROM step_attempts WHERE state = 'succeeded' AND finished_at IS NOT NULL"
+      "   AND run_id IN (SELECT run_id FROM uet_runs ORDER BY started_at DESC, rowid DESC"
+      "                  LIMIT ?1))"
+      " GROUP BY workstream_id",
+      [&](SQLite::Statement& s) { s.bind(1, static_cast<std::int64_t>(last_runs)); },
+      [](SQLite::Statement& s) {
+        return std::pair<std::string, double>(text(s, 0), s.getColumn(1).getDouble());
+      });
+  if (!rows)
+    return rows.error();
+  return std::map<std::string, double>(rows->begin(), rows->end());
+}
+
 expected<std::vector<event_row>> state_reader::events(const std::string& run_id,
                                                       std::int64_t after_id, std::int64_t limit) {
   return select<event_row>(

@@ -107,6 +107,12 @@ public:
   step_attempts(const std::string& run_id,
                 const std::optional<std::string>& workstream_id = std::nullopt);
 
+  /// Per workstream: the mean time (ms) one succeeded attempt spent in its
+  /// steps (edit, static, runtime), over the last_runs runs started last.
+  /// What the scheduler weighs a workstream by: the past predicts the
+  /// critical path far better than counting workstreams.
+  expected<std::map<std::string, double>> step_durations(std::size_t last_runs = 5);
+
   /// Events with id > after_id, oldest first, at most limit of them: page
   /// through a long log by passing the last id seen.
   expected<std::vector<event_row>> events(const std::string& run_id, std::int64_t after_id = 0,

@@ -99,6 +99,24 @@ TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean c
   CHECK(left == 0);
 }
 
+TEST_CASE("run: a later run starts the workstreams that took longest before first") {
+  // Independent, changing nothing, one worker. With no history the order is
+  // file order (a, b, z); z took longest, so the next run starts it first.
+  auto noted = [](const std::string& id, const std::string& extra) {
+    return ws("echo " + id + " >> \"$SCRATCH/order\"" + extra, id + ".txt");
+  };
+  pipeline_project p(
+      sh_tool, {{"a", noted("a", "")}, {"b", noted("b", "")}, {"z", noted("z", "\nsleep 0.4")}});
+  fs::create_directories(p.scratch());
+  for (int run = 0; run < 2; ++run) {
+    auto r = p.run({"run", "phase-all", "--parallel", "1"});
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+  }
+  auto order = read_text(p.scratch() / "order");
+  CHECK(order.substr(0, 8) == "a\nb\nz\nz\n"); // a and b after: their few ms may tie either way
+}
+
 TEST_CASE("run: a tool that fails twice then succeeds is retried and commits") {
   auto prompt = "n=$(cat \"$SCRATCH/count\" 2>/dev/null || echo 0); n=$((n+1)); "
                 "echo $n > \"$SCRATCH/count\"; [ $n -ge 3 ]; echo ok > f.txt";

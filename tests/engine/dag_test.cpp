@@ -83,3 +83,18 @@ TEST_CASE("plan: bottom levels rank work by the longest path still ahead") {
   CHECK(bl[3] == Approx(1)); // d
   CHECK(bl[4] == Approx(1)); // e
 }
+
+TEST_CASE("plan: duration estimates take history, else the median of the known, else 1") {
+  std::vector<std::string> ids{"a", "b", "c", "d"};
+  auto e = duration_estimates(ids, {{"a", 100.0}, {"b", 300.0}, {"c", 200.0}, {"gone", 9e9}});
+  CHECK(e.size() == 4);
+  CHECK(e["a"] == 100.0);
+  CHECK(e["b"] == 300.0);
+  CHECK(e["d"] == 200.0); // unknown: a typical workstream
+  auto none = duration_estimates(ids, {{"gone", 5.0}});
+  for (const auto& id : ids)
+    CHECK(none[id] == 1.0);
+  // A 0 ms record (a tool that returns at once) still leaves a positive weight.
+  auto zero = duration_estimates({"a", "b"}, {{"a", 0.0}, {"b", 40.0}});
+  CHECK(zero["a"] == 40.0);
+}

@@ -102,6 +102,38 @@ TEST_CASE("state_reader: step attempts, all or one workstream's") {
   CHECK(b[0].step_attempt_id == "s2");
 }
 
+TEST_CASE("state_reader: step durations average succeeded attempts over the latest runs") {
+  db_fixture f;
+  auto old_run = a_run("run-0");
+  old_run.started_at = at(0);
+  auto run1 = a_run("run-1");
+  run1.started_at = at(10);
+  auto run2 = a_run("run-2");
+  run2.started_at = at(20);
+  f.write({old_run, run1, run2,
+           // run-0 (too old when only the last two runs count): 50 s.
+           step_started{"o1", "run-0", "ws-a", "edit", 1, at(0), {}},
+           step_finished{"o1", "succeeded", 0, at(50), {}},
+           // run-1: ws-a edit 2 s + static 1 s in attempt 1.
+           step_started{"a1", "run-1", "ws-a", "edit", 1, at(11), {}},
+           step_finished{"a1", "succeeded", 0, at(13), {}},
+           step_started{"a2", "run-1", "ws-a", "static", 1, at(13), {}},
+           step_finished{"a2", "succeeded", 0, at(14), {}},
+           // run-2: ws-a 5 s; a failed attempt of ws-b does not count.
+           step_started{"b1", "run-2", "ws-a", "edit", 1, at(21), {}},
+           step_finished{"b1", "succeeded", 0, at(26), {}},
+           step_started{"b2", "run-2", "ws-b", "edit", 1, at(21), {}},
+           step_finished{"b2", "failed", 1, at(29), "exit 1"},
+           step_started{"b3", "run-2", "ws-b", "edit", 2, at(30), {}},
+           step_finished{"b3", "succeeded", 0, at(30), {}}});
+  state_reader r(f.db);
+  auto d = ok(r.step_durations(2));
+  REQUIRE(d.size() == 2);
+  CHECK(d["ws-a"] == Approx(4000.0)); // (3 s + 5 s) / 2 attempts
+  CHECK(d["ws-b"] == Approx(0.0));    // only the succeeded attempt, 0 ms
+  CHECK(ok(r.step_durations(3))["ws-a"] == Approx(58000.0 / 3));
+}
+
 TEST_CASE("state_reader: events page by id") {
   db_fixture f;
   std::vector<write_command> batch{a_run()};
