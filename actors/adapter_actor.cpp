@@ -13,12 +13,13 @@ namespace {
 struct adapter_state {
   std::shared_ptr<const run_context> ctx;
   std::filesystem::path worktree;
-  bool prepared = false;
+  std::string prepared_at; ///< the base commit, once the worktree is a checkout of it
   ~adapter_state() {
-    // However the actor exits (done, crashed, cancelled), the lease ends; a
-    // worktree that never became a clean checkout is made again next time.
+    // However the actor exits (done, crashed, cancelled), the lease ends and
+    // the attempt's changes are cleared, here on the actor's own thread: the
+    // workstream has reported already, so this is off the run's path.
     if (ctx && ctx->worktrees)
-      ctx->worktrees->give_back(worktree, prepared);
+      ctx->worktrees->give_back(worktree, prepared_at);
   }
   static inline const char* name = "adapter";
 };
@@ -31,7 +32,7 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
     res.error = "cannot prepare the worktree: " + wt.message();
     return res;
   }
-  st.prepared = true;
+  st.prepared_at = r.base_commit;
   res.worktree_ok = true;
   engine::process_request p;
   p.argv = r.argv;

@@ -651,8 +651,8 @@ def cmd_makespan(a):
                   indent=1, sort_keys=True)
     repo_files = {"README.md": "makespan benchmark\n"}
     prio = {names_of[i]: int(round(lv[i] / 10.0)) for i in range(n)}  # 10 ms units
-    variants = [("uet", "sleeps", None, 1.0), ("uet-prio", "sleeps", prio, 1.0),
-                ("uet0", "zero", None, 0.0)]
+    variants = [("uet", "sleeps", None, 1.0), ("uet-hist", "sleeps", None, 1.0),
+                ("uet-prio", "sleeps", prio, 1.0), ("uet0", "zero", None, 0.0)]
     projs = {}
     for key, sub, pr, scale in variants:
         p = os.path.join(base, key)
@@ -660,9 +660,14 @@ def cmd_makespan(a):
         projs[key] = p
     meas = collections.defaultdict(list)
     extra = collections.defaultdict(list)
+    # uet-hist keeps its .uet/state.db from run to run (after one unmeasured
+    # run): the scheduler weighs each task by its past duration.
+    reset_uet_state(projs["uet-hist"], repo_files)
+    run_uet(binary, projs["uet-hist"], ["phase-all", "--parallel", str(workers)], "uet-hist")
     for k in range(runs):
-        for key in ("uet", "uet-prio", "uet0"):
-            reset_uet_state(projs[key], repo_files)
+        for key in ("uet", "uet-hist", "uet-prio", "uet0"):
+            if key != "uet-hist":
+                reset_uet_state(projs[key], repo_files)
             r = run_uet(binary, projs[key], ["phase-all", "--parallel", str(workers)], key)
             s = r["summary"]
             if s["skipped"] != n:
@@ -697,13 +702,16 @@ def cmd_makespan(a):
                        sim_uet / 1000, over(sim_uet / 1000), sim_cp / 1000, over(sim_cp / 1000),
                        sim_order / 1000, over(sim_order / 1000)))
     rows = []
-    for label, key in [("uet-actors run (process wall)", "uet"),
+    for label, key in [("uet-actors run, first run: no history (process wall)", "uet"),
+                       ("uet-actors run, with history: weights from past runs (process wall)",
+                        "uet-hist"),
                        ("uet-actors run, priority = duration bottom level (process wall)",
                         "uet-prio"),
                        ("make -j%d" % workers, "make"), ("ninja -j%d" % workers, "ninja")]:
         m = median(meas[key])
         rows.append([label, f3(m), over(m), f3(min(meas[key])), f3(max(meas[key]))])
     for label, key in [("uet-actors run: scheduler span (summary elapsed)", "uet-elapsed"),
+                       ("uet-actors run, with history: scheduler span", "uet-hist-elapsed"),
                        ("uet-actors run, priority: scheduler span", "uet-prio-elapsed")]:
         m = median(extra[key])
         rows.append([label, f3(m), over(m), f3(min(extra[key])), f3(max(extra[key]))])

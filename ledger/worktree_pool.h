@@ -2,18 +2,25 @@
 // workstream attempt to the next. `git worktree add` writes every file of
 // the repository and `remove` deletes them all: O(repository) per
 // workstream, the largest cost of a run on a growing repository (see
-// docs/benchmarks.md "Real workstreams"). Resetting a kept checkout to the
-// next base commit touches only the files that differ.
+// docs/benchmarks.md "Real workstreams").
 //
-// A reused worktree is indistinguishable from a new one: `git reset --hard`
-// to the base commit, then `git clean -ffdx` (untracked and ignored files,
-// nested repositories). If either fails the worktree is recreated.
+// An attempt's leftovers are cleared when it gives its worktree back
+// (`git reset --hard` to the commit it started from, `git clean -ffdx`:
+// untracked and ignored files, nested repositories), on the attempt's own
+// thread, after its outcome is out: off the path of the next attempt. The
+// next prepare then finds a clean checkout of a known commit and either has
+// nothing to do (same commit) or one `git reset --hard` that rewrites only
+// the files that differ. A worktree whose cleanup failed, or whose attempt
+// never prepared it, is removed and added again.
 //
-// Thread-safe: lease/give_back are memory only (called from actors on CAF's
-// scheduler); prepare and remove_all run git and block (detached actors).
+// Thread-safe. lease() is memory only (actors on CAF's scheduler call it);
+// prepare, give_back and remove_all run git and block (detached actors).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -31,17 +38,16 @@ public:
   /// Reserves a worktree path for one attempt: an idle one, or a new name.
   std::filesystem::path lease();
 
-  /// Makes the leased path a clean detached checkout of commit, reusing the
-  /// worktree found there or creating it. Blocking.
+  /// Makes the leased path a clean detached checkout of commit. Blocking.
   status prepare(const std::filesystem::path& worktree, const std::string& commit);
 
-  /// Ends a lease. A worktree whose state is unknown (reusable == false: its
-  /// attempt was cut short) is removed at the next prepare of that path
-  /// rather than reset.
-  void give_back(const std::filesystem::path& worktree, bool reusable = true);
+  /// Ends a lease. used_at: the commit the attempt prepared the worktree at
+  /// ("" if it never did); its changes are cleared here. Blocking when used.
+  void give_back(const std::filesystem::path& worktree, const std::string& used_at = "");
 
-  /// Removes every worktree of the pool (end of run). Blocking.
-  status remove_all();
+  /// Waits (at most `wait`) for every lease to end, then removes every
+  /// worktree of the pool (end of run). Blocking.
+  status remove_all(std::chrono::milliseconds wait = std::chrono::seconds(30));
 
   std::size_t created() const;
 
@@ -50,9 +56,12 @@ private:
   std::string prefix_;
   workspaces spaces_;
   mutable std::mutex mutex_;
+  std::condition_variable returned_;
+  std::size_t leased_ = 0;
   std::vector<std::filesystem::path> idle_;
   std::vector<std::filesystem::path> all_;
-  std::vector<std::filesystem::path> suspect_; ///< given back with reusable == false
+  /// worktree -> the commit it is a clean checkout of; absent: unknown state.
+  std::map<std::filesystem::path, std::string> clean_at_;
   std::mutex create_mutex_; ///< concurrent `git worktree add`s can race in .git/worktrees
 };
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 
 #include "ledger/worktree_pool.h"
@@ -73,7 +74,9 @@ TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, not
   write_file(wt / "debug.log", "ignored\n");
   REQUIRE(f.ws.capture_diff(wt, f.base));
   write_file(wt / "after-capture.txt", "untracked\n");
-  pool.give_back(wt);
+  pool.give_back(wt, f.base);
+  // Cleared when given back, before anyone needs it again.
+  CHECK(git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
 
   auto next = second_commit(f.repo);
   auto again = pool.lease();
@@ -110,7 +113,7 @@ TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
   }
   CHECK(pool.created() == 3);
   for (const auto& wt : held)
-    pool.give_back(wt);
+    pool.give_back(wt, f.base);
   // Idle worktrees are reused before a new one is made.
   auto wt = pool.lease();
   CHECK(std::find(held.begin(), held.end(), wt) != held.end());
@@ -126,11 +129,16 @@ TEST_CASE("worktree pool: a broken or cut-short worktree is made again from noth
   SECTION("its git link is gone") {
     fs::remove(wt / ".git");
     write_file(wt / "stray.txt", "left\n");
-    pool.give_back(wt);
+    pool.give_back(wt, f.base);
   }
-  SECTION("its attempt was cut short") {
+  SECTION("its attempt never finished preparing it") {
     write_file(wt / "stray.txt", "left\n");
-    pool.give_back(wt, false);
+    pool.give_back(wt, "");
+  }
+  SECTION("it was made unusable after it was given back") {
+    pool.give_back(wt, f.base);
+    fs::remove(wt / ".git");
+    write_file(wt / "stray.txt", "left\n");
   }
   auto again = pool.lease();
   REQUIRE(again == wt);
@@ -149,11 +157,29 @@ TEST_CASE("worktree pool: remove_all leaves no worktree and no registration") {
   auto b = pool.lease();
   REQUIRE(pool.prepare(a, f.base));
   REQUIRE(pool.prepare(b, f.base));
-  pool.give_back(a);
+  pool.give_back(a, f.base);
+  // b's attempt is still clearing it: remove_all waits for it.
+  std::atomic<bool> returned{false};
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    returned = true;
+    pool.give_back(b, f.base);
+  });
   REQUIRE(pool.remove_all());
+  CHECK(returned);
+  late.join();
   CHECK_FALSE(fs::exists(a));
   CHECK_FALSE(fs::exists(b));
   CHECK(registered_worktrees(f.repo) == 1);
+}
+
+TEST_CASE("worktree pool: remove_all does not wait past its limit for a lease never ended") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto a = pool.lease();
+  REQUIRE(pool.prepare(a, f.base));
+  REQUIRE(pool.remove_all(std::chrono::milliseconds(100)));
+  CHECK_FALSE(fs::exists(a));
 }
 
 TEST_CASE("worktree pool: a bad commit is an error naming git's complaint") {
