@@ -14,12 +14,14 @@ struct adapter_state {
   std::shared_ptr<const run_context> ctx;
   std::filesystem::path worktree;
   std::string prepared_at; ///< the base commit, once the worktree is a checkout of it
+  std::optional<ledger::worktree_stamp> pristine; ///< HEAD and index just after prepare
+  bool tracked_pristine = false; ///< the attempt changed no tracked file (empty diff)
   ~adapter_state() {
     // However the actor exits (done, crashed, cancelled), the lease ends and
     // the attempt's changes are cleared, here on the actor's own thread: the
     // workstream has reported already, so this is off the run's path.
     if (ctx && ctx->worktrees)
-      ctx->worktrees->give_back(worktree, prepared_at);
+      ctx->worktrees->give_back(worktree, prepared_at, tracked_pristine);
   }
   static inline const char* name = "adapter";
 };
@@ -33,6 +35,8 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
     return res;
   }
   st.prepared_at = r.base_commit;
+  if (auto s = ledger::read_stamp(st.worktree))
+    st.pristine = *s;
   res.worktree_ok = true;
   engine::process_request p;
   p.argv = r.argv;
@@ -56,11 +60,17 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
   res.description = pr.describe();
   if (!pr.ok())
     return res;
-  auto diff = ledger::workspaces::capture_diff(st.worktree, r.base_commit);
-  if (!diff)
+  auto diff = ledger::workspaces::capture_diff(st.worktree, r.base_commit,
+                                               st.pristine ? &*st.pristine : nullptr);
+  if (!diff) {
     res.error = "cannot capture the change: " + diff.message();
-  else
-    res.diff = std::move(*diff);
+    return res;
+  }
+  res.diff = std::move(*diff);
+  if (res.diff.empty()) {
+    auto now = ledger::read_stamp(st.worktree);
+    st.tracked_pristine = now && now->head == r.base_commit;
+  }
   return res;
 }
 

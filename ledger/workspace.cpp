@@ -1,5 +1,8 @@
 #include "ledger/workspace.h"
 
+#include <fstream>
+#include <sys/stat.h>
+
 #include "ledger/git.h"
 
 namespace uet::ledger {
@@ -89,10 +92,46 @@ expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep)
   return removed;
 }
 
+expected<worktree_stamp> read_stamp(const fs::path& worktree) {
+  // A linked worktree's .git is a file: "gitdir: <its directory in the repo>".
+  fs::path gitdir = worktree / ".git";
+  std::error_code ec;
+  if (!fs::is_directory(gitdir, ec)) {
+    std::ifstream in(gitdir);
+    std::string line;
+    if (!std::getline(in, line) || line.rfind("gitdir: ", 0) != 0)
+      return fail("not a git worktree: " + worktree.string());
+    gitdir = line.substr(8);
+    if (gitdir.is_relative())
+      gitdir = worktree / gitdir;
+  }
+  worktree_stamp s;
+  {
+    std::ifstream in(gitdir / "HEAD");
+    if (!std::getline(in, s.head))
+      return fail("cannot read " + (gitdir / "HEAD").string());
+  }
+  struct stat st {};
+  if (::stat((gitdir / "index").c_str(), &st) == 0) {
+    s.index_inode = st.st_ino;
+    s.index_mtime_ns =
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    s.index_size = st.st_size;
+  }
+  return s;
+}
+
 expected<std::string> workspaces::capture_diff(const fs::path& worktree,
-                                               const std::string& base_commit) {
-  if (auto r = git(worktree, {"add", "--all", "--", "."}); !r)
-    return r.error();
+                                               const std::string& base_commit,
+                                               const worktree_stamp* pristine) {
+  auto added = git(worktree, {"add", "--all", "--verbose", "--", "."});
+  if (!added)
+    return added.error();
+  if (pristine && added->empty() && pristine->head == base_commit) {
+    auto now = read_stamp(worktree);
+    if (now && *now == *pristine)
+      return std::string();
+  }
   std::vector<std::string> args = stable_diff_config();
   args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
                            "--no-ext-diff", "--no-textconv", base_commit, "--"});

@@ -3,6 +3,7 @@
 // Blocking (git processes): call from a detached actor or a plain thread.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -14,6 +15,22 @@ namespace uet::ledger {
 
 /// git -c options that make diff output independent of the user's config.
 const std::vector<std::string>& stable_diff_config();
+
+/// What a program running git in a worktree changes when it stages or
+/// commits: HEAD and the index file (git replaces it, so a new inode).
+struct worktree_stamp {
+  std::string head;
+  std::uint64_t index_inode = 0;
+  std::int64_t index_mtime_ns = 0;
+  std::int64_t index_size = -1;
+  bool operator==(const worktree_stamp& o) const {
+    return head == o.head && index_inode == o.index_inode && index_mtime_ns == o.index_mtime_ns &&
+           index_size == o.index_size;
+  }
+};
+
+/// The worktree's stamp, read from its git directory (no process).
+expected<worktree_stamp> read_stamp(const std::filesystem::path& worktree);
 
 class workspaces {
 public:
@@ -35,8 +52,13 @@ public:
   /// new, deleted, renamed, binary and mode-changed files included, as
   /// `git diff --binary --full-index -M`. Files ignored by .gitignore are not
   /// part of a change. Empty string: nothing changed.
+  /// pristine: the stamp read when the worktree was a clean checkout of
+  /// base_commit. If `git add` then stages nothing and the stamp is the same
+  /// (no program staged or committed in between), nothing changed and git
+  /// diff is not run.
   static expected<std::string> capture_diff(const std::filesystem::path& worktree,
-                                            const std::string& base_commit);
+                                            const std::string& base_commit,
+                                            const worktree_stamp* pristine = nullptr);
 
 private:
   std::filesystem::path repo_;

@@ -22,8 +22,17 @@ fs::path worktree_pool::lease() {
   std::lock_guard<std::mutex> lock(mutex_);
   ++leased_;
   if (!idle_.empty()) {
-    auto wt = std::move(idle_.back());
-    idle_.pop_back();
+    auto rank = [this](const fs::path& wt) {
+      auto it = trees_.find(wt);
+      auto st = it == trees_.end() ? tree_state::unknown : it->second.state;
+      return st == tree_state::clean ? 0 : st == tree_state::cleaning ? 1 : 2;
+    };
+    auto best = idle_.begin();
+    for (auto it = idle_.begin(); it != idle_.end(); ++it)
+      if (rank(*it) < rank(*best))
+        best = it;
+    auto wt = std::move(*best);
+    idle_.erase(best);
     return wt;
   }
   auto wt = spaces_.root() / (prefix_ + ".wt" + std::to_string(all_.size()));
@@ -34,11 +43,12 @@ fs::path worktree_pool::lease() {
 status worktree_pool::prepare(const fs::path& worktree, const std::string& commit) {
   std::string known;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = clean_at_.find(worktree); it != clean_at_.end()) {
-      known = it->second;
-      clean_at_.erase(it); // in use from here: its state is the attempt's
-    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    returned_.wait(lock, [&] { return trees_[worktree].state != tree_state::cleaning; });
+    auto& t = trees_[worktree];
+    if (t.state == tree_state::clean)
+      known = t.commit;
+    t = tree_info{}; // in use from here: its state is the attempt's
   }
   std::error_code ec;
   if (!known.empty() && fs::exists(worktree / ".git", ec)) {
@@ -54,28 +64,43 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
   return {};
 }
 
-void worktree_pool::give_back(const fs::path& worktree, const std::string& used_at) {
-  bool clean = false;
-  if (!used_at.empty())
-    clean = git_ok(worktree, {"reset", "--hard", "--quiet", used_at}) &&
-            git_ok(worktree, {"clean", "-ffdxq"});
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (clean)
-    clean_at_[worktree] = used_at;
-  // else: never prepared (state unchanged, and unknown unless it was clean
-  // before, which a failed prepare cannot leave), or cleanup failed.
-  idle_.push_back(worktree);
-  --leased_;
+void worktree_pool::give_back(const fs::path& worktree, const std::string& used_at,
+                              bool tracked_pristine) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!used_at.empty())
+      trees_[worktree] = tree_info{tree_state::cleaning, ""};
+    // else: never prepared, its state is unchanged (and unknown unless it was
+    // clean before, which a failed prepare cannot leave).
+    idle_.push_back(worktree);
+    --leased_;
+  }
   returned_.notify_all();
+  if (used_at.empty())
+    return;
+  bool clean = (tracked_pristine || git_ok(worktree, {"reset", "--hard", "--quiet", used_at})) &&
+               git_ok(worktree, {"clean", "-ffdxq"});
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    trees_[worktree] = clean ? tree_info{tree_state::clean, used_at} : tree_info{};
+  }
+  returned_.notify_all();
+}
+
+bool worktree_pool::cleaning_any() const {
+  for (const auto& [path, t] : trees_)
+    if (t.state == tree_state::cleaning)
+      return true;
+  return false;
 }
 
 status worktree_pool::remove_all(std::chrono::milliseconds wait) {
   std::vector<fs::path> all;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    returned_.wait_for(lock, wait, [this] { return leased_ == 0; });
+    returned_.wait_for(lock, wait, [this] { return leased_ == 0 && !cleaning_any(); });
     all = all_;
-    clean_at_.clear();
+    trees_.clear();
   }
   // Deleting the files and pruning git's records once costs one process,
   // where `git worktree remove` would cost one per worktree.

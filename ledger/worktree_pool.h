@@ -5,13 +5,15 @@
 // docs/benchmarks.md "Real workstreams").
 //
 // An attempt's leftovers are cleared when it gives its worktree back
-// (`git reset --hard` to the commit it started from, `git clean -ffdx`:
-// untracked and ignored files, nested repositories), on the attempt's own
-// thread, after its outcome is out: off the path of the next attempt. The
-// next prepare then finds a clean checkout of a known commit and either has
+// (`git reset --hard` to the commit it started from, unless it changed no
+// tracked file; `git clean -ffdx`: untracked and ignored files, nested
+// repositories), on the attempt's own thread, after its outcome is out. The
+// worktree is available to the next lease at once; its prepare waits for
+// the cleanup to end, then finds a clean checkout of a known commit and has
 // nothing to do (same commit) or one `git reset --hard` that rewrites only
-// the files that differ. A worktree whose cleanup failed, or whose attempt
-// never prepared it, is removed and added again.
+// the files that differ. A lease takes a clean worktree first, then one
+// being cleaned, then a new one. A worktree whose cleanup failed, or whose
+// attempt never prepared it, is removed and added again.
 //
 // Thread-safe. lease() is memory only (actors on CAF's scheduler call it);
 // prepare, give_back and remove_all run git and block (detached actors).
@@ -42,8 +44,12 @@ public:
   status prepare(const std::filesystem::path& worktree, const std::string& commit);
 
   /// Ends a lease. used_at: the commit the attempt prepared the worktree at
-  /// ("" if it never did); its changes are cleared here. Blocking when used.
-  void give_back(const std::filesystem::path& worktree, const std::string& used_at = "");
+  /// ("" if it never did); its changes are cleared here. tracked_pristine:
+  /// the attempt knows no tracked file and not HEAD changed (its diff was
+  /// empty), so only untracked and ignored files need clearing. Blocking
+  /// when used.
+  void give_back(const std::filesystem::path& worktree, const std::string& used_at = "",
+                 bool tracked_pristine = false);
 
   /// Waits (at most `wait`) for every lease to end, then removes every
   /// worktree of the pool (end of run). Blocking.
@@ -60,8 +66,13 @@ private:
   std::size_t leased_ = 0;
   std::vector<std::filesystem::path> idle_;
   std::vector<std::filesystem::path> all_;
-  /// worktree -> the commit it is a clean checkout of; absent: unknown state.
-  std::map<std::filesystem::path, std::string> clean_at_;
+  enum class tree_state { unknown, cleaning, clean };
+  struct tree_info {
+    tree_state state = tree_state::unknown;
+    std::string commit; ///< when clean: the commit it is a checkout of
+  };
+  std::map<std::filesystem::path, tree_info> trees_;
+  bool cleaning_any() const;
   std::mutex create_mutex_; ///< concurrent `git worktree add`s can race in .git/worktrees
 };
 

@@ -178,6 +178,43 @@ TEST_CASE("workspace: a tool's commits in the worktree are part of the captured 
   CHECK(diff->find("b/uncommitted.txt") != std::string::npos);
 }
 
+TEST_CASE("workspace: with a pristine stamp, nothing staged and nothing moved captures as empty") {
+  repo_fixture f(base_files());
+  auto wt = f.ws.create("ws", f.base);
+  REQUIRE(wt);
+  auto stamp = read_stamp(*wt);
+  REQUIRE(stamp);
+  CHECK(stamp->head == f.base);
+  write_file(*wt / "x.log", "ignored\n");
+  auto none = f.ws.capture_diff(*wt, f.base, &*stamp);
+  REQUIRE(none);
+  CHECK(none->empty());
+  CHECK_FALSE(read_stamp(f.tmp / "nowhere"));
+}
+
+TEST_CASE("workspace: a tool that staged or committed its change is seen despite the stamp") {
+  repo_fixture f(base_files());
+  auto wt = f.ws.create("ws", f.base);
+  REQUIRE(wt);
+  auto stamp = read_stamp(*wt);
+  REQUIRE(stamp);
+  std::string want;
+  SECTION("staged: `git add` then finds nothing more to stage") {
+    write_file(*wt / "staged.txt", "staged by the tool\n");
+    git_in(*wt, {"add", "staged.txt"});
+    want = "b/staged.txt";
+  }
+  SECTION("committed: the worktree is clean against its new HEAD") {
+    write_file(*wt / "committed.txt", "committed by the tool\n");
+    git_in(*wt, {"add", "committed.txt"});
+    git_in(*wt, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "tool"});
+    want = "b/committed.txt";
+  }
+  auto diff = f.ws.capture_diff(*wt, f.base, &*stamp);
+  REQUIRE(diff);
+  CHECK(diff->find(want) != std::string::npos);
+}
+
 TEST_CASE("workspace: remove deletes the worktree and git's record, twice is fine too") {
   repo_fixture f(base_files());
   auto wt = f.ws.create("ws", f.base);

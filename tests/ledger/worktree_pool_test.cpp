@@ -120,6 +120,48 @@ TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
   CHECK(pool.created() == 3);
 }
 
+TEST_CASE(
+    "worktree pool: a worktree given back with tracked files untouched loses its other files") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto wt = pool.lease();
+  REQUIRE(pool.prepare(wt, f.base));
+  write_file(wt / "build/out.o", "ignored\n");
+  write_file(wt / "untracked.txt", "untracked\n");
+  pool.give_back(wt, f.base, true);
+  CHECK(git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
+  REQUIRE(pool.lease() == wt);
+  REQUIRE(pool.prepare(wt, f.base));
+  CHECK(files_in(wt) ==
+        std::vector<std::string>{".gitignore", "README.md", "src/a.txt", "src/b.txt"});
+}
+
+TEST_CASE("worktree pool: prepare waits for a worktree still being cleared") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto wt = pool.lease();
+  REQUIRE(pool.prepare(wt, f.base));
+  for (int i = 0; i < 200; ++i)
+    write_file(wt / ("junk/" + std::to_string(i) + ".txt"), "junk\n");
+  std::thread giver([&] { pool.give_back(wt, f.base); });
+  // Lease until the worktree being given back comes out (the giver may not
+  // have reached the pool yet).
+  fs::path got;
+  std::vector<fs::path> others;
+  for (int i = 0; i < 1000 && got != wt; ++i) {
+    got = pool.lease();
+    if (got != wt) {
+      others.push_back(got);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  REQUIRE(got == wt);
+  REQUIRE(pool.prepare(wt, f.base));
+  CHECK_FALSE(fs::exists(wt / "junk"));
+  giver.join();
+  CHECK(git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
+}
+
 TEST_CASE("worktree pool: a broken or cut-short worktree is made again from nothing") {
   repo_fixture f(base_files());
   worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
