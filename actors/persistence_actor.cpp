@@ -1,12 +1,12 @@
 #include "actors/persistence_actor.h"
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <caf/all.hpp>
 
 #include "persistence/state_writer.h"
+#include "persistence/telemetry_line.h"
 
 namespace uet::actors {
 
@@ -75,7 +75,8 @@ msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
       [=](persistence::step_started& c) { enqueue(self, std::move(c)); },
       [=](persistence::step_finished& c) { enqueue(self, std::move(c)); },
       [=](persistence::event_appended& c) {
-        self->state.telemetry += event_json(c) + "\n";
+        self->state.telemetry += event_json(c);
+        self->state.telemetry += '\n';
         if (self->state.setup.observer)
           self->send(self->state.setup.observer, c);
         enqueue(self, std::move(c));
@@ -93,14 +94,7 @@ msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
 } // namespace
 
 std::string event_json(const persistence::event_appended& e) {
-  nlohmann::json j{{"run_id", e.run_id},
-                   {"workstream_id",
-                    e.workstream_id ? nlohmann::json(*e.workstream_id) : nlohmann::json(nullptr)},
-                   {"event", e.event_type},
-                   {"timestamp", e.timestamp}};
-  if (!e.payload_json.empty())
-    j["payload"] = nlohmann::json::parse(e.payload_json, nullptr, false);
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return persistence::telemetry_line(e);
 }
 
 expected<persistence_setup> prepare_persistence(const std::filesystem::path& db_path,
