@@ -51,15 +51,19 @@ void write_pending(persistence_ptr self) {
   }
 }
 
-template <class Command>
-void enqueue(persistence_ptr self, Command&& c) {
-  self->state.pending.emplace_back(std::forward<Command>(c));
+void queue_drain(persistence_ptr self) {
   if (!self->state.drain_queued) {
     // The drain message queues behind everything already in the mailbox, so
     // one transaction takes all of it.
     self->state.drain_queued = true;
     self->send(self, msg::drain_atom_v);
   }
+}
+
+template <class Command>
+void enqueue(persistence_ptr self, Command&& c) {
+  self->state.pending.emplace_back(std::forward<Command>(c));
+  queue_drain(self);
 }
 
 msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
@@ -72,6 +76,13 @@ msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
       [=](persistence::run_started& c) { enqueue(self, std::move(c)); },
       [=](persistence::run_state_changed& c) { enqueue(self, std::move(c)); },
       [=](persistence::workstream_state_changed& c) { enqueue(self, std::move(c)); },
+      [=](msg::workstream_states& b) {
+        auto& pending = self->state.pending;
+        pending.reserve(pending.size() + b.changes.size());
+        for (auto& c : b.changes)
+          pending.emplace_back(std::move(c));
+        queue_drain(self);
+      },
       [=](persistence::step_started& c) { enqueue(self, std::move(c)); },
       [=](persistence::step_finished& c) { enqueue(self, std::move(c)); },
       [=](persistence::event_appended& c) {
