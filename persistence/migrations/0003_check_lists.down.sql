@@ -1,9 +1,10 @@
--- Rollback of 0003: the same rebuild back to the IN lists, with the table
--- and index text of 0001 and 0002 (so the schema equals a fresh version 2).
--- Every row stays.
+-- Rollback of 0003: the same rebuild (through temporary tables) back to the
+-- IN lists, with the table and index text of 0001 and 0002 (so the schema
+-- equals a fresh version 2). Every row stays.
 DELETE FROM schema_migrations WHERE version = 3;
 
-ALTER TABLE workstreams RENAME TO workstreams_0003;
+CREATE TEMP TABLE workstreams_0003 AS SELECT * FROM workstreams;
+DROP TABLE workstreams;
 CREATE TABLE workstreams (
   run_id        TEXT NOT NULL REFERENCES uet_runs (run_id),
   workstream_id TEXT NOT NULL,
@@ -21,9 +22,10 @@ INSERT INTO workstreams (run_id, workstream_id, state, attempts, started_at, fin
                          updated_at)
 SELECT run_id, workstream_id, state, attempts, started_at, finished_at, reason, updated_at
 FROM workstreams_0003;
-DROP TABLE workstreams_0003;
+DROP TABLE temp.workstreams_0003;
 
-ALTER TABLE step_attempts RENAME TO step_attempts_0003;
+CREATE TEMP TABLE step_attempts_0003 AS SELECT * FROM step_attempts;
+DROP TABLE step_attempts;
 CREATE TABLE step_attempts (
   step_attempt_id TEXT PRIMARY KEY,
   run_id          TEXT NOT NULL REFERENCES uet_runs (run_id),
@@ -42,9 +44,10 @@ INSERT INTO step_attempts (step_attempt_id, run_id, workstream_id, step, attempt
 SELECT step_attempt_id, run_id, workstream_id, step, attempt, state, exit_code, started_at,
        finished_at, log_path, error
 FROM step_attempts_0003;
-DROP TABLE step_attempts_0003;
+DROP TABLE temp.step_attempts_0003;
 
-ALTER TABLE patch_ledger RENAME TO patch_ledger_0003;
+CREATE TEMP TABLE patch_ledger_0003 AS SELECT * FROM patch_ledger;
+DROP TABLE patch_ledger;
 CREATE TABLE patch_ledger (
   patch_id      TEXT PRIMARY KEY,
   run_id        TEXT NOT NULL REFERENCES uet_runs (run_id),
@@ -66,7 +69,7 @@ INSERT INTO patch_ledger (patch_id, run_id, workstream_id, attempt, content, sta
 SELECT patch_id, run_id, workstream_id, attempt, content, status, created_at, applied_at,
        verified_at, committed_at, commit_sha, error_message
 FROM patch_ledger_0003;
-DROP TABLE patch_ledger_0003;
+DROP TABLE temp.patch_ledger_0003;
 
 CREATE INDEX patch_ledger_by_status ON patch_ledger (status);
 CREATE INDEX patch_ledger_by_workstream ON patch_ledger (run_id, workstream_id);
