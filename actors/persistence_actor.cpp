@@ -1,12 +1,12 @@
 #include "actors/persistence_actor.h"
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <caf/all.hpp>
 
 #include "persistence/state_writer.h"
+#include "persistence/telemetry_line.h"
 
 namespace uet::actors {
 
@@ -51,15 +51,19 @@ void write_pending(persistence_ptr self) {
   }
 }
 
-template <class Command>
-void enqueue(persistence_ptr self, Command&& c) {
-  self->state.pending.emplace_back(std::forward<Command>(c));
+void queue_drain(persistence_ptr self) {
   if (!self->state.drain_queued) {
     // The drain message queues behind everything already in the mailbox, so
     // one transaction takes all of it.
     self->state.drain_queued = true;
     self->send(self, msg::drain_atom_v);
   }
+}
+
+template <class Command>
+void enqueue(persistence_ptr self, Command&& c) {
+  self->state.pending.emplace_back(std::forward<Command>(c));
+  queue_drain(self);
 }
 
 msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
@@ -72,10 +76,18 @@ msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
       [=](persistence::run_started& c) { enqueue(self, std::move(c)); },
       [=](persistence::run_state_changed& c) { enqueue(self, std::move(c)); },
       [=](persistence::workstream_state_changed& c) { enqueue(self, std::move(c)); },
+      [=](msg::workstream_states& b) {
+        auto& pending = self->state.pending;
+        pending.reserve(pending.size() + b.changes.size());
+        for (auto& c : b.changes)
+          pending.emplace_back(std::move(c));
+        queue_drain(self);
+      },
       [=](persistence::step_started& c) { enqueue(self, std::move(c)); },
       [=](persistence::step_finished& c) { enqueue(self, std::move(c)); },
       [=](persistence::event_appended& c) {
-        self->state.telemetry += event_json(c) + "\n";
+        self->state.telemetry += event_json(c);
+        self->state.telemetry += '\n';
         if (self->state.setup.observer)
           self->send(self->state.setup.observer, c);
         enqueue(self, std::move(c));
@@ -93,14 +105,7 @@ msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
 } // namespace
 
 std::string event_json(const persistence::event_appended& e) {
-  nlohmann::json j{{"run_id", e.run_id},
-                   {"workstream_id",
-                    e.workstream_id ? nlohmann::json(*e.workstream_id) : nlohmann::json(nullptr)},
-                   {"event", e.event_type},
-                   {"timestamp", e.timestamp}};
-  if (!e.payload_json.empty())
-    j["payload"] = nlohmann::json::parse(e.payload_json, nullptr, false);
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return persistence::telemetry_line(e);
 }
 
 expected<persistence_setup> prepare_persistence(const std::filesystem::path& db_path,

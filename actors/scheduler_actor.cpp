@@ -149,15 +149,24 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
         s.t0 = std::chrono::steady_clock::now();
         s.summary.run_id = s.ctx->run_id;
         s.summary.total = static_cast<std::uint32_t>(s.ctx->workstreams.size());
+        // Every workstream's row, in one message (see msg::workstream_states).
+        msg::workstream_states rows;
+        rows.changes.reserve(s.ctx->workstreams.size());
+        const auto now = iso8601_now();
+        auto row = [&](std::uint32_t i, const char* state, std::optional<std::string> reason) {
+          rows.changes.push_back(persistence::workstream_state_changed{
+              s.ctx->run_id, s.ctx->spec(i).id, state, 0, now, std::move(reason)});
+        };
         for (std::uint32_t i = 0; i < s.ctx->workstreams.size(); ++i) {
           if (s.queue->state(i) == engine::node_state::done) {
             ++s.summary.committed;
             if (!s.ctx->resumed)
-              set_state(self, i, "committed", 0, "committed by an earlier run");
+              row(i, "committed", std::string("committed by an earlier run"));
           } else {
-            set_state(self, i, "pending", 0, "");
+            row(i, "pending", std::nullopt);
           }
         }
+        self->send(s.db, std::move(rows));
         event(self, std::nullopt, "run_started",
               json{{"phase", s.ctx->phase},
                    {"workstreams", s.summary.total},

@@ -290,7 +290,8 @@ def reset_uet_state(proj, repo_files=None):
 SQL_WS_STATE = (
     "INSERT INTO workstreams (run_id, workstream_id, state, attempts, started_at, finished_at,"
     " reason, updated_at) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 = 'running' THEN ?5 END,"
-    " CASE WHEN ?3 IN ('committed', 'quarantined', 'blocked', 'skipped') THEN ?5 END, ?6, ?5)"
+    " CASE WHEN ?3 = 'committed' OR ?3 = 'quarantined' OR ?3 = 'blocked' OR ?3 = 'skipped'"
+    " THEN ?5 END, ?6, ?5)"
     " ON CONFLICT (run_id, workstream_id) DO UPDATE SET state = excluded.state,"
     " attempts = excluded.attempts,"
     " started_at = COALESCE(workstreams.started_at, excluded.started_at),"

@@ -64,4 +64,14 @@ engine::dag subgraph(const config::project_bundle& b, const std::vector<std::str
   return engine::dag(in);
 }
 
+bool selects_all(const config::project_bundle& b, const std::vector<std::string>& ids) {
+  if (ids.size() < b.workstreams.size())
+    return false;
+  std::unordered_set<std::string> selected(ids.begin(), ids.end());
+  for (const auto& ws : b.workstreams)
+    if (!selected.count(ws.id))
+      return false;
+  return true;
+}
+
 } // namespace uet::cli

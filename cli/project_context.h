@@ -26,4 +26,8 @@ checked_project load_checked_project(const std::filesystem::path& root);
 engine::dag subgraph(const config::project_bundle& bundle, const std::vector<std::string>& ids,
                      double weight = 1.0, const std::map<std::string, double>& weights = {});
 
+/// Whether ids name every workstream of the bundle (then subgraph(bundle,
+/// ids) is the graph load_checked_project built).
+bool selects_all(const config::project_bundle& bundle, const std::vector<std::string>& ids);
+
 } // namespace uet::cli

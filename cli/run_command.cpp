@@ -217,9 +217,15 @@ int run_command(const run_args& a_in) {
   ctx->seed = a.seed.value_or(std::random_device{}());
   ctx->project = b.config;
   ctx->tools = b.tools;
-  // The legacy baseline ignores the critical path (weight 0): file order only.
-  ctx->graph = subgraph(b, ids, ctx->engine == "legacy" ? 0.0 : 1.0);
-  {
+  if (ctx->engine != "legacy" && selects_all(b, ids)) {
+    // phase-all: load_checked_project built this very graph (every
+    // workstream, file order, weight 1), and the specs are in node order
+    // already; b.workstreams is not used after this.
+    ctx->graph = std::move(p.graph);
+    ctx->workstreams = std::move(b.workstreams);
+  } else {
+    // The legacy baseline ignores the critical path (weight 0): file order only.
+    ctx->graph = subgraph(b, ids, ctx->engine == "legacy" ? 0.0 : 1.0);
     std::unordered_map<std::string, const config::workstream_spec*> by_id;
     for (const auto& ws : b.workstreams)
       by_id[ws.id] = &ws;

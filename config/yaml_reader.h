@@ -31,4 +31,12 @@ expected<value> load_yaml_file(const std::filesystem::path& path, const yaml_lim
 /// Checks that text is UTF-8 without NUL bytes; the failure says where.
 status check_text(std::string_view text);
 
+namespace detail {
+/// parse_yaml after its text checks, two ways that must agree (tests):
+/// from the parser's events (what parse_yaml uses), and through
+/// yaml-cpp's node tree (what the events way falls back to for aliases).
+expected<value> parse_yaml_events(std::string_view text, const yaml_limits& limits);
+expected<value> parse_yaml_nodes(std::string_view text, const yaml_limits& limits);
+} // namespace detail
+
 } // namespace uet::config

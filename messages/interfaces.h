@@ -22,7 +22,7 @@ using reporter_actor = caf::typed_actor<caf::reacts_to<persistence::event_append
 /// once everything sent before it is durable: "" or the error text.
 using persistence_actor = caf::typed_actor<
     caf::reacts_to<persistence::run_started>, caf::reacts_to<persistence::run_state_changed>,
-    caf::reacts_to<persistence::workstream_state_changed>,
+    caf::reacts_to<persistence::workstream_state_changed>, caf::reacts_to<workstream_states>,
     caf::reacts_to<persistence::step_started>, caf::reacts_to<persistence::step_finished>,
     caf::reacts_to<persistence::event_appended>, caf::reacts_to<persistence::patch_recorded>,
     caf::reacts_to<persistence::patch_status_changed>, caf::reacts_to<drain_atom>,

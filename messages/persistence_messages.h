@@ -3,6 +3,8 @@
 // (and, later, from remote nodes).
 #pragma once
 
+#include <vector>
+
 #include <caf/meta/type_name.hpp>
 
 #include "messages/std_inspect.h"
@@ -58,3 +60,21 @@ typename Inspector::result_type inspect(Inspector& f, patch_status_changed& x) {
 }
 
 } // namespace uet::persistence
+
+namespace uet::msg {
+
+/// Many workstream state changes in one message, in order: a run's start
+/// registers every workstream (as pending, or committed by an earlier run)
+/// at once, and one message of 10,000 costs the scheduler and the
+/// persistence actor far less than 10,000 messages. The persistence actor
+/// writes them as it writes single ones.
+struct workstream_states {
+  std::vector<persistence::workstream_state_changed> changes;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, workstream_states& x) {
+  return f(caf::meta::type_name("workstream_states"), x.changes);
+}
+
+} // namespace uet::msg

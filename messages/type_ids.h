@@ -30,6 +30,7 @@ CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::step_finished))
 CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::event_appended))
 CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::patch_recorded))
 CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::patch_status_changed))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::workstream_states))
 
 CAF_END_TYPE_ID_BLOCK(uet_actors)
 

@@ -15,26 +15,41 @@ const char* const sql_run_started =
     " options) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7)";
 const char* const sql_run_state =
     "UPDATE uet_runs SET state = ?2, finished_at = CASE WHEN ?4 THEN ?3 END WHERE run_id = ?1";
-const char* const sql_workstream_state =
-    "INSERT INTO workstreams (run_id, workstream_id, state, attempts, started_at, finished_at,"
-    " reason, updated_at) VALUES (?1, ?2, ?3, ?4, CASE WHEN ?3 = 'running' THEN ?5 END,"
-    " CASE WHEN ?3 IN ('committed', 'quarantined', 'blocked', 'skipped') THEN ?5 END, ?6, ?5)"
-    " ON CONFLICT (run_id, workstream_id) DO UPDATE SET state = excluded.state,"
-    " attempts = excluded.attempts,"
-    " started_at = COALESCE(workstreams.started_at, excluded.started_at),"
-    " finished_at = excluded.finished_at, reason = excluded.reason,"
-    " updated_at = excluded.updated_at";
+// An OR chain, not `?3 IN (...)`: SQLite 3.40 builds (and frees) an ephemeral
+// b-tree for an IN list of three or more constants on every execution, and
+// this statement runs three times per workstream (migration 0003 does the
+// same for the tables' CHECK constraints). Several rows per statement (see
+// multi-row below) apply in order, as separate statements would: a later row
+// for the same workstream updates the row an earlier one inserted.
+std::string sql_workstream_states(int rows) {
+  std::string sql = "INSERT INTO workstreams (run_id, workstream_id, state, attempts, started_at,"
+                    " finished_at, reason, updated_at) VALUES ";
+  for (int k = 0; k < rows; ++k) {
+    auto p = [k](int i) { return "?" + std::to_string(6 * k + i); };
+    sql += (k ? ", (" : "(") + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", CASE WHEN " +
+           p(3) + " = 'running' THEN " + p(5) + " END, CASE WHEN " + p(3) + " = 'committed' OR " +
+           p(3) + " = 'quarantined' OR " + p(3) + " = 'blocked' OR " + p(3) + " = 'skipped' THEN " +
+           p(5) + " END, " + p(6) + ", " + p(5) + ")";
+  }
+  return sql + " ON CONFLICT (run_id, workstream_id) DO UPDATE SET state = excluded.state,"
+               " attempts = excluded.attempts,"
+               " started_at = COALESCE(workstreams.started_at, excluded.started_at),"
+               " finished_at = excluded.finished_at, reason = excluded.reason,"
+               " updated_at = excluded.updated_at";
+}
 const char* const sql_step_started =
     "INSERT INTO step_attempts (step_attempt_id, run_id, workstream_id, step, attempt, state,"
     " started_at, log_path) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7)";
 const char* const sql_step_finished =
     "UPDATE step_attempts SET state = ?2, exit_code = ?3, finished_at = ?4, error = ?5"
     " WHERE step_attempt_id = ?1";
-// Events come in runs of thousands; one INSERT of many rows costs far less
-// per row than many one-row INSERTs (AUTOINCREMENT updates sqlite_sequence
-// once per statement, not per row): ~2x at batch 1000 here.
-constexpr int event_chunk_large = 64;
-constexpr int event_chunk_small = 8;
+// Events, and workstream state changes, come in runs of thousands (a run's
+// start registers every workstream as pending at once); one INSERT of many
+// rows costs far less per row than many one-row INSERTs (statement start,
+// halt and reset, and for events AUTOINCREMENT's sqlite_sequence update,
+// once per statement instead of per row): ~2x for events at batch 1000.
+constexpr int chunk_large = 64;
+constexpr int chunk_small = 8;
 std::string sql_events(int rows) {
   std::string sql = "INSERT INTO run_events (run_id, workstream_id, event_type, timestamp, payload)"
                     " VALUES (?, ?, ?, ?, ?)";
@@ -109,18 +124,27 @@ struct key_of {
 
 } // namespace
 
+/// A command kind that comes in runs: its statement for 1, chunk_small and
+/// chunk_large rows (params per row, bound from base = params * row).
+struct multi_row {
+  multi_row(SQLite::Database& db, std::string (*sql)(int), int params)
+      : one(db, sql(1)), small(db, sql(chunk_small)), large(db, sql(chunk_large)), params(params) {}
+  SQLite::Statement one, small, large;
+  int params;
+};
+
 struct state_writer::statements {
   explicit statements(SQLite::Database& db)
       : begin(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT"), run_started(db, sql_run_started),
-        run_state(db, sql_run_state), workstream_state(db, sql_workstream_state),
-        step_started(db, sql_step_started), step_finished(db, sql_step_finished),
-        event(db, sql_events(1)), event_small(db, sql_events(event_chunk_small)),
-        event_large(db, sql_events(event_chunk_large)), patch_recorded(db, sql_patch_recorded),
-        patch_status(db, sql_patch_status) {}
+        run_state(db, sql_run_state), step_started(db, sql_step_started),
+        step_finished(db, sql_step_finished), patch_recorded(db, sql_patch_recorded),
+        patch_status(db, sql_patch_status), workstream_states(db, sql_workstream_states, 6),
+        events(db, sql_events, 5) {}
 
   SQLite::Statement begin, commit;
-  SQLite::Statement run_started, run_state, workstream_state, step_started, step_finished, event,
-      event_small, event_large, patch_recorded, patch_status;
+  SQLite::Statement run_started, run_state, step_started, step_finished, patch_recorded,
+      patch_status;
+  multi_row workstream_states, events;
 
   // Each returns an empty string on success, else why the command failed
   // without SQLite raising (an update that matched no row).
@@ -144,16 +168,13 @@ struct state_writer::statements {
     s.bind(4, c.finished ? 1 : 0);
     return run(s) == 1 ? "" : "no such run";
   }
-  std::string operator()(const workstream_state_changed& c) {
-    auto& s = workstream_state;
-    text(s, 1, c.run_id);
-    text(s, 2, c.workstream_id);
-    text(s, 3, c.state);
-    s.bind(4, c.attempts);
-    text(s, 5, c.at);
-    text_or_null(s, 6, c.reason);
-    run(s);
-    return {};
+  static void bind(SQLite::Statement& s, int base, const workstream_state_changed& c) {
+    text(s, base + 1, c.run_id);
+    text(s, base + 2, c.workstream_id);
+    text(s, base + 3, c.state);
+    s.bind(base + 4, c.attempts);
+    text(s, base + 5, c.at);
+    text_or_null(s, base + 6, c.reason);
   }
   std::string operator()(const persistence::step_started& c) {
     auto& s = step_started;
@@ -179,33 +200,37 @@ struct state_writer::statements {
     text_or_null(s, 5, c.error);
     return run(s) == 1 ? "" : "no such step attempt";
   }
-  static void bind_event(SQLite::Statement& s, int base, const event_appended& c) {
+  static void bind(SQLite::Statement& s, int base, const event_appended& c) {
     text(s, base + 1, c.run_id);
     text_or_null(s, base + 2, c.workstream_id);
     text(s, base + 3, c.event_type);
     text(s, base + 4, c.timestamp);
     text_or_null(s, base + 5, c.payload_json);
   }
+
+  // One row at a time (write() sends runs of these through append_run).
+  std::string operator()(const workstream_state_changed& c) {
+    bind(workstream_states.one, 0, c);
+    run(workstream_states.one);
+    return {};
+  }
   std::string operator()(const event_appended& c) {
-    bind_event(event, 0, c);
-    run(event);
+    bind(events.one, 0, c);
+    run(events.one);
     return {};
   }
 
-  /// Inserts the events batch[i, end) in multi-row chunks, advancing i.
-  /// Throws with i at the failing command.
-  void append_events(SQLite::Database& db, const std::vector<write_command>& batch, std::size_t& i,
-                     std::size_t end) {
+  /// Writes batch[i, end), all of kind Command, in multi-row chunks,
+  /// advancing i. Throws with i at the failing command.
+  template <class Command>
+  void append(SQLite::Database& db, multi_row& m, const std::vector<write_command>& batch,
+              std::size_t& i, std::size_t end) {
     while (i < end) {
       const std::size_t left = end - i;
-      const int rows = left >= event_chunk_large   ? event_chunk_large
-                       : left >= event_chunk_small ? event_chunk_small
-                                                   : 1;
-      auto& s = rows == event_chunk_large   ? event_large
-                : rows == event_chunk_small ? event_small
-                                            : event;
+      const int rows = left >= chunk_large ? chunk_large : left >= chunk_small ? chunk_small : 1;
+      auto& s = rows == chunk_large ? m.large : rows == chunk_small ? m.small : m.one;
       for (int k = 0; k < rows; ++k)
-        bind_event(s, 5 * k, std::get<event_appended>(batch[i + k]));
+        bind(s, m.params * k, std::get<Command>(batch[i + k]));
       try {
         run(s);
         i += rows;
@@ -217,9 +242,24 @@ struct state_writer::statements {
         // names the very command, or goes through if it was transient.
         s.tryReset();
         for (int k = 0; k < rows; ++k, ++i)
-          (*this)(std::get<event_appended>(batch[i]));
+          (*this)(std::get<Command>(batch[i]));
       }
     }
+  }
+
+  /// Writes the run of commands of batch[i]'s kind from i on, if that kind
+  /// has multi-row statements; false (and nothing done) otherwise.
+  bool append_run(SQLite::Database& db, const std::vector<write_command>& batch, std::size_t& i) {
+    auto end = i;
+    while (end < batch.size() && batch[end].index() == batch[i].index())
+      ++end;
+    if (std::holds_alternative<event_appended>(batch[i]))
+      append<event_appended>(db, events, batch, i, end);
+    else if (std::holds_alternative<workstream_state_changed>(batch[i]))
+      append<workstream_state_changed>(db, workstream_states, batch, i, end);
+    else
+      return false;
+    return true;
   }
 
   std::string operator()(const persistence::patch_recorded& c) {
@@ -246,8 +286,9 @@ struct state_writer::statements {
 
   void reset_all() noexcept {
     for (auto* s :
-         {&begin, &commit, &run_started, &run_state, &workstream_state, &step_started,
-          &step_finished, &event, &event_small, &event_large, &patch_recorded, &patch_status}) {
+         {&begin, &commit, &run_started, &run_state, &step_started, &step_finished, &patch_recorded,
+          &patch_status, &workstream_states.one, &workstream_states.small, &workstream_states.large,
+          &events.one, &events.small, &events.large}) {
       s->tryReset();
       try {
         s->clearBindings();
@@ -286,14 +327,10 @@ status state_writer::write(const std::vector<write_command>& batch) {
     run(st_->begin);
     stage = at_command;
     while (i < batch.size() && why.empty()) {
-      if (std::holds_alternative<event_appended>(batch[i])) {
-        auto end = i;
-        while (end < batch.size() && std::holds_alternative<event_appended>(batch[end]))
-          ++end;
-        st_->append_events(db_.sql(), batch, i, end);
-      } else if (why = std::visit(*st_, batch[i]); why.empty()) {
+      if (st_->append_run(db_.sql(), batch, i))
+        continue;
+      if (why = std::visit(*st_, batch[i]); why.empty())
         ++i;
-      }
     }
     if (why.empty()) {
       stage = at_commit;

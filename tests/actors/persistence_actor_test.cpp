@@ -44,6 +44,38 @@ TEST_CASE("persistence actor: a burst of events is written, sync replies once du
   self->send_exit(p, caf::exit_reason::user_shutdown);
 }
 
+TEST_CASE("persistence actor: a batch of workstream states is written in order with the rest") {
+  temp_dir dir;
+  caf::actor_system sys{test::caf_config()};
+  auto setup = actors::prepare_persistence(dir / "state.db", "test");
+  REQUIRE(setup);
+  auto p = actors::spawn_persistence(sys, std::move(*setup));
+  caf::anon_send(p,
+                 persistence::run_started{"r1", "proj", "phase-all", "uet", 2, iso8601_now(), ""});
+  msg::workstream_states batch;
+  for (int i = 0; i < 1000; ++i)
+    batch.changes.push_back({"r1", "ws-" + std::to_string(i), "pending", 0, iso8601_now(), {}});
+  batch.changes[7] = {"r1", "ws-7", "committed", 0, iso8601_now(), "committed by an earlier run"};
+  caf::anon_send(p, std::move(batch));
+  // Single changes after the batch apply after it.
+  caf::anon_send(
+      p, persistence::workstream_state_changed{"r1", "ws-3", "running", 1, iso8601_now(), {}});
+  caf::scoped_actor self{sys};
+  std::string err = "no reply";
+  self->request(p, caf::infinite, msg::sync_atom_v)
+      .receive([&](const std::string& e) { err = e; },
+               [&](const caf::error& e) { err = caf::to_string(e); });
+  CHECK(err.empty());
+  auto ro = persistence::database::open_read_only(dir / "state.db");
+  REQUIRE(ro);
+  persistence::state_reader reader(*ro);
+  auto counts = reader.workstream_counts("r1");
+  REQUIRE(counts);
+  CHECK(*counts ==
+        std::map<std::string, std::int64_t>{{"committed", 1}, {"pending", 998}, {"running", 1}});
+  self->send_exit(p, caf::exit_reason::user_shutdown);
+}
+
 TEST_CASE("persistence actor: a bad command is reported by sync and costs no other row") {
   temp_dir dir;
   caf::actor_system sys{test::caf_config()};

@@ -67,10 +67,10 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
   auto m = run_cli({"db", "migrate"}, root);
   INFO(m.output);
   REQUIRE(m.exit_code == 0);
-  CHECK(m.output == ".uet/state.db: schema version 0 -> 2\n");
+  CHECK(m.output == ".uet/state.db: schema version 0 -> 3\n");
   auto again = json::parse(run_cli({"db", "migrate", "--json"}, root).output);
-  CHECK(again["from"] == 2);
-  CHECK(again["to"] == 2);
+  CHECK(again["from"] == 3);
+  CHECK(again["to"] == 3);
 
   auto sha1 = commit_patch(root, "p1");
   write_rows(
@@ -91,7 +91,7 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
     auto ok = run_cli({"db", "check"}, root);
     INFO(ok.output);
     CHECK(ok.exit_code == 0);
-    CHECK(ok.output.find("ok: .uet/state.db: schema version 2, integrity ok, 1 committed patch") ==
+    CHECK(ok.output.find("ok: .uet/state.db: schema version 3, integrity ok, 1 committed patch") ==
           0);
   }
   {
@@ -150,13 +150,13 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
   auto r = run_cli({"db", "rollback"}, root);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.output == ".uet/state.db: schema version 2 -> 1 (undid 0002_indexes)\n");
+  CHECK(r.output == ".uet/state.db: schema version 3 -> 2 (undid 0003_check_lists)\n");
   auto stale = run_cli({"db", "check"}, root);
   CHECK(stale.exit_code == 1);
-  CHECK(stale.output.find("schema: schema version 1, this uet-actors expects 2 (run 'uet-actors "
+  CHECK(stale.output.find("schema: schema version 2, this uet-actors expects 3 (run 'uet-actors "
                           "db migrate')") != std::string::npos);
   auto up = run_cli({"db", "migrate"}, root);
-  CHECK(up.output == ".uet/state.db: schema version 1 -> 2\n");
+  CHECK(up.output == ".uet/state.db: schema version 2 -> 3\n");
   auto rows = json::parse(run_cli({"ledger", "--json"}, root).output);
   CHECK(rows.size() == 1); // q1 survived the rollback
 }

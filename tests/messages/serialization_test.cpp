@@ -72,4 +72,11 @@ TEST_CASE("messages: database write commands keep optional fields, set or not") 
   round_trip(sys, persistence::event_appended{"r", std::nullopt, "run_started", "t", "{}"});
   round_trip(sys, persistence::patch_recorded{"p", "r", "w", 1, "diff", "created", "t"});
   round_trip(sys, persistence::patch_status_changed{"p", "committed", "t", std::string("abc"), {}});
+  msg::workstream_states batch;
+  batch.changes = {{"r", "w1", "pending", 0, "t", {}}, {"r", "w2", "committed", 0, "t", "earlier"}};
+  auto batch2 = round_trip(sys, batch);
+  REQUIRE(batch2.changes.size() == 2);
+  CHECK_FALSE(batch2.changes[0].reason);
+  CHECK(batch2.changes[1].reason == std::optional<std::string>("earlier"));
+  CHECK(round_trip(sys, msg::workstream_states{}).changes.empty());
 }

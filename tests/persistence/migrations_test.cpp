@@ -77,31 +77,37 @@ TEST_CASE("migrations: an empty database migrates to the latest version") {
 TEST_CASE("migrations: rollback and migrate round-trip the schema and keep the rows") {
   db_fixture f;
   auto before = schema_of(f.db);
-  f.write({a_run(), event_appended{"run-1", "ws-a", "started", "2026-11-22T10:00:01.000Z", "{}"},
-           patch_recorded{"p1", "run-1", "ws-a", 1, "diff", "created", "2026-11-22T10:00:02.000Z"},
-           step_started{"s1", "run-1", "ws-a", "edit", 1, "2026-11-22T10:00:03.000Z", {}}});
+  f.write(
+      {a_run(), event_appended{"run-1", "ws-a", "started", "2026-11-22T10:00:01.000Z", "{}"},
+       patch_recorded{"p1", "run-1", "ws-a", 1, "diff", "created", "2026-11-22T10:00:02.000Z"},
+       step_started{"s1", "run-1", "ws-a", "edit", 1, "2026-11-22T10:00:03.000Z", {}},
+       workstream_state_changed{"run-1", "ws-a", "running", 1, "2026-11-22T10:00:04.000Z", {}}});
+  const char* const tables[] = {"uet_runs", "run_events", "patch_ledger", "step_attempts",
+                                "workstreams"};
 
-  auto r = rollback(f.db);
-  REQUIRE(r.ok());
-  CHECK(r->from == 2);
-  CHECK(r->to == 1);
-  CHECK(version(f.db) == 1);
+  // One step down at a time; the rows stay until 0001 itself goes.
+  for (int v = latest_version(); v > 1; --v) {
+    auto r = rollback(f.db);
+    REQUIRE(r.ok());
+    CHECK(r->from == v);
+    CHECK(r->to == v - 1);
+    CHECK(version(f.db) == v - 1);
+    for (const char* t : tables)
+      CHECK(count_rows(f.db, t) == 1);
+  }
   auto at_one = schema_of(f.db);
   CHECK(std::none_of(at_one.begin(), at_one.end(), [](const std::string& s) {
     return s.rfind("index ", 0) == 0 && s.find("sqlite_autoindex") == std::string::npos;
   }));
-  for (const char* t : {"uet_runs", "run_events", "patch_ledger", "step_attempts"})
-    CHECK(count_rows(f.db, t) == 1);
 
   REQUIRE(migrate(f.db).ok());
   CHECK(schema_of(f.db) == before);
-  for (const char* t : {"uet_runs", "run_events", "patch_ledger", "step_attempts"})
+  for (const char* t : tables)
     CHECK(count_rows(f.db, t) == 1);
 
   // All the way down and back up: the tables go (with their rows) and return.
-  REQUIRE(rollback(f.db).ok());
-  REQUIRE(rollback(f.db).ok());
-  CHECK(version(f.db) == 0);
+  while (version(f.db) > 0)
+    REQUIRE(rollback(f.db).ok());
   CHECK_FALSE(f.db.sql().tableExists("uet_runs"));
   auto none = rollback(f.db);
   REQUIRE(none.ok());
@@ -109,6 +115,20 @@ TEST_CASE("migrations: rollback and migrate round-trip the schema and keep the r
   CHECK(none->to == 0);
   REQUIRE(migrate(f.db).ok());
   CHECK(schema_of(f.db) == before);
+}
+
+TEST_CASE("migrations: each rollback leaves the schema a fresh database has at that version") {
+  db_fixture f;
+  // Down to version 1: below it only sqlite_sequence is left, which SQLite
+  // never drops.
+  for (int v = latest_version(); v > 1; --v) {
+    REQUIRE(rollback(f.db).ok());
+    temp_dir dir;
+    auto fresh = open_rw(dir / "state.db");
+    REQUIRE(migrate(fresh, v - 1).ok());
+    INFO("after rolling back version " << v);
+    CHECK(schema_of(f.db) == schema_of(fresh));
+  }
 }
 
 TEST_CASE("migrations: the .sql files in the sqlite3 shell build the binary's schema") {
