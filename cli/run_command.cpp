@@ -248,8 +248,11 @@ int run_command(const run_args& a_in) {
   // workstreams. (Node order is file order either way.)
   if (ctx->engine != "legacy") {
     persistence::state_reader reader(*db->db);
-    if (auto history = reader.step_durations(); history && !history->empty())
-      ctx->graph = subgraph(b, ids, 1.0, engine::duration_estimates(ids, *history));
+    if (auto history = reader.step_durations(); history && !history->empty()) {
+      auto estimate = engine::duration_estimates(ids, *history);
+      for (std::size_t i = 0; i < ctx->graph.size(); ++i)
+        ctx->graph.set_weight(i, estimate.at(ctx->graph.id(i)));
+    }
   }
   std::optional<actors::ledger_setup> ledger;
   if (!ctx->dry_run) {

@@ -28,6 +28,8 @@ public:
   const std::vector<std::uint32_t>& dependencies(std::size_t i) const { return deps_[i]; }
   const std::vector<std::uint32_t>& dependents(std::size_t i) const { return dependents_[i]; }
   double weight(std::size_t i) const { return weights_[i]; }
+  /// Reweighs node i (e.g. by its duration in earlier runs).
+  void set_weight(std::size_t i, double w) { weights_[i] = w; }
 
   /// Kahn's algorithm; among ready nodes, input order. Complete only if the
   /// graph has no cycle (then size() == result.size()).
