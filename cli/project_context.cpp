@@ -47,15 +47,14 @@ checked_project load_checked_project(const std::filesystem::path& root) {
 }
 
 engine::dag subgraph(const config::project_bundle& b, const std::vector<std::string>& ids,
-                     double weight, const std::map<std::string, double>& weights) {
+                     double weight) {
   std::unordered_set<std::string> keep(ids.begin(), ids.end());
   std::vector<engine::dag_input> in;
   in.reserve(ids.size());
   for (const auto& ws : b.workstreams) {
     if (!keep.count(ws.id))
       continue;
-    auto w = weights.find(ws.id);
-    engine::dag_input n{ws.id, {}, w == weights.end() ? weight : w->second};
+    engine::dag_input n{ws.id, {}, weight};
     for (const auto& d : ws.dependencies)
       if (keep.count(d))
         n.dependencies.push_back(d);

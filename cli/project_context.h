@@ -3,7 +3,6 @@
 #pragma once
 
 #include <filesystem>
-#include <map>
 #include <optional>
 
 #include "config/loader.h"
@@ -21,10 +20,10 @@ struct checked_project {
 checked_project load_checked_project(const std::filesystem::path& root);
 
 /// The DAG of the named workstreams only, in file order, each weighing
-/// weights[id], or `weight` if absent; dependencies outside the set are
-/// dropped (they are "external": committed by an earlier run, or missing).
+/// `weight`; dependencies outside the set are dropped (they are "external":
+/// committed by an earlier run, or missing).
 engine::dag subgraph(const config::project_bundle& bundle, const std::vector<std::string>& ids,
-                     double weight = 1.0, const std::map<std::string, double>& weights = {});
+                     double weight = 1.0);
 
 /// Whether ids name every workstream of the bundle (then subgraph(bundle,
 /// ids) is the graph load_checked_project built).
