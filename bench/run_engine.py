@@ -468,15 +468,16 @@ def cmd_dry(a):
 PROFILE_ROWS = [
     ("whole run (instructions)", "PROGRAM TOTALS"),
     ("config::load_project: parse + validate, both threads (config/loader.cpp)", "uet::config::load_project(std"),
-    ("  of which yaml-cpp YAML::LoadAll", "YAML::LoadAll(std::__cxx11::basic_string"),
+    ("  of which yaml-cpp's parser (YAML::Parser::HandleNextDocument)", "YAML::Parser::HandleNextDocument("),
     ("persistence write_pending (actors/persistence_actor.cpp)", "(anonymous namespace)::write_pending("),
     ("  state_writer::write: SQLite (persistence/state_writer.cpp)", "state_writer::write(std::vector"),
-    ("    of which run_events inserts (statements::append_events)", "statements::append_events("),
+    ("    of which run_events inserts (multi-row)", "statements::append<uet::persistence::event_appended>("),
+    ("    of which workstreams upserts (multi-row)", "statements::append<uet::persistence::workstream_state_changed>("),
     ("    sqlite3BtreeCreateTable (ephemeral b-trees for IN lists)", "sqlite3BtreeCreateTable"),
     ("    sqlite3BtreeOpen (ephemeral b-trees)", "???:sqlite3BtreeOpen"),
     ("    sqlite3BtreeClose (ephemeral b-trees)", "???:sqlite3BtreeClose"),
     ("    memset (all callers; almost all SQLite zeroing ephemeral pages)", "memset-vec-unaligned-erms.S"),
-    ("event_json: telemetry + --json lines (actors/persistence_actor.cpp)", "uet::actors::event_json["),
+    ("telemetry_line: telemetry + --json lines (persistence/telemetry_line.cpp)", "persistence/telemetry_line.cpp:uet::persistence::telemetry_line["),
     ("reporter: one line per event (actors/reporter_actor.cpp)", "reporter_actor.cpp:caf::trivial_match_case<uet::actors::reporter_behavior"),
     ("scheduler actor (actors/scheduler_actor.cpp)", "scheduler_actor.cpp:_ZN3caf18trivial_match_caseIZN3uet6actors18scheduler_behavior"),
     ("workstream actors (actors/workstream_actor.cpp)", "workstream_actor.cpp:caf::trivial_match_case<uet::actors::workstream_behavior"),
@@ -516,7 +517,7 @@ def cmd_dry_profile(a):
             for label, c in cost.items()]
     print(md_table(["part", "instructions", "share"], rows))
     ev = cost[PROFILE_ROWS[5][0]]
-    up = cost[PROFILE_ROWS[4][0]] - ev
+    up = cost[PROFILE_ROWS[6][0]]
     print("\nPer row: a run_events insert costs %.0f k instructions (%d rows); a workstreams "
           "upsert %.0f k (%d executions: pending, running, skipped per workstream). Raw "
           "profile: %s (callgrind_annotate --inclusive=yes)."
