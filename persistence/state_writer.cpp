@@ -15,28 +15,31 @@ const char* const sql_run_started =
     " options) VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7)";
 const char* const sql_run_state =
     "UPDATE uet_runs SET state = ?2, finished_at = CASE WHEN ?4 THEN ?3 END WHERE run_id = ?1";
-// An OR chain, not `?3 IN (...)`: SQLite 3.40 builds (and frees) an ephemeral
-// b-tree for an IN list of three or more constants on every execution, and
-// this statement runs three times per workstream (migration 0003 does the
-// same for the tables' CHECK constraints). Several rows per statement (see
-// multi-row below) apply in order, as separate statements would: a later row
-// for the same workstream updates the row an earlier one inserted.
+// started_at and finished_at are bound, worked out from the state in C++
+// (see bind below): in SQL, `CASE WHEN ?3 IN ('committed', ...)` made SQLite
+// 3.40 build and free an ephemeral b-tree for the IN list on every
+// execution (three per workstream), and even as an OR chain the CASEs made
+// the 64-row statement slow to prepare and to run. Several rows per
+// statement (see multi-row below) apply in order, as separate statements
+// would: a later row for the same workstream updates the row an earlier
+// one inserted, and keeps the started_at it set.
 std::string sql_workstream_states(int rows) {
   std::string sql = "INSERT INTO workstreams (run_id, workstream_id, state, attempts, started_at,"
-                    " finished_at, reason, updated_at) VALUES ";
-  for (int k = 0; k < rows; ++k) {
-    auto p = [k](int i) { return "?" + std::to_string(6 * k + i); };
-    sql += (k ? ", (" : "(") + p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", CASE WHEN " +
-           p(3) + " = 'running' THEN " + p(5) + " END, CASE WHEN " + p(3) + " = 'committed' OR " +
-           p(3) + " = 'quarantined' OR " + p(3) + " = 'blocked' OR " + p(3) + " = 'skipped' THEN " +
-           p(5) + " END, " + p(6) + ", " + p(5) + ")";
-  }
+                    " finished_at, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  for (int k = 1; k < rows; ++k)
+    sql += ", (?, ?, ?, ?, ?, ?, ?, ?)";
   return sql + " ON CONFLICT (run_id, workstream_id) DO UPDATE SET state = excluded.state,"
                " attempts = excluded.attempts,"
                " started_at = COALESCE(workstreams.started_at, excluded.started_at),"
                " finished_at = excluded.finished_at, reason = excluded.reason,"
                " updated_at = excluded.updated_at";
 }
+
+// The states a workstream ends in (write_commands.h: finished_at is set).
+bool final_state(const std::string& s) {
+  return s == "committed" || s == "quarantined" || s == "blocked" || s == "skipped";
+}
+
 const char* const sql_step_started =
     "INSERT INTO step_attempts (step_attempt_id, run_id, workstream_id, step, attempt, state,"
     " started_at, log_path) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7)";
@@ -138,7 +141,7 @@ struct state_writer::statements {
       : begin(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT"), run_started(db, sql_run_started),
         run_state(db, sql_run_state), step_started(db, sql_step_started),
         step_finished(db, sql_step_finished), patch_recorded(db, sql_patch_recorded),
-        patch_status(db, sql_patch_status), workstream_states(db, sql_workstream_states, 6),
+        patch_status(db, sql_patch_status), workstream_states(db, sql_workstream_states, 8),
         events(db, sql_events, 5) {}
 
   SQLite::Statement begin, commit;
@@ -173,8 +176,16 @@ struct state_writer::statements {
     text(s, base + 2, c.workstream_id);
     text(s, base + 3, c.state);
     s.bind(base + 4, c.attempts);
-    text(s, base + 5, c.at);
-    text_or_null(s, base + 6, c.reason);
+    if (c.state == "running") // started_at: kept from the first time (COALESCE)
+      text(s, base + 5, c.at);
+    else
+      s.bind(base + 5);
+    if (final_state(c.state))
+      text(s, base + 6, c.at);
+    else
+      s.bind(base + 6);
+    text_or_null(s, base + 7, c.reason);
+    text(s, base + 8, c.at);
   }
   std::string operator()(const persistence::step_started& c) {
     auto& s = step_started;
