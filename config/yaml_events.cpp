@@ -1,6 +1,7 @@
 // parse_yaml's usual way: the value straight from yaml-cpp's parser events.
 #include <istream>
 #include <optional>
+#include <stdexcept>
 #include <streambuf>
 #include <vector>
 #include <yaml-cpp/eventhandler.h>
@@ -155,6 +156,46 @@ private:
   }
 };
 
+// Passes every event on, and ends the parse after `left` of them. yaml-cpp
+// 0.7 can emit events forever without reading on (a ',' where a document's
+// top node should be: ",a", "[a]\n,"); through YAML::LoadAll the node tree
+// then grew until std::bad_alloc, here nothing would grow and the parse
+// would never end. A document that does end has a few events per input
+// byte at most (":" alone is four).
+class bounded : public YAML::EventHandler {
+public:
+  bounded(YAML::EventHandler& inner, std::size_t& left) : inner_(inner), left_(left) {}
+
+  void OnDocumentStart(const YAML::Mark& m) override { tick(), inner_.OnDocumentStart(m); }
+  void OnDocumentEnd() override { tick(), inner_.OnDocumentEnd(); }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { tick(), inner_.OnNull(m, a); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override { tick(), inner_.OnAlias(m, a); }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t a,
+                const std::string& v) override {
+    tick(), inner_.OnScalar(m, tag, a, v);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t a,
+                       YAML::EmitterStyle::value st) override {
+    tick(), inner_.OnSequenceStart(m, tag, a, st);
+  }
+  void OnSequenceEnd() override { tick(), inner_.OnSequenceEnd(); }
+  void OnMapStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t a,
+                  YAML::EmitterStyle::value st) override {
+    tick(), inner_.OnMapStart(m, tag, a, st);
+  }
+  void OnMapEnd() override { tick(), inner_.OnMapEnd(); }
+
+private:
+  YAML::EventHandler& inner_;
+  std::size_t& left_;
+
+  void tick() {
+    if (left_-- == 0)
+      throw std::runtime_error("the parser does not end on this input (a ',' where a node "
+                               "should start?)");
+  }
+};
+
 // An istream over text, without copying it.
 struct view_buf : std::streambuf {
   explicit view_buf(std::string_view text) {
@@ -173,11 +214,14 @@ expected<value> parse_yaml_events(std::string_view text, const yaml_limits& limi
   bool any = false;
   auto parsed = guarded(limits, [&]() -> expected<value> {
     YAML::Parser parser(in);
-    any = parser.HandleNextDocument(doc);
+    std::size_t left = 16 * text.size() + 64;
+    bounded first(doc, left);
+    any = parser.HandleNextDocument(first);
     // Every later document is parsed too: a syntax error in it wins, as
     // with YAML::LoadAll.
     first_mark rest;
-    while (any && parser.HandleNextDocument(rest))
+    bounded later(rest, left);
+    while (any && parser.HandleNextDocument(later))
       if (!second)
         second = rest.mark;
     return value();

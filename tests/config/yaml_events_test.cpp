@@ -1,7 +1,6 @@
 // config/yaml_reader builds values from yaml-cpp's parser events; the node
 // tree way it replaced (still its fallback for aliases) is the reference:
 // both must give the same value, or the same error, for every input.
-#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 
@@ -18,10 +17,22 @@ std::string outcome(const expected<value>& r) {
   return r ? "value " + to_json_text(*r) : "error " + r.message();
 }
 
+const std::string endless = "malformed YAML: the parser does not end on this input";
+
+bool is_endless(const expected<value>& r) {
+  return !r && r.message().rfind(endless, 0) == 0;
+}
+
 void same(const std::string& text, const yaml_limits& limits = {}) {
   INFO("YAML: " << text);
-  CHECK(outcome(detail::parse_yaml_events(text, limits)) ==
-        outcome(detail::parse_yaml_nodes(text, limits)));
+  auto events = detail::parse_yaml_events(text, limits);
+  // The node tree way would grow until std::bad_alloc on such input (see
+  // "endless" below); only a ',' has been seen to cause it.
+  if (is_endless(events)) {
+    CHECK(text.find(',') != std::string::npos);
+    return;
+  }
+  CHECK(outcome(events) == outcome(detail::parse_yaml_nodes(text, limits)));
 }
 
 std::vector<std::string> corpus() {
@@ -123,19 +134,32 @@ TEST_CASE("yaml events: the same under tight limits (depth, nodes, bytes)") {
   }
 }
 
+TEST_CASE("yaml events: a parse yaml-cpp never ends is an error, at once") {
+  // yaml-cpp 0.7 emits events forever on these (through YAML::LoadAll, the
+  // node tree grew until std::bad_alloc, after gigabytes).
+  for (const char* t : {",a", ",a: bo", " ,a\n", ",\n", "[a]\n,\n", "\xEF\xBB\xBF,a"}) {
+    INFO(t);
+    auto r = parse_yaml(t);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.message().rfind(endless, 0) == 0);
+  }
+  // Inputs dense in events are not cut short.
+  std::string dense;
+  for (int i = 0; i < 2000; ++i)
+    dense += ":\n";
+  for (std::string t :
+       {dense, std::string(3000, '-'), std::string(1000, '[') + std::string(1000, ']'),
+        std::string(":"), std::string("? \n: \n? \n: \n"), std::string("- - - - - -\n")})
+    same(t);
+}
+
 TEST_CASE("yaml events: the same on 6,000 damaged documents") {
-  // Without commas: yaml-cpp 0.7 allocates without bound (std::bad_alloc
-  // after gigabytes) on a ',' where a document's top node should be, e.g.
-  // ",a" or "[a]\n,", whichever way it is called; damage makes such input
-  // too often.
   std::vector<std::string> files;
   for (auto t : corpus())
     files.push_back(t);
   for (const char* t : crafted)
     files.push_back(t);
-  for (auto& t : files)
-    t.erase(std::remove(t.begin(), t.end(), ','), t.end());
-  const std::string significant = ":-[]{}?&*!#|>'\" \n\t~0a";
+  const std::string significant = ":-[]{},?&*!#|>'\" \n\t~0a";
   std::mt19937 rng(7);
   for (int i = 0; i < 6000; ++i) {
     std::string t = files[rng() % files.size()];
