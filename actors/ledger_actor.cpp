@@ -76,12 +76,6 @@ msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup s
           v.head_seq = ++self->state.commits;
         return v;
       },
-      [=](msg::head_atom) -> caf::result<std::string> {
-        auto h = self->state.setup.pipeline->tree().head();
-        if (!h)
-          return caf::make_error(caf::sec::runtime_error, h.message());
-        return *h;
-      },
   };
 }
 

@@ -165,7 +165,7 @@ void run_edit(workstream_ptr self) {
   r.run_id = ctx->run_id;
   r.workstream_id = ws.id;
   r.attempt = st.args.attempt;
-  r.base_commit = st.base_commit;
+  r.base_commit = st.args.base_commit;
   r.argv = cmd->argv;
   r.env = cmd->env;
   r.timeout_ms = cmd->timeout.count();
@@ -213,19 +213,7 @@ msg::workstream_actor::behavior_type workstream_behavior(workstream_ptr self,
         event(self, "workstream_started", json{{"attempt", a.attempt}, {"tool", ws.tool_id}});
         if (a.ctx->dry_run)
           return finish(self, "skipped", "dry run");
-        if (!a.base_commit.empty()) {
-          self->state.base_commit = a.base_commit;
-          return run_edit(self);
-        }
-        self->request(a.ledger, caf::infinite, msg::head_atom_v)
-            .then(
-                [=](const std::string& head) {
-                  self->state.base_commit = head;
-                  run_edit(self);
-                },
-                [=](const caf::error& e) {
-                  finish(self, "failed", "cannot read the integration head: " + caf::to_string(e));
-                });
+        run_edit(self);
       },
   };
 }

@@ -19,7 +19,7 @@ struct workstream_args {
   std::uint32_t node = 0;
   int attempt = 1;
   /// The integration head to start from (it holds every dependency's
-  /// commit); empty: ask the ledger.
+  /// commit); the supervisor's newest known head.
   std::string base_commit;
   msg::supervisor_actor supervisor;
   msg::persistence_actor db;
@@ -29,7 +29,6 @@ struct workstream_args {
 struct workstream_state {
   workstream_args args;
   msg::adapter_actor adapter;
-  std::string base_commit;
   std::string diff;
   msg::ws_outcome outcome;
   static inline const char* name = "workstream";

@@ -28,10 +28,10 @@ using persistence_actor = caf::typed_actor<
     caf::reacts_to<persistence::patch_status_changed>, caf::reacts_to<drain_atom>,
     caf::replies_to<sync_atom>::with<std::string>>;
 
-/// The only writer of the integration branch: one patch at a time.
-/// head_atom: the branch head, where new worktrees start.
-using ledger_actor = caf::typed_actor<caf::replies_to<patch_request>::with<patch_verdict>,
-                                      caf::replies_to<head_atom>::with<std::string>>;
+/// The only writer of the integration branch: one patch at a time. Its
+/// verdicts carry the new head (commit_sha, head_seq), where new worktrees
+/// start.
+using ledger_actor = caf::typed_actor<caf::replies_to<patch_request>::with<patch_verdict>>;
 
 /// Runs one workstream attempt's blocking work (worktree, tool, checks) on
 /// its own thread; removes its worktree when it exits.
