@@ -86,7 +86,7 @@ msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
       [=](persistence::step_started& c) { enqueue(self, std::move(c)); },
       [=](persistence::step_finished& c) { enqueue(self, std::move(c)); },
       [=](persistence::event_appended& c) {
-        self->state.telemetry += event_json(c);
+        self->state.telemetry += persistence::telemetry_line(c);
         self->state.telemetry += '\n';
         if (self->state.setup.observer)
           self->send(self->state.setup.observer, c);
@@ -103,10 +103,6 @@ msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
 }
 
 } // namespace
-
-std::string event_json(const persistence::event_appended& e) {
-  return persistence::telemetry_line(e);
-}
 
 expected<persistence_setup> prepare_persistence(const std::filesystem::path& db_path,
                                                 const std::string& holder) {

@@ -32,7 +32,4 @@ expected<persistence_setup> prepare_persistence(const std::filesystem::path& db_
 
 msg::persistence_actor spawn_persistence(caf::actor_system& sys, persistence_setup setup);
 
-/// The event's telemetry line (one JSON object).
-std::string event_json(const persistence::event_appended& e);
-
 } // namespace uet::actors

@@ -5,7 +5,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/persistence_actor.h"
+#include "persistence/telemetry_line.h"
 
 namespace uet::actors {
 
@@ -82,7 +82,7 @@ msg::reporter_actor::behavior_type reporter_behavior(reporter_ptr self, report_m
       [=](const persistence::event_appended& e) {
         auto& st = self->state;
         if (st.mode == report_mode::json) {
-          std::cout << event_json(e) << '\n' << std::flush;
+          std::cout << persistence::telemetry_line(e) << '\n' << std::flush;
           return;
         }
         auto p =

@@ -16,7 +16,7 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// The previous implementation (actors/persistence_actor.cpp event_json).
+// The previous implementation (the persistence actor built the line with nlohmann::json).
 std::string reference_line(const event_appended& e) {
   json j{{"run_id", e.run_id},
          {"workstream_id", e.workstream_id ? json(*e.workstream_id) : json(nullptr)},
