@@ -765,10 +765,9 @@ def cmd_makespan(a):
              median(meas["uet"]), sim_ovh_cp / 1000))
 
 
-def ws_timeline(proj, run_id, dur_ms):
-    """Mean per-workstream intervals (ms) of a run without changes: started
-    event -> edit step start (integration head query) -> edit end (worktree +
-    tool + diff) -> workstream done event."""
+def events_and_edit_steps(proj, run_id):
+    """The run's database path; per workstream, the first time of each event
+    type; and its edit step's (start, end), as datetimes."""
     db = os.path.join(proj, ".uet", "state.db")
     ev = collections.defaultdict(dict)
     for ws, typ, ts in db_query(db, "select workstream_id, event_type, timestamp from run_events"
@@ -777,6 +776,14 @@ def ws_timeline(proj, run_id, dur_ms):
     steps = {ws: (iso(s), iso(f)) for ws, s, f in db_query(
         db, "select workstream_id, started_at, finished_at from step_attempts where run_id = ?"
         " and step = 'edit'", (run_id,))}
+    return db, ev, steps
+
+
+def ws_timeline(proj, run_id, dur_ms):
+    """Mean per-workstream intervals (ms) of a run without changes: started
+    event -> edit step start (worktree lease, adapter) -> edit end (worktree +
+    tool + diff) -> workstream done event."""
+    _, ev, steps = events_and_edit_steps(proj, run_id)
     out = collections.defaultdict(list)
     for ws, e in ev.items():
         if ws not in steps or "workstream_started" not in e:
@@ -952,14 +959,7 @@ def parse_exec_trace(path, root_pid):
 
 
 def real_breakdown(proj, run_id):
-    db = os.path.join(proj, ".uet", "state.db")
-    ev = collections.defaultdict(dict)
-    for ws, typ, ts in db_query(db, "select workstream_id, event_type, timestamp from run_events"
-                                " where run_id = ? and workstream_id is not null", (run_id,)):
-        ev[ws].setdefault(typ, iso(ts))
-    steps = {ws: (iso(s), iso(f)) for ws, s, f in db_query(
-        db, "select workstream_id, started_at, finished_at from step_attempts where run_id = ?"
-        " and step = 'edit'", (run_id,))}
+    db, ev, steps = events_and_edit_steps(proj, run_id)
     pl = {ws: tuple(iso(x) for x in r) for ws, *r in db_query(
         db, "select workstream_id, created_at, applied_at, verified_at, committed_at from"
         " patch_ledger where run_id = ?", (run_id,))}
@@ -973,8 +973,8 @@ def real_breakdown(proj, run_id):
             continue
         s, f = steps[ws]
         cr, ap, ve, co = pl[ws]
-        parts["a. started -> edit step (integration head query)"].append(s - e["workstream_started"])
-        parts["b. edit step (worktree add + tool + git add + git diff)"].append(f - s)
+        parts["a. started -> edit step (worktree lease, adapter spawn)"].append(s - e["workstream_started"])
+        parts["b. edit step (worktree prepare + tool + git add + git diff)"].append(f - s)
         parts["c. edit end -> patch created (to the ledger, waiting in its mailbox)"].append(cr - f)
         parts["d. created -> applied (scope check, patch file, git apply --index)"].append(ap - cr)
         parts["e. applied -> verified (acceptance on the integration tree)"].append(ve - ap)
