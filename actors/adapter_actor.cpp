@@ -4,6 +4,7 @@
 
 #include "engine/acceptance.h"
 #include "engine/subprocess.h"
+#include "ledger/tree_snapshot.h"
 #include "ledger/workspace.h"
 
 namespace uet::actors {
@@ -14,14 +15,14 @@ struct adapter_state {
   std::shared_ptr<const run_context> ctx;
   std::filesystem::path worktree;
   std::string prepared_at; ///< the base commit, once the worktree is a checkout of it
-  std::optional<ledger::worktree_stamp> pristine; ///< HEAD and index just after prepare
-  bool tracked_pristine = false; ///< the attempt changed no tracked file (empty diff)
+  std::optional<ledger::tree_snapshot> pristine; ///< the tree just after prepare
+  ledger::worktree_pool::leftovers left = ledger::worktree_pool::leftovers::unknown;
   ~adapter_state() {
     // However the actor exits (done, crashed, cancelled), the lease ends and
     // the attempt's changes are cleared, here on the actor's own thread: the
     // workstream has reported already, so this is off the run's path.
     if (ctx && ctx->worktrees)
-      ctx->worktrees->give_back(worktree, prepared_at, tracked_pristine);
+      ctx->worktrees->give_back(worktree, prepared_at, left);
   }
   static inline const char* name = "adapter";
 };
@@ -35,8 +36,8 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
     return res;
   }
   st.prepared_at = r.base_commit;
-  if (auto s = ledger::read_stamp(st.worktree))
-    st.pristine = *s;
+  if (auto s = ledger::take_snapshot(st.worktree, ledger::worktree_pool::marker_of(st.worktree)))
+    st.pristine = std::move(*s);
   res.worktree_ok = true;
   engine::process_request p;
   p.argv = r.argv;
@@ -60,8 +61,14 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
   res.description = pr.describe();
   if (!pr.ok())
     return res;
+  using leftovers = ledger::worktree_pool::leftovers;
+  if (st.pristine && st.pristine->stamp.head == r.base_commit &&
+      ledger::untouched_since(*st.pristine, st.worktree)) {
+    st.left = leftovers::none; // no git process: nothing to capture or clear
+    return res;
+  }
   auto diff = ledger::workspaces::capture_diff(st.worktree, r.base_commit,
-                                               st.pristine ? &*st.pristine : nullptr);
+                                               st.pristine ? &st.pristine->stamp : nullptr);
   if (!diff) {
     res.error = "cannot capture the change: " + diff.message();
     return res;
@@ -69,7 +76,8 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
   res.diff = std::move(*diff);
   if (res.diff.empty()) {
     auto now = ledger::read_stamp(st.worktree);
-    st.tracked_pristine = now && now->head == r.base_commit;
+    if (now && now->head == r.base_commit)
+      st.left = leftovers::untracked_only;
   }
   return res;
 }

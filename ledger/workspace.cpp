@@ -83,8 +83,9 @@ expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep)
     for (const auto& entry : fs::directory_iterator(root_, ec)) {
       if (keep.count(entry.path().filename().string()))
         continue;
+      bool tree = entry.is_directory(ec); // not a snapshot marker (tree_snapshot.h)
       fs::remove_all(entry.path(), ec);
-      ++removed;
+      removed += tree ? 1 : 0;
     }
   }
   if (auto r = git(repo_, {"worktree", "prune"}); !r)
@@ -92,19 +93,27 @@ expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep)
   return removed;
 }
 
-expected<worktree_stamp> read_stamp(const fs::path& worktree) {
+expected<fs::path> git_dir_of(const fs::path& worktree) {
   // A linked worktree's .git is a file: "gitdir: <its directory in the repo>".
   fs::path gitdir = worktree / ".git";
   std::error_code ec;
-  if (!fs::is_directory(gitdir, ec)) {
-    std::ifstream in(gitdir);
-    std::string line;
-    if (!std::getline(in, line) || line.rfind("gitdir: ", 0) != 0)
-      return fail("not a git worktree: " + worktree.string());
-    gitdir = line.substr(8);
-    if (gitdir.is_relative())
-      gitdir = worktree / gitdir;
-  }
+  if (fs::is_directory(gitdir, ec))
+    return gitdir;
+  std::ifstream in(gitdir);
+  std::string line;
+  if (!std::getline(in, line) || line.rfind("gitdir: ", 0) != 0)
+    return fail("not a git worktree: " + worktree.string());
+  gitdir = line.substr(8);
+  if (gitdir.is_relative())
+    gitdir = worktree / gitdir;
+  return gitdir;
+}
+
+expected<worktree_stamp> read_stamp(const fs::path& worktree) {
+  auto dir = git_dir_of(worktree);
+  if (!dir)
+    return dir.error();
+  const fs::path& gitdir = *dir;
   worktree_stamp s;
   {
     std::ifstream in(gitdir / "HEAD");

@@ -29,6 +29,10 @@ struct worktree_stamp {
   }
 };
 
+/// The worktree's git directory (for a linked worktree, the one its .git
+/// file names).
+expected<std::filesystem::path> git_dir_of(const std::filesystem::path& worktree);
+
 /// The worktree's stamp, read from its git directory (no process).
 expected<worktree_stamp> read_stamp(const std::filesystem::path& worktree);
 

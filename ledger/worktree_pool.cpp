@@ -65,10 +65,13 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
 }
 
 void worktree_pool::give_back(const fs::path& worktree, const std::string& used_at,
-                              bool tracked_pristine) {
+                              leftovers left) {
+  bool untouched = left == leftovers::none && !used_at.empty();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!used_at.empty())
+    if (untouched)
+      trees_[worktree] = tree_info{tree_state::clean, used_at};
+    else if (!used_at.empty())
       trees_[worktree] = tree_info{tree_state::cleaning, ""};
     // else: never prepared, its state is unchanged (and unknown unless it was
     // clean before, which a failed prepare cannot leave).
@@ -76,15 +79,20 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
     --leased_;
   }
   returned_.notify_all();
-  if (used_at.empty())
+  if (used_at.empty() || untouched)
     return;
-  bool clean = (tracked_pristine || git_ok(worktree, {"reset", "--hard", "--quiet", used_at})) &&
+  bool clean = (left == leftovers::untracked_only ||
+                git_ok(worktree, {"reset", "--hard", "--quiet", used_at})) &&
                git_ok(worktree, {"clean", "-ffdxq"});
   {
     std::lock_guard<std::mutex> lock(mutex_);
     trees_[worktree] = clean ? tree_info{tree_state::clean, used_at} : tree_info{};
   }
   returned_.notify_all();
+}
+
+fs::path worktree_pool::marker_of(const fs::path& worktree) {
+  return worktree.parent_path() / (worktree.filename().string() + ".mark");
 }
 
 bool worktree_pool::cleaning_any() const {
@@ -106,6 +114,7 @@ status worktree_pool::remove_all(std::chrono::milliseconds wait) {
   // where `git worktree remove` would cost one per worktree.
   for (const auto& wt : all) {
     std::error_code ec;
+    fs::remove(marker_of(wt), ec);
     fs::remove_all(wt, ec);
     if (ec)
       return fail("cannot remove the worktree " + wt.string() + ": " + ec.message());

@@ -7,7 +7,8 @@
 // An attempt's leftovers are cleared when it gives its worktree back
 // (`git reset --hard` to the commit it started from, unless it changed no
 // tracked file; `git clean -ffdx`: untracked and ignored files, nested
-// repositories), on the attempt's own thread, after its outcome is out. The
+// repositories; nothing if a tree_snapshot showed it touched nothing), on
+// the attempt's own thread, after its outcome is out. The
 // worktree is available to the next lease at once; its prepare waits for
 // the cleanup to end, then finds a clean checkout of a known commit and has
 // nothing to do (same commit) or one `git reset --hard` that rewrites only
@@ -43,13 +44,21 @@ public:
   /// Makes the leased path a clean detached checkout of commit. Blocking.
   status prepare(const std::filesystem::path& worktree, const std::string& commit);
 
+  /// What an attempt knows it left in its worktree.
+  enum class leftovers {
+    unknown,        ///< anything: reset to the commit and clean
+    untracked_only, ///< no tracked file and not HEAD changed (its diff was empty): clean
+    none,           ///< nothing changed at all (tree_snapshot): no git process
+  };
+
   /// Ends a lease. used_at: the commit the attempt prepared the worktree at
-  /// ("" if it never did); its changes are cleared here. tracked_pristine:
-  /// the attempt knows no tracked file and not HEAD changed (its diff was
-  /// empty), so only untracked and ignored files need clearing. Blocking
-  /// when used.
+  /// ("" if it never did); its changes are cleared here. Blocking when used
+  /// and something may be left.
   void give_back(const std::filesystem::path& worktree, const std::string& used_at = "",
-                 bool tracked_pristine = false);
+                 leftovers left = leftovers::unknown);
+
+  /// A file beside the worktree (same filesystem) for take_snapshot's marker.
+  static std::filesystem::path marker_of(const std::filesystem::path& worktree);
 
   /// Waits (at most `wait`) for every lease to end, then removes every
   /// worktree of the pool (end of run). Blocking.

@@ -99,6 +99,40 @@ TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean c
   CHECK(left == 0);
 }
 
+TEST_CASE("run: an attempt that changes nothing runs no git process in its worktree") {
+  // git is a logging shim in front of the real one. Tools that only read
+  // leave their worktree untouched (tree_snapshot.h): no `git add`, no
+  // `git diff`, no reset or clean between attempts; the one clean is the
+  // integration worktree's at the start of the run.
+  std::map<std::string, std::string> specs;
+  for (int i = 1; i <= 5; ++i)
+    specs["r" + std::to_string(i)] = ws("cat README.md > /dev/null", "r.txt");
+  specs["w"] = ws("echo w > w.txt", "w.txt", "[r1, r2, r3, r4, r5]");
+  pipeline_project p(sh_tool, specs);
+  auto bin = p.scratch() / "bin";
+  auto real_git = must_run({"sh", "-c", "command -v git"}, p.root());
+  real_git.erase(real_git.find_last_not_of("\n") + 1);
+  write_file(bin / "git", "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$SCRATCH/git.log\"\nexec " +
+                              real_git + " \"$@\"\n");
+  fs::permissions(bin / "git", fs::perms::owner_all, fs::perm_options::add);
+  auto r = p.run({"run", "phase-all", "--parallel", "2"}, std::chrono::seconds(120),
+                 {{"PATH", bin.string() + ":" + std::getenv("PATH")}});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 1); // w's change is still captured and committed
+  auto st = p.status();
+  CHECK(st["counts"]["skipped"] == 5);
+  std::map<std::string, int> calls;
+  std::istringstream log(read_text(p.scratch() / "git.log"));
+  for (std::string line; std::getline(log, line);)
+    for (const char* verb : {" add --all", " diff --cached", " clean ", " reset "})
+      calls[verb] += line.find(verb) != std::string::npos;
+  INFO(read_text(p.scratch() / "git.log"));
+  CHECK(calls[" add --all"] == 1); // w's
+  CHECK(calls[" diff --cached"] == 1);
+  CHECK(calls[" clean "] == 2); // the integration worktree at the start, w's worktree
+}
+
 TEST_CASE("run: a later run starts the workstreams that took longest before first") {
   // Independent, changing nothing, one worker. With no history the order is
   // file order (a, b, z); z took longest, so the next run starts it first.

@@ -128,12 +128,32 @@ TEST_CASE(
   REQUIRE(pool.prepare(wt, f.base));
   write_file(wt / "build/out.o", "ignored\n");
   write_file(wt / "untracked.txt", "untracked\n");
-  pool.give_back(wt, f.base, true);
+  pool.give_back(wt, f.base, worktree_pool::leftovers::untracked_only);
   CHECK(git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
   REQUIRE(pool.lease() == wt);
   REQUIRE(pool.prepare(wt, f.base));
   CHECK(files_in(wt) ==
         std::vector<std::string>{".gitignore", "README.md", "src/a.txt", "src/b.txt"});
+}
+
+TEST_CASE("worktree pool: a worktree given back untouched is reused as it is, without git") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto wt = pool.lease();
+  REQUIRE(pool.prepare(wt, f.base));
+  // The caller's word (a tree_snapshot) is taken: a file it did not report
+  // stays, which shows no reset or clean ran. The marker file goes with
+  // the worktrees at the end of the run.
+  write_file(wt / "unreported.txt", "kept\n");
+  write_file(worktree_pool::marker_of(wt), "");
+  pool.give_back(wt, f.base, worktree_pool::leftovers::none);
+  REQUIRE(pool.lease() == wt);
+  REQUIRE(pool.prepare(wt, f.base));
+  CHECK(fs::exists(wt / "unreported.txt"));
+  pool.give_back(wt, f.base);
+  REQUIRE(pool.remove_all());
+  CHECK_FALSE(fs::exists(wt));
+  CHECK_FALSE(fs::exists(worktree_pool::marker_of(wt)));
 }
 
 TEST_CASE("worktree pool: prepare waits for a worktree still being cleared") {

@@ -16,10 +16,12 @@ pipeline_project::pipeline_project(const std::string& tools_yaml,
 }
 
 engine::process_result pipeline_project::run(const std::vector<std::string>& args,
-                                             std::chrono::milliseconds timeout) const {
+                                             std::chrono::milliseconds timeout,
+                                             std::map<std::string, std::string> env) const {
   std::vector<std::string> full = {"-C", root().string()};
   full.insert(full.end(), args.begin(), args.end());
-  return run_cli(full, root(), {{"SCRATCH", scratch().string()}}, timeout);
+  env["SCRATCH"] = scratch().string();
+  return run_cli(full, root(), env, timeout);
 }
 
 nlohmann::json pipeline_project::status() const {

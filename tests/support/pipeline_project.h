@@ -26,7 +26,8 @@ public:
   fs::path scratch() const { return dir_.path() / "scratch"; }
 
   engine::process_result run(const std::vector<std::string>& args,
-                             std::chrono::milliseconds timeout = std::chrono::seconds(120)) const;
+                             std::chrono::milliseconds timeout = std::chrono::seconds(120),
+                             std::map<std::string, std::string> env = {}) const;
   /// `status --json` of the latest run.
   nlohmann::json status() const;
   /// git -C repo args..., output trimmed.
