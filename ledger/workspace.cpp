@@ -1,9 +1,11 @@
 #include "ledger/workspace.h"
 
 #include <fstream>
+#include <mutex>
 #include <sys/stat.h>
 
 #include "ledger/git.h"
+#include "ledger/worktree_record.h"
 
 namespace uet::ledger {
 
@@ -26,6 +28,15 @@ expected<fs::path> workspaces::create(const std::string& name, const std::string
     if (auto st = remove(path); !st)
       return st.error();
   fs::create_directories(path.parent_path(), ec);
+  // Registered without git, then checked out: safe to run concurrently
+  // (worktree_record.h says why `git worktree add` is not).
+  if (register_detached(repo_, path, commit)) {
+    if (git(path, {"reset", "--hard", "--quiet", commit}))
+      return path;
+    (void)forget_worktree(path);
+  }
+  static std::mutex add_mutex; // git's adds race on each other's records
+  std::lock_guard<std::mutex> lock(add_mutex);
   std::vector<std::string> add{"worktree", "add", "--quiet", "--detach", path.string(), commit};
   if (auto r = git(repo_, add); !r) {
     // git still records a worktree here whose files are gone (a killed run,
@@ -38,6 +49,8 @@ expected<fs::path> workspaces::create(const std::string& name, const std::string
 }
 
 status workspaces::remove(const fs::path& worktree) {
+  if (forget_worktree(worktree))
+    return {};
   std::error_code ec;
   auto r = git_run(repo_, {"worktree", "remove", "--force", "--force", worktree.string()});
   if (!r)
@@ -54,31 +67,26 @@ status workspaces::remove(const fs::path& worktree) {
 }
 
 expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep) {
+  // git's records are read from disk: with nothing stale (the usual start of
+  // a run) this costs no process.
+  auto records = list_worktree_records(repo_);
+  if (!records)
+    return records.error();
   std::size_t removed = 0;
-  auto list = git(repo_, {"worktree", "list", "--porcelain"});
-  if (!list)
-    return list.error();
-  auto root = fs::weakly_canonical(root_).generic_string() + "/";
-  std::size_t pos = 0;
-  while (pos < list->size()) {
-    auto nl = list->find('\n', pos);
-    auto line = list->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-    pos = nl == std::string::npos ? list->size() : nl + 1;
-    if (line.rfind("worktree ", 0) != 0)
-      continue;
-    std::string path = line.substr(9);
-    if (path.rfind(root, 0) != 0)
-      continue; // not ours
-    auto top = path.substr(root.size());
-    top = top.substr(0, top.find('/'));
-    if (keep.count(top))
-      continue;
-    if (auto st = remove(path); !st)
-      return st.error();
+  bool dangling = false; // a record whose worktree is gone: `git worktree prune`
+  std::error_code ec;
+  auto root = fs::weakly_canonical(root_, ec);
+  for (const auto& r : *records) {
+    dangling = dangling || !r.present;
+    auto rel = fs::weakly_canonical(r.worktree, ec).lexically_relative(root);
+    if (rel.empty() || rel == "." || *rel.begin() == ".." || keep.count(rel.begin()->string()))
+      continue; // not ours, or kept
+    if (r.present)
+      if (auto st = remove(r.worktree); !st)
+        return st.error();
     ++removed;
   }
   // Directories git no longer knows (a crash between mkdir and registration).
-  std::error_code ec;
   if (fs::is_directory(root_, ec)) {
     for (const auto& entry : fs::directory_iterator(root_, ec)) {
       if (keep.count(entry.path().filename().string()))
@@ -88,8 +96,9 @@ expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep)
       removed += tree ? 1 : 0;
     }
   }
-  if (auto r = git(repo_, {"worktree", "prune"}); !r)
-    return r.error();
+  if (dangling)
+    if (auto r = git(repo_, {"worktree", "prune"}); !r)
+      return r.error();
   return removed;
 }
 

@@ -43,13 +43,15 @@ public:
   const std::filesystem::path& root() const { return root_; }
 
   /// A detached worktree of commit at root/name (replacing a stale one).
+  /// Safe to call concurrently for different names.
   expected<std::filesystem::path> create(const std::string& name, const std::string& commit);
 
   /// Removes a worktree and git's record of it; succeeds if it is already gone.
   status remove(const std::filesystem::path& worktree);
 
   /// Removes every worktree under root whose top-level name is not in keep
-  /// (left by a killed run), then `git worktree prune`. Returns how many.
+  /// (left by a killed run), and, if some worktree's files are gone, runs
+  /// `git worktree prune`. Returns how many.
   expected<std::size_t> clean_stale(const std::set<std::string>& keep);
 
   /// Everything that differs between base_commit and the worktree's files,

@@ -1,6 +1,7 @@
 #include "ledger/worktree_pool.h"
 
 #include "ledger/git.h"
+#include "ledger/worktree_record.h"
 
 namespace uet::ledger {
 
@@ -57,7 +58,6 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
     if (known == commit || git_ok(worktree, {"reset", "--hard", "--quiet", commit}))
       return {};
   }
-  std::lock_guard<std::mutex> lock(create_mutex_);
   auto wt = spaces_.create(worktree.filename().string(), commit);
   if (!wt)
     return wt.error();
@@ -110,17 +110,22 @@ status worktree_pool::remove_all(std::chrono::milliseconds wait) {
     all = all_;
     trees_.clear();
   }
-  // Deleting the files and pruning git's records once costs one process,
-  // where `git worktree remove` would cost one per worktree.
+  // The files and git's record of each, deleted without a git process
+  // (worktree_record.h); git's prune only if one was not a worktree.
+  bool prune = false;
   for (const auto& wt : all) {
     std::error_code ec;
     fs::remove(marker_of(wt), ec);
+    if (forget_worktree(wt))
+      continue;
     fs::remove_all(wt, ec);
     if (ec)
       return fail("cannot remove the worktree " + wt.string() + ": " + ec.message());
+    prune = true;
   }
-  if (auto r = git(repo_, {"worktree", "prune"}); !r)
-    return r.error();
+  if (prune)
+    if (auto r = git(repo_, {"worktree", "prune"}); !r)
+      return r.error();
   return {};
 }
 

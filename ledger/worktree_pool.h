@@ -82,7 +82,6 @@ private:
   };
   std::map<std::filesystem::path, tree_info> trees_;
   bool cleaning_any() const;
-  std::mutex create_mutex_; ///< concurrent `git worktree add`s can race in .git/worktrees
 };
 
 } // namespace uet::ledger
