@@ -262,12 +262,7 @@ int run_command(const run_args& a_in) {
       return to_int(exit_code::bad_input);
     }
     ledger = std::move(*l);
-    auto head = ledger->pipeline->tree().head();
-    if (!head) {
-      std::cerr << "run: " << head.message() << '\n';
-      return to_int(exit_code::internal);
-    }
-    ctx->initial_head = *head;
+    ctx->initial_head = ledger->pipeline->tree().opened_at();
     // Holding the branch lock, no other run is using .uet/worktrees: what a
     // killed run left there goes now.
     ledger::workspaces spaces(b.config.repo, ctx->worktrees_dir);

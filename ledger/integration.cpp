@@ -1,5 +1,8 @@
 #include "ledger/integration.h"
 
+#include <fstream>
+#include <future>
+
 #include "ledger/git.h"
 #include "ledger/workspace.h"
 
@@ -74,19 +77,31 @@ expected<integration_tree> integration_tree::open(const integration_config& cfg)
   auto exists = git_run(repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + cfg.branch});
   if (!exists)
     return exists.error();
+  t.opened_at_ = chomp(exists->out);
   if (exists->exit_code != 0) {
     auto base = git(repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
     if (!base)
       return fail("base_ref '" + cfg.base_ref + "' does not name a commit in " + repo.string() +
                   ": " + base.message());
-    if (auto r = git(repo, {"branch", cfg.branch, chomp(*base)}); !r)
+    t.opened_at_ = chomp(*base);
+    if (auto r = git(repo, {"branch", cfg.branch, t.opened_at_}); !r)
       return r.error();
   }
+  // Independent reads of the repository, run beside the worktree's setup.
+  auto email = std::async(std::launch::async, [&] {
+    return git_run(repo, {"config", "user.email"});
+  });
+  auto trailers =
+      std::async(std::launch::async, [&] { return read_patch_trailers(repo, cfg.branch); });
+
   std::error_code ec;
-  bool registered = fs::exists(cfg.worktree / ".git", ec);
-  if (registered) {
-    auto top = git(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"});
-    registered = top && chomp(*top) == cfg.branch;
+  // Registered and on the branch: its HEAD file says so (read, no process).
+  auto gitdir = git_dir_of(cfg.worktree);
+  bool registered = false;
+  if (gitdir) {
+    std::ifstream in(*gitdir / "HEAD");
+    std::string line;
+    registered = std::getline(in, line) && line == "ref: refs/heads/" + cfg.branch;
     if (!registered)
       if (auto r =
               git_run(repo, {"worktree", "remove", "--force", "--force", cfg.worktree.string()});
@@ -100,30 +115,21 @@ expected<integration_tree> integration_tree::open(const integration_config& cfg)
     if (auto r = git(repo, {"worktree", "add", "--quiet", cfg.worktree.string(), cfg.branch}); !r)
       return fail("cannot check out " + cfg.branch + " at " + cfg.worktree.string() + ": " +
                   r.message() + " (is the branch checked out elsewhere?)");
+    gitdir = git_dir_of(cfg.worktree);
   }
   // A killed run may leave the worktree's index.lock behind; this ledger is
   // the only writer of the integration worktree, so the lock is stale.
-  if (auto gitdir = git(cfg.worktree, {"rev-parse", "--git-dir"}); gitdir) {
-    fs::path dir = chomp(*gitdir);
-    if (dir.is_relative())
-      dir = cfg.worktree / dir;
-    fs::remove(dir / "index.lock", ec);
-  }
-  if (auto email = git_run(repo, {"config", "user.email"}); !email || email->exit_code != 0)
-    t.identity_ = {"-c", "user.name=uet-actors", "-c", "user.email=uet-actors@localhost"};
+  if (gitdir)
+    fs::remove(*gitdir / "index.lock", ec);
   if (auto st = t.reset(); !st)
     return st.error();
-  if (auto st = t.load_index(); !st)
-    return st.error();
-  return t;
-}
-
-status integration_tree::load_index() {
-  auto idx = read_patch_trailers(cfg_.repo, cfg_.branch);
+  if (auto e = email.get(); !e || e->exit_code != 0)
+    t.identity_ = {"-c", "user.name=uet-actors", "-c", "user.email=uet-actors@localhost"};
+  auto idx = trailers.get();
   if (!idx)
     return idx.error();
-  index_ = std::move(*idx);
-  return {};
+  t.index_ = std::move(*idx);
+  return t;
 }
 
 expected<std::string> integration_tree::head() const {

@@ -36,6 +36,8 @@ public:
 
   const integration_config& config() const { return cfg_; }
   expected<std::string> head() const;
+  /// The branch head when open() returned (no process).
+  const std::string& opened_at() const { return opened_at_; }
 
   /// `git apply --index`: all or nothing; on failure the tree is reset.
   apply_result apply(const std::string& diff);
@@ -57,10 +59,10 @@ public:
 
 private:
   explicit integration_tree(integration_config cfg) : cfg_(std::move(cfg)) {}
-  status load_index();
 
   integration_config cfg_;
   std::vector<std::string> identity_; ///< -c user.name/email when the repo has none
+  std::string opened_at_;
   std::unordered_map<std::string, std::vector<std::string>> index_;
 };
 

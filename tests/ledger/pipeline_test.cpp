@@ -607,6 +607,17 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   REQUIRE(again);
   CHECK_FALSE(fs::exists(cfg.worktree / "stray.txt"));
   CHECK(read_text(cfg.worktree / "src/a.txt") == "alpha\nbeta\ngamma\n");
+  CHECK(t->opened_at() == r.base);
+  // Re-opened after the branch moved and its worktree was left detached:
+  // back on the branch, at its new head.
+  git_in(cfg.worktree, {"commit", "-q", "--allow-empty", "-m", "moved"});
+  auto moved = git_in(r.repo, {"rev-parse", "uet/int2"});
+  git_in(cfg.worktree, {"checkout", "-q", "--detach", r.base});
+  auto third = integration_tree::open(cfg);
+  REQUIRE(third);
+  CHECK(third->opened_at() == moved);
+  CHECK(git_in(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"}) == "uet/int2");
+  CHECK(git_in(cfg.worktree, {"rev-parse", "HEAD"}) == moved);
   // A base_ref that names nothing is an error that says so.
   cfg.branch = "uet/int3";
   cfg.worktree = r.tmp / "integ3";
