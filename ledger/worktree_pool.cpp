@@ -43,19 +43,21 @@ fs::path worktree_pool::lease() {
 
 status worktree_pool::prepare(const fs::path& worktree, const std::string& commit) {
   std::string known;
+  bool tracked_dirty = false;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     returned_.wait(lock, [&] { return trees_[worktree].state != tree_state::cleaning; });
     auto& t = trees_[worktree];
     if (t.state == tree_state::clean)
       known = t.commit;
+    tracked_dirty = t.tracked_dirty;
     t = tree_info{}; // in use from here: its state is the attempt's
   }
   std::error_code ec;
   if (!known.empty() && fs::exists(worktree / ".git", ec)) {
-    // Clean at `known`: no untracked or ignored file, so a hard reset gives
-    // exactly `commit`.
-    if (known == commit || git_ok(worktree, {"reset", "--hard", "--quiet", commit}))
+    // No file outside the index: a hard reset gives exactly `commit`.
+    if ((known == commit && !tracked_dirty) ||
+        git_ok(worktree, {"reset", "--hard", "--quiet", commit}))
       return {};
   }
   auto wt = spaces_.create(worktree.filename().string(), commit);
@@ -81,12 +83,16 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
   returned_.notify_all();
   if (used_at.empty() || untouched)
     return;
-  bool clean = (left == leftovers::untracked_only ||
-                git_ok(worktree, {"reset", "--hard", "--quiet", used_at})) &&
-               git_ok(worktree, {"clean", "-ffdxq"});
+  // Only what is outside the index goes now. Tracked changes (all staged
+  // when the change was captured) are undone by the next prepare's
+  // `reset --hard` to its base, which a moved integration head needs anyway:
+  // one reset per attempt instead of two.
+  bool clean = git_ok(worktree, {"clean", "-ffdxq"});
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    trees_[worktree] = clean ? tree_info{tree_state::clean, used_at} : tree_info{};
+    trees_[worktree] =
+        clean ? tree_info{tree_state::clean, used_at, left != leftovers::untracked_only}
+              : tree_info{};
   }
   returned_.notify_all();
 }

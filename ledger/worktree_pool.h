@@ -4,16 +4,17 @@
 // workstream, the largest cost of a run on a growing repository (see
 // docs/benchmarks.md "Real workstreams").
 //
-// An attempt's leftovers are cleared when it gives its worktree back
-// (`git reset --hard` to the commit it started from, unless it changed no
-// tracked file; `git clean -ffdx`: untracked and ignored files, nested
-// repositories; nothing if a tree_snapshot showed it touched nothing), on
-// the attempt's own thread, after its outcome is out. The
-// worktree is available to the next lease at once; its prepare waits for
-// the cleanup to end, then finds a clean checkout of a known commit and has
-// nothing to do (same commit) or one `git reset --hard` that rewrites only
-// the files that differ. A lease takes a clean worktree first, then one
-// being cleaned, then a new one. A worktree whose cleanup failed, or whose
+// An attempt's leftovers are cleared when it gives its worktree back, on
+// the attempt's own thread after its outcome is out: `git clean -ffdx`
+// (untracked and ignored files, nested repositories); nothing at all if a
+// tree_snapshot showed the attempt touched nothing. Its tracked changes
+// stay until the next prepare's `git reset --hard` to that attempt's base,
+// which a moved integration head needs anyway (one reset per attempt, not
+// two). The worktree is available to the next lease at once; its prepare
+// waits for the clean to end, then has nothing to do (same commit, nothing
+// tracked changed) or one `git reset --hard` that rewrites only the files
+// that differ. A lease takes a clean worktree first, then one being
+// cleaned, then a new one. A worktree whose cleanup failed, or whose
 // attempt never prepared it, is removed and added again.
 //
 // Thread-safe. lease() is memory only (actors on CAF's scheduler call it);
@@ -46,7 +47,7 @@ public:
 
   /// What an attempt knows it left in its worktree.
   enum class leftovers {
-    unknown,        ///< anything: reset to the commit and clean
+    unknown,        ///< anything: clean now, reset at the next prepare
     untracked_only, ///< no tracked file and not HEAD changed (its diff was empty): clean
     none,           ///< nothing changed at all (tree_snapshot): no git process
   };
@@ -79,6 +80,9 @@ private:
   struct tree_info {
     tree_state state = tree_state::unknown;
     std::string commit; ///< when clean: the commit it is a checkout of
+    /// when clean: nothing is outside the index, but tracked files, the
+    /// index or HEAD may differ from `commit` (prepare resets)
+    bool tracked_dirty = false;
   };
   std::map<std::filesystem::path, tree_info> trees_;
   bool cleaning_any() const;

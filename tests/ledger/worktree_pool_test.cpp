@@ -75,8 +75,11 @@ TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, not
   REQUIRE(f.ws.capture_diff(wt, f.base));
   write_file(wt / "after-capture.txt", "untracked\n");
   pool.give_back(wt, f.base);
-  // Cleared when given back, before anyone needs it again.
-  CHECK(git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
+  // Cleared when given back, before anyone needs it again: nothing outside
+  // the index (the tracked changes go with the next prepare's reset).
+  auto status = git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"});
+  CHECK(status.find("??") == std::string::npos);
+  CHECK(status.find("!!") == std::string::npos);
 
   auto next = second_commit(f.repo);
   auto again = pool.lease();
@@ -90,6 +93,32 @@ TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, not
   CHECK(read_text(again / "src/b.txt") == "b, second\n");
   CHECK(pool.created() == 1);
   CHECK(registered_worktrees(f.repo) == 2); // the repository's own and the pool's one
+}
+
+TEST_CASE("worktree pool: reused at the same commit, a worktree loses the tracked changes too") {
+  // The integration head has not moved: prepare has no new base to reset
+  // to, yet the last attempt's edits, staged or not, must not be seen.
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  for (bool staged : {true, false}) {
+    auto wt = pool.lease();
+    REQUIRE(pool.prepare(wt, f.base));
+    write_file(wt / "README.md", "edited\n");
+    fs::remove(wt / "src/a.txt");
+    write_file(wt / "src/new.txt", "new\n");
+    if (staged)
+      REQUIRE(f.ws.capture_diff(wt, f.base));
+    else
+      git_in(wt, {"commit", "-q", "--allow-empty", "-m", "the tool committed"});
+    pool.give_back(wt, f.base);
+    REQUIRE(pool.lease() == wt);
+    REQUIRE(pool.prepare(wt, f.base));
+    CHECK(git_in(wt, {"rev-parse", "HEAD"}) == f.base);
+    CHECK(git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
+    CHECK(files_in(wt) ==
+          std::vector<std::string>{".gitignore", "README.md", "src/a.txt", "src/b.txt"});
+    pool.give_back(wt, f.base);
+  }
 }
 
 TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
