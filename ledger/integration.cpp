@@ -5,6 +5,7 @@
 
 #include "ledger/git.h"
 #include "ledger/workspace.h"
+#include "ledger/worktree_record.h"
 
 namespace uet::ledger {
 
@@ -133,6 +134,14 @@ expected<integration_tree> integration_tree::open(const integration_config& cfg)
 }
 
 expected<std::string> integration_tree::head() const {
+  // A commit on the branch writes its loose ref file (git's files backend):
+  // read it rather than start rev-parse, once per patch.
+  if (auto common = common_dir_of(cfg_.repo)) {
+    std::ifstream in(*common / "refs" / "heads" / cfg_.branch);
+    std::string sha;
+    if (std::getline(in, sha) && is_object_id(sha))
+      return sha;
+  }
   auto r = git(cfg_.worktree, {"rev-parse", "HEAD"});
   if (!r)
     return r.error();

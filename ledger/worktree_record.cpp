@@ -11,15 +11,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_object_id(const std::string& s) {
-  if (s.size() != 40 && s.size() != 64)
-    return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-      return false;
-  return true;
-}
-
 bool write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << text;
@@ -40,6 +31,15 @@ std::string suffix() {
 }
 
 } // namespace
+
+bool is_object_id(const std::string& s) {
+  if (s.size() != 40 && s.size() != 64)
+    return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return false;
+  return true;
+}
 
 expected<fs::path> common_dir_of(const fs::path& repo) {
   auto dir = git_dir_of(repo);

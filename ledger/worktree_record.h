@@ -24,6 +24,9 @@
 
 namespace uet::ledger {
 
+/// A full object id (40 or 64 lowercase hex digits).
+bool is_object_id(const std::string& s);
+
 /// The repository's common git directory (where worktrees/ lives).
 expected<std::filesystem::path> common_dir_of(const std::filesystem::path& repo);
 

@@ -137,6 +137,23 @@ std::string new_file_diff(const std::string& path, const std::string& mode = "10
 
 } // namespace
 
+TEST_CASE("pipeline: the commit a patch reports is the branch head, its ref loose or packed") {
+  pipeline_fixture f;
+  for (int i = 0; i < 3; ++i) {
+    // Between patches, a user's `git pack-refs` (or gc) packs the branch.
+    if (i == 1)
+      git_in(f.repo.repo, {"pack-refs", "--all", "--prune"});
+    auto id = "ws-" + std::to_string(i);
+    auto diff = f.change([&](const fs::path& wt) { write_file(wt / ("src/" + id), id + "\n"); });
+    auto o = f.pipe->submit(f.submission(id, diff));
+    INFO(all_details(o));
+    REQUIRE(o.final_state == patch_state::committed);
+    CHECK(o.commit_sha == f.head());
+    CHECK(git_in(f.repo.repo, {"log", "-1", "--format=%s", o.commit_sha}).find(id) !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("pipeline: a file outside allowed_paths is quarantined, never applied") {
   pipeline_fixture f;
   auto before = f.head();
