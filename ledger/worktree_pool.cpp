@@ -55,9 +55,13 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
   }
   std::error_code ec;
   if (!known.empty() && fs::exists(worktree / ".git", ec)) {
-    // No file outside the index: a hard reset gives exactly `commit`.
+    // Nothing outside `known`'s tree but, if dirty, changed tracked files:
+    // a forced checkout gives exactly `commit`. Detached, so that a branch
+    // the last tool switched to is left where it is (`reset --hard` would
+    // move it); hooks off, as for the reset it replaces.
     if ((known == commit && !tracked_dirty) ||
-        git_ok(worktree, {"reset", "--hard", "--quiet", commit}))
+        git_ok(worktree, {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force",
+                          "--detach", commit}))
       return {};
   }
   auto wt = spaces_.create(worktree.filename().string(), commit);
@@ -83,11 +87,14 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
   returned_.notify_all();
   if (used_at.empty() || untouched)
     return;
-  // Only what is outside the index goes now. Tracked changes (all staged
-  // when the change was captured) are undone by the next prepare's
-  // `reset --hard` to its base, which a moved integration head needs anyway:
-  // one reset per attempt instead of two.
-  bool clean = git_ok(worktree, {"clean", "-ffdxq"});
+  // Everything outside the base's tree goes now: the index is set back to
+  // it (read-tree: HEAD, branches and files untouched) so that files and
+  // nested repositories the attempt added, staged or even committed are
+  // untracked, and clean removes them. Changed tracked files are restored
+  // by the next prepare's checkout, which a moved integration head needs
+  // anyway: one checkout of the tree per attempt, not two.
+  bool clean = (left == leftovers::untracked_only || git_ok(worktree, {"read-tree", used_at})) &&
+               git_ok(worktree, {"clean", "-ffdxq"});
   {
     std::lock_guard<std::mutex> lock(mutex_);
     trees_[worktree] =

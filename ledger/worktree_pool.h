@@ -5,17 +5,18 @@
 // docs/benchmarks.md "Real workstreams").
 //
 // An attempt's leftovers are cleared when it gives its worktree back, on
-// the attempt's own thread after its outcome is out: `git clean -ffdx`
-// (untracked and ignored files, nested repositories); nothing at all if a
-// tree_snapshot showed the attempt touched nothing. Its tracked changes
-// stay until the next prepare's `git reset --hard` to that attempt's base,
-// which a moved integration head needs anyway (one reset per attempt, not
-// two). The worktree is available to the next lease at once; its prepare
-// waits for the clean to end, then has nothing to do (same commit, nothing
-// tracked changed) or one `git reset --hard` that rewrites only the files
-// that differ. A lease takes a clean worktree first, then one being
-// cleaned, then a new one. A worktree whose cleanup failed, or whose
-// attempt never prepared it, is removed and added again.
+// the attempt's own thread after its outcome is out: `git read-tree` of its
+// base (unless it changed no tracked file) and `git clean -ffdx`, which
+// removes every file and nested repository outside the base's tree; nothing
+// at all if a tree_snapshot showed the attempt touched nothing. Changed
+// tracked files stay until the next prepare's `git checkout --force
+// --detach` of its base, which a moved integration head needs anyway (one
+// checkout per attempt, not two). The worktree is available to the next
+// lease at once; its prepare waits for the cleanup to end, then has nothing
+// to do (same commit, nothing tracked changed) or one checkout that
+// rewrites only the files that differ. A lease takes a clean worktree
+// first, then one being cleaned, then a new one. A worktree whose cleanup
+// failed, or whose attempt never prepared it, is removed and added again.
 //
 // Thread-safe. lease() is memory only (actors on CAF's scheduler call it);
 // prepare, give_back and remove_all run git and block (detached actors).
@@ -47,7 +48,7 @@ public:
 
   /// What an attempt knows it left in its worktree.
   enum class leftovers {
-    unknown,        ///< anything: clean now, reset at the next prepare
+    unknown,        ///< anything: read-tree and clean now, checkout at the next prepare
     untracked_only, ///< no tracked file and not HEAD changed (its diff was empty): clean
     none,           ///< nothing changed at all (tree_snapshot): no git process
   };
@@ -80,8 +81,8 @@ private:
   struct tree_info {
     tree_state state = tree_state::unknown;
     std::string commit; ///< when clean: the commit it is a checkout of
-    /// when clean: nothing is outside the index, but tracked files, the
-    /// index or HEAD may differ from `commit` (prepare resets)
+    /// when clean: nothing is outside `commit`'s tree, but tracked files or
+    /// HEAD may differ from it (prepare checks it out)
     bool tracked_dirty = false;
   };
   std::map<std::filesystem::path, tree_info> trees_;

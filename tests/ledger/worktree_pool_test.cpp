@@ -121,6 +121,38 @@ TEST_CASE("worktree pool: reused at the same commit, a worktree loses the tracke
   }
 }
 
+TEST_CASE("worktree pool: a nested repository or a branch a tool made does not outlive it") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto wt = pool.lease();
+  REQUIRE(pool.prepare(wt, f.base));
+  // A scaffolder's nested repository with a commit: `git add --all` stages
+  // it as a gitlink, which `git clean` alone would leave.
+  write_file(wt / "sub/x.txt", "x\n");
+  git_in(wt / "sub", {"init", "-q"});
+  git_in(wt / "sub", {"add", "x.txt"});
+  git_in(wt / "sub", {"commit", "-qm", "nested"});
+  REQUIRE(f.ws.capture_diff(wt, f.base));
+  // The tool also switched to a branch of its own and committed there.
+  git_in(wt, {"checkout", "-q", "-b", "tool-branch"});
+  git_in(wt, {"commit", "-qm", "on the tool's branch"});
+  auto tool_tip = git_in(wt, {"rev-parse", "HEAD"});
+  pool.give_back(wt, f.base);
+
+  for (const auto& base : {f.base, second_commit(f.repo)}) {
+    REQUIRE(pool.lease() == wt);
+    REQUIRE(pool.prepare(wt, base));
+    CHECK_FALSE(fs::exists(wt / "sub"));
+    CHECK(git_in(wt, {"rev-parse", "HEAD"}) == base);
+    CHECK(git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"}).empty());
+    CHECK(uet::test::read_text(git_in(wt, {"rev-parse", "--absolute-git-dir"}) + "/HEAD") ==
+          base + "\n"); // detached
+    pool.give_back(wt, base);
+  }
+  // The tool's branch is where the tool left it.
+  CHECK(git_in(f.repo, {"rev-parse", "tool-branch"}) == tool_tip);
+}
+
 TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
   repo_fixture f(base_files());
   worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
