@@ -96,13 +96,17 @@ expected<integration_tree> integration_tree::open(const integration_config& cfg)
       std::async(std::launch::async, [&] { return read_patch_trailers(repo, cfg.branch); });
 
   std::error_code ec;
-  // Registered and on the branch: its HEAD file says so (read, no process).
+  // Registered with this repository (not a copy of another clone's .uet)
+  // and on the branch: its .git file and HEAD say so (read, no process).
   auto gitdir = git_dir_of(cfg.worktree);
   bool registered = false;
   if (gitdir) {
+    auto common = common_dir_of(repo);
+    std::error_code other;
     std::ifstream in(*gitdir / "HEAD");
     std::string line;
-    registered = std::getline(in, line) && line == "ref: refs/heads/" + cfg.branch;
+    registered = common && fs::equivalent(gitdir->parent_path(), *common / "worktrees", other) &&
+                 std::getline(in, line) && line == "ref: refs/heads/" + cfg.branch;
     if (!registered)
       if (auto r =
               git_run(repo, {"worktree", "remove", "--force", "--force", cfg.worktree.string()});

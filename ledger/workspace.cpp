@@ -96,6 +96,7 @@ expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep)
       removed += tree ? 1 : 0;
     }
   }
+  remove_abandoned_staging(repo_);
   if (dangling)
     if (auto r = git(repo_, {"worktree", "prune"}); !r)
       return r.error();

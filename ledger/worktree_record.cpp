@@ -1,5 +1,12 @@
 #include "ledger/worktree_record.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <random>
 
@@ -10,6 +17,8 @@ namespace uet::ledger {
 namespace fs = std::filesystem;
 
 namespace {
+
+const std::string kStagingPrefix = "uet-new-worktree-";
 
 bool write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
@@ -23,6 +32,20 @@ std::string first_line(const fs::path& file) {
   std::string line;
   std::getline(in, line);
   return line;
+}
+
+/// extensions.worktreeConfig set in the repository's config (a plain text
+/// search: a false alarm only costs git's own add).
+bool mentions_worktree_config(const fs::path& config) {
+  std::ifstream in(config);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::transform(line.begin(), line.end(), line.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (line.find("worktreeconfig") != std::string::npos)
+      return true;
+  }
+  return false;
 }
 
 std::string suffix() {
@@ -60,9 +83,12 @@ status register_detached(const fs::path& repo, const fs::path& worktree,
   if (!common)
     return common.error();
   std::error_code ec;
-  // A sparse checkout is copied into new worktrees by git's add: leave it to git.
+  // A sparse checkout, and with extensions.worktreeConfig the per-worktree
+  // config, are copied into new worktrees by git's add: leave those to git.
   if (fs::exists(*common / "info" / "sparse-checkout", ec))
     return fail("the repository uses a sparse checkout");
+  if (mentions_worktree_config(*common / "config"))
+    return fail("the repository uses extensions.worktreeConfig");
   auto base = fs::weakly_canonical(*common, ec);
   if (ec)
     return fail("cannot resolve " + common->string() + ": " + ec.message());
@@ -72,10 +98,15 @@ status register_detached(const fs::path& repo, const fs::path& worktree,
   if (ec || id.empty() || fs::exists(admin, ec) || fs::exists(wt, ec))
     return fail("the worktree or its record already exists: " + wt.string());
 
-  auto staging = base / ("uet-new-worktree-" + id + "-" + suffix());
+  // The worktree directory is ours only if this call makes it (mkdir fails
+  // if someone else did meanwhile), so a failure never deletes theirs.
+  fs::create_directories(wt.parent_path(), ec);
+  if (::mkdir(wt.c_str(), 0777) != 0)
+    return fail("cannot create " + wt.string() + ": " + std::strerror(errno));
+  auto staging = base / (kStagingPrefix + id + "-" + suffix());
   bool ok = fs::create_directory(staging, ec) && write_text(staging / "commondir", "../..\n") &&
             write_text(staging / "gitdir", (wt / ".git").string() + "\n") &&
-            write_text(staging / "HEAD", commit + "\n") && fs::create_directories(wt, ec) &&
+            write_text(staging / "HEAD", commit + "\n") &&
             write_text(wt / ".git", "gitdir: " + admin.string() + "\n");
   if (ok) {
     fs::create_directories(base / "worktrees", ec);
@@ -99,19 +130,42 @@ expected<std::vector<worktree_record>> list_worktree_records(const fs::path& rep
   auto dir = *common / "worktrees";
   if (!fs::is_directory(dir, ec))
     return out;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  fs::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
     worktree_record r;
-    r.admin_dir = entry.path();
-    auto gitdir = first_line(entry.path() / "gitdir");
+    r.admin_dir = it->path();
+    fs::path gitdir = first_line(r.admin_dir / "gitdir");
     if (gitdir.empty())
-      continue; // being made by git, or broken: git's prune decides
-    r.worktree = fs::path(gitdir).parent_path();
-    r.present = fs::exists(gitdir, ec);
+      continue;               // being made by git, or broken: git's prune decides
+    if (gitdir.is_relative()) // worktree.useRelativePaths (git 2.48+)
+      gitdir = (r.admin_dir / gitdir).lexically_normal();
+    r.worktree = gitdir.parent_path();
+    std::error_code missing;
+    r.present = fs::exists(gitdir, missing);
     out.push_back(std::move(r));
   }
   if (ec)
     return fail("cannot list " + dir.string() + ": " + ec.message());
   return out;
+}
+
+std::size_t remove_abandoned_staging(const fs::path& repo, std::chrono::seconds older_than) {
+  auto common = common_dir_of(repo);
+  if (!common)
+    return 0;
+  std::size_t removed = 0;
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  fs::directory_iterator it(*common, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind(kStagingPrefix, 0) != 0)
+      continue;
+    std::error_code e;
+    auto age = now - fs::last_write_time(it->path(), e);
+    if (!e && age > older_than && fs::remove_all(it->path(), e) > 0)
+      ++removed;
+  }
+  return removed;
 }
 
 status forget_worktree(const fs::path& worktree) {

@@ -16,6 +16,7 @@
 // `git worktree remove` and `prune` do.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -45,6 +46,12 @@ struct worktree_record {
 
 /// Every linked worktree git knows of.
 expected<std::vector<worktree_record>> list_worktree_records(const std::filesystem::path& repo);
+
+/// Removes the private directories of registrations a killed process never
+/// finished (older than `older_than`: a live one exists for microseconds).
+/// Returns how many.
+std::size_t remove_abandoned_staging(const std::filesystem::path& repo,
+                                     std::chrono::seconds older_than = std::chrono::minutes(10));
 
 /// Deletes a linked worktree's files and git's record of it. Fails if
 /// worktree is not one (callers then ask git).

@@ -644,6 +644,25 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   CHECK_THAT(bad.message(), Contains("no-such-ref"));
 }
 
+TEST_CASE("integration: a worktree registered with another clone is made again for this one") {
+  // A project directory copied with its .uet from another clone: the
+  // integration worktree there belongs to that clone's repository.
+  uet::test::repo_fixture r(base_files());
+  auto clone = r.tmp / "clone";
+  git_in(r.repo, {"clone", "-q", r.repo.string(), clone.string()});
+  integration_config cfg;
+  cfg.repo = r.repo;
+  cfg.worktree = r.tmp / "integ";
+  cfg.branch = "uet/int";
+  REQUIRE(integration_tree::open(cfg));
+  cfg.repo = clone;
+  auto t = integration_tree::open(cfg);
+  REQUIRE(t);
+  auto common = git_in(cfg.worktree, {"rev-parse", "--path-format=absolute", "--git-common-dir"});
+  CHECK(fs::equivalent(common, clone / ".git"));
+  CHECK(t->opened_at() == git_in(clone, {"rev-parse", "uet/int"}));
+}
+
 TEST_CASE("pipeline: a ledger directory that cannot be written quarantines, never applies") {
   pipeline_fixture f;
   auto before = f.head();

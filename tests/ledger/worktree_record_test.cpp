@@ -55,9 +55,10 @@ TEST_CASE("worktree record: registration refuses what it cannot do exactly, leav
   auto wt = f.tmp / "worktrees" / "w0";
   CHECK_FALSE(register_detached(f.repo, wt, "HEAD")); // not a full object id
   CHECK_FALSE(fs::exists(wt));
-  fs::create_directories(wt);
-  CHECK_FALSE(register_detached(f.repo, wt, f.base)); // already there
+  write_file(wt / "theirs.txt", "not ours\n");
+  CHECK_FALSE(register_detached(f.repo, wt, f.base)); // already there: left alone
   CHECK_FALSE(fs::exists(f.repo / ".git" / "worktrees" / "w0"));
+  CHECK(fs::exists(wt / "theirs.txt"));
   // forget_worktree deletes only linked worktrees.
   CHECK_FALSE(forget_worktree(wt));
   CHECK(fs::exists(wt));
@@ -95,4 +96,42 @@ TEST_CASE("worktree record: worktrees made concurrently while git lists them all
   CHECK(records->size() == 20);
   for (const auto& r : *records)
     CHECK(git_in(r.worktree, {"status", "--porcelain"}).empty());
+}
+
+TEST_CASE("worktree record: per-worktree config is left to git's own add") {
+  repo_fixture f(base_files());
+  git_in(f.repo, {"config", "extensions.worktreeConfig", "true"});
+  auto wt = f.tmp / "worktrees" / "w0";
+  auto refused = register_detached(f.repo, wt, f.base);
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.message(), Catch::Contains("worktreeConfig"));
+  CHECK_FALSE(fs::exists(wt));
+  auto made = f.ws.create("w0", f.base); // through `git worktree add`
+  REQUIRE(made);
+  CHECK(git_in(*made, {"rev-parse", "HEAD"}) == f.base);
+}
+
+TEST_CASE("worktree record: records with relative paths, and abandoned registrations") {
+  repo_fixture f(base_files());
+  auto wt = f.tmp / "worktrees" / "w0";
+  REQUIRE(register_detached(f.repo, wt, f.base));
+  // git 2.48+ may write the record's gitdir relative to the record.
+  auto admin = f.repo / ".git" / "worktrees" / "w0";
+  write_file(admin / "gitdir", fs::relative(wt / ".git", admin).string() + "\n");
+  auto records = list_worktree_records(f.repo);
+  REQUIRE(records);
+  REQUIRE(records->size() == 1);
+  CHECK(records->front().present);
+  CHECK(fs::equivalent(records->front().worktree, wt));
+
+  // A registration killed before its rename leaves a private directory:
+  // an old one goes, one that may still be in use stays.
+  auto old_one = f.repo / ".git" / "uet-new-worktree-x-1";
+  auto new_one = f.repo / ".git" / "uet-new-worktree-y-2";
+  write_file(old_one / "HEAD", f.base + "\n");
+  write_file(new_one / "HEAD", f.base + "\n");
+  fs::last_write_time(old_one, fs::file_time_type::clock::now() - std::chrono::hours(1));
+  CHECK(remove_abandoned_staging(f.repo) == 1);
+  CHECK_FALSE(fs::exists(old_one));
+  CHECK(fs::exists(new_one));
 }
