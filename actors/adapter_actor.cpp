@@ -78,6 +78,10 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
     auto now = ledger::read_stamp(st.worktree);
     if (now && now->head == r.base_commit)
       st.left = leftovers::untracked_only;
+  } else if (res.diff.find("160000") == std::string::npos) {
+    // Every change is staged and none is a nested repository's gitlink
+    // (mode 160000; a false match only costs a read-tree).
+    st.left = leftovers::staged;
   }
   return res;
 }

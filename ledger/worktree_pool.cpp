@@ -87,14 +87,16 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
   returned_.notify_all();
   if (used_at.empty() || untouched)
     return;
-  // Everything outside the base's tree goes now: the index is set back to
-  // it (read-tree: HEAD, branches and files untouched) so that files and
-  // nested repositories the attempt added, staged or even committed are
-  // untracked, and clean removes them. Changed tracked files are restored
-  // by the next prepare's checkout, which a moved integration head needs
-  // anyway: one checkout of the tree per attempt, not two.
-  bool clean = (left == leftovers::untracked_only || git_ok(worktree, {"read-tree", used_at})) &&
-               git_ok(worktree, {"clean", "-ffdxq"});
+  // What is outside the index goes now; changed tracked files and staged
+  // new ones are undone by the next prepare's checkout, which a moved
+  // integration head needs anyway. A gitlink in the index would survive
+  // both (its directory is not empty), so when the attempt may have staged
+  // one, the index is first set back to the base tree (`--reset` keeps the
+  // index's stat data: a plain read-tree drops it and the checkout then
+  // reads every file).
+  bool clean =
+      (left != leftovers::unknown || git_ok(worktree, {"read-tree", "--reset", used_at})) &&
+      git_ok(worktree, {"clean", "-ffdxq"});
   {
     std::lock_guard<std::mutex> lock(mutex_);
     trees_[worktree] =

@@ -5,16 +5,17 @@
 // docs/benchmarks.md "Real workstreams").
 //
 // An attempt's leftovers are cleared when it gives its worktree back, on
-// the attempt's own thread after its outcome is out: `git read-tree` of its
-// base (unless it changed no tracked file) and `git clean -ffdx`, which
-// removes every file and nested repository outside the base's tree; nothing
-// at all if a tree_snapshot showed the attempt touched nothing. Changed
-// tracked files stay until the next prepare's `git checkout --force
-// --detach` of its base, which a moved integration head needs anyway (one
-// checkout per attempt, not two). The worktree is available to the next
-// lease at once; its prepare waits for the cleanup to end, then has nothing
-// to do (same commit, nothing tracked changed) or one checkout that
-// rewrites only the files that differ. A lease takes a clean worktree
+// the attempt's own thread after its outcome is out: `git clean -ffdx`
+// removes what is outside the index, after `git read-tree --reset` of the
+// base if the attempt may have staged a nested repository (a gitlink, which
+// a checkout cannot remove) or its change was never captured; nothing at
+// all if a tree_snapshot showed the attempt touched nothing. Changed
+// tracked and staged files stay until the next prepare's `git checkout
+// --force --detach` of its base, which a moved integration head needs
+// anyway (one checkout per attempt, not two). The worktree is available to
+// the next lease at once; its prepare waits for the cleanup to end, then
+// has nothing to do (same commit, nothing tracked changed) or one checkout
+// that rewrites only the files that differ. A lease takes a clean worktree
 // first, then one being cleaned, then a new one. A worktree whose cleanup
 // failed, or whose attempt never prepared it, is removed and added again.
 //
@@ -49,6 +50,7 @@ public:
   /// What an attempt knows it left in its worktree.
   enum class leftovers {
     unknown,        ///< anything: read-tree and clean now, checkout at the next prepare
+    staged,         ///< its change, all in the index, adds no gitlink: clean now, checkout later
     untracked_only, ///< no tracked file and not HEAD changed (its diff was empty): clean
     none,           ///< nothing changed at all (tree_snapshot): no git process
   };

@@ -62,22 +62,33 @@ TEST_CASE("run: dependents read what their dependencies wrote, one commit per wo
 }
 
 TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean checkout") {
-  // Each tool fails if an earlier attempt's files are still there, then
-  // leaves ignored files behind; w1's first attempt also leaves an untracked
-  // file and fails (a failed attempt's change is never captured).
+  // Each tool fails if an earlier attempt's files are still there, or if
+  // HEAD is not detached, then leaves ignored files behind. w1's first
+  // attempt also leaves an untracked file and fails (a failed attempt's
+  // change is never captured); w2's first makes a nested repository with a
+  // commit, stages it, switches to a branch of its own, commits, and fails.
   std::map<std::string, std::string> specs;
   for (int i = 1; i <= 6; ++i) {
     auto id = "w" + std::to_string(i);
-    std::string first_fails =
-        i == 1 ? "if [ ! -e \"$SCRATCH/w1.once\" ]; then touch \"$SCRATCH/w1.once\" stray.txt; "
-                 "exit 1; fi\n"
-               : "";
-    specs[id] =
-        ws("pwd >> \"$SCRATCH/dirs\"\ntest ! -e build\ntest ! -e stray.txt\n" + first_fails +
-               "mkdir build && echo junk > build/out.o\necho " + id + " > " + id + ".txt",
-           id + ".txt");
+    std::string first_fails;
+    if (i == 1)
+      first_fails = "if [ ! -e \"$SCRATCH/w1.once\" ]; then touch \"$SCRATCH/w1.once\" "
+                    "stray.txt; exit 1; fi\n";
+    if (i == 2)
+      first_fails = "if [ ! -e \"$SCRATCH/w2.once\" ]; then touch \"$SCRATCH/w2.once\"\n"
+                    "mkdir nested && (cd nested && git init -q && echo n > n.txt && git add n.txt "
+                    "&& git -c user.name=t -c user.email=t@t commit -qm n)\n"
+                    "git add --all 2>/dev/null; git checkout -q -b tool-w2\n"
+                    "git -c user.name=t -c user.email=t@t commit -qm w2; exit 1; fi\n";
+    specs[id] = ws("pwd >> \"$SCRATCH/dirs\"\ntest ! -e build\ntest ! -e stray.txt\n"
+                   "test ! -e nested\n! git symbolic-ref -q HEAD\n" +
+                       first_fails + "mkdir build && echo junk > build/out.o\necho " + id + " > " +
+                       id + ".txt",
+                   id + ".txt");
   }
-  pipeline_project p(sh_tool, specs, {{"README.md", "# test\n"}, {".gitignore", "build/\n"}});
+  // Two failed first attempts must not open the tool's circuit breaker.
+  auto tool = sh_tool + "    circuit_breaker: {minimum_calls: 10, window: 10}\n";
+  pipeline_project p(tool, specs, {{"README.md", "# test\n"}, {".gitignore", "build/\n"}});
   fs::create_directories(p.scratch());
   auto r = p.run({"run", "phase-all", "--parallel", "2"});
   INFO(r.output);
@@ -86,13 +97,17 @@ TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean c
   auto st = p.status();
   for (const auto& w : st["workstreams"]) {
     INFO(w.dump());
-    CHECK(w["attempts"] == (w["workstream_id"] == "w1" ? 2 : 1));
+    CHECK(w["attempts"] == (w["workstream_id"] == "w1" || w["workstream_id"] == "w2" ? 2 : 1));
   }
   std::set<std::string> dirs;
   std::istringstream in(read_text(p.scratch() / "dirs"));
   for (std::string line; std::getline(in, line);)
     dirs.insert(line);
-  CHECK(dirs.size() <= 2); // seven attempts, two workers: two worktrees
+  CHECK(dirs.size() <= 2); // eight attempts, two workers: two worktrees
+  // w2's commit went nowhere: not on the integration branch; its branch
+  // stays where the tool left it.
+  CHECK(p.git({"log", "--format=[%s]", "uet/integration"}).find("[w2]") == std::string::npos);
+  CHECK(p.git({"log", "-1", "--format=%s", "tool-w2"}) == "w2");
   std::size_t left = 0;
   for (auto& e : fs::directory_iterator(p.root() / ".uet" / "worktrees"))
     left += e.path().filename() != "integration";

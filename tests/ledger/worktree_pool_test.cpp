@@ -59,6 +59,9 @@ std::size_t registered_worktrees(const fs::path& repo) {
 } // namespace
 
 TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, nothing left over") {
+  // Given back as the adapter does after capturing a change (`staged`), or
+  // knowing nothing of it.
+  auto left = GENERATE(worktree_pool::leftovers::staged, worktree_pool::leftovers::unknown);
   repo_fixture f(base_files());
   worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
@@ -74,7 +77,7 @@ TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, not
   write_file(wt / "debug.log", "ignored\n");
   REQUIRE(f.ws.capture_diff(wt, f.base));
   write_file(wt / "after-capture.txt", "untracked\n");
-  pool.give_back(wt, f.base);
+  pool.give_back(wt, f.base, left);
   // Cleared when given back, before anyone needs it again: nothing outside
   // the index (the tracked changes go with the next prepare's reset).
   auto status = git_in(wt, {"status", "--porcelain", "--ignored", "--untracked-files=all"});
