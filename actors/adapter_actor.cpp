@@ -14,6 +14,7 @@ namespace {
 struct adapter_state {
   std::shared_ptr<const run_context> ctx;
   std::filesystem::path worktree;
+  std::uint64_t lease_id = 0;
   std::string prepared_at; ///< the base commit, once the worktree is a checkout of it
   std::optional<ledger::tree_snapshot> pristine; ///< the tree just after prepare
   ledger::worktree_pool::leftovers left = ledger::worktree_pool::leftovers::unknown;
@@ -22,7 +23,7 @@ struct adapter_state {
     // the attempt's changes are cleared, here on the actor's own thread: the
     // workstream has reported already, so this is off the run's path.
     if (ctx && ctx->worktrees)
-      ctx->worktrees->give_back(worktree, prepared_at, left);
+      ctx->worktrees->give_back(worktree, prepared_at, left, lease_id);
   }
   static inline const char* name = "adapter";
 };
@@ -36,8 +37,14 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
     return res;
   }
   st.prepared_at = r.base_commit;
-  if (auto s = ledger::take_snapshot(st.worktree, ledger::worktree_pool::marker_of(st.worktree)))
-    st.pristine = std::move(*s);
+  auto& pool = *st.ctx->worktrees;
+  if (pool.snapshots_useful()) {
+    auto s = ledger::take_snapshot(st.worktree, ledger::worktree_pool::marker_of(st.worktree));
+    if (s && s->too_big)
+      pool.snapshots_too_big(); // git alone decides from now on
+    else if (s)
+      st.pristine = std::move(*s);
+  }
   res.worktree_ok = true;
   engine::process_request p;
   p.argv = r.argv;
@@ -88,9 +95,11 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
 
 msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self,
                                                    std::shared_ptr<const run_context> ctx,
-                                                   std::filesystem::path worktree) {
+                                                   std::filesystem::path worktree,
+                                                   std::uint64_t lease_id) {
   self->state.ctx = ctx;
   self->state.worktree = worktree;
+  self->state.lease_id = lease_id;
   return {
       [=](const msg::edit_request& r) { return run_edit(self->state, r); },
       [=](const msg::check_request& r) {
@@ -106,8 +115,8 @@ msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self,
 } // namespace
 
 msg::adapter_actor spawn_adapter(caf::actor_system& sys, std::shared_ptr<const run_context> ctx,
-                                 std::filesystem::path worktree) {
-  return sys.spawn<caf::detached>(adapter_behavior, std::move(ctx), std::move(worktree));
+                                 std::filesystem::path worktree, std::uint64_t lease_id) {
+  return sys.spawn<caf::detached>(adapter_behavior, std::move(ctx), std::move(worktree), lease_id);
 }
 
 } // namespace uet::actors

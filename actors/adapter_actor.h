@@ -15,7 +15,9 @@
 
 namespace uet::actors {
 
+/// An adapter for one attempt in `worktree`, held under lease `lease_id`
+/// (worktree_pool::lease); it gives the worktree back when it exits.
 msg::adapter_actor spawn_adapter(caf::actor_system& sys, std::shared_ptr<const run_context> ctx,
-                                 std::filesystem::path worktree);
+                                 std::filesystem::path worktree, std::uint64_t lease_id);
 
 } // namespace uet::actors

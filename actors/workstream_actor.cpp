@@ -55,6 +55,11 @@ void finish(workstream_ptr self, std::string final_state, std::string reason,
   st.outcome.reason = std::move(reason);
   st.outcome.attempts = st.args.attempt;
   st.outcome.retryable = retryable;
+  // The worktree is idle before anyone hears of the outcome: the next
+  // workstream on this worker must find it, not make another (its prepare
+  // waits for the adapter's cleanup, which follows when the adapter exits).
+  if (!st.worktree.empty())
+    st.args.ctx->worktrees->release(st.worktree, st.lease_id);
   self->send(st.args.supervisor, st.outcome);
   if (st.adapter)
     self->send_exit(st.adapter, caf::exit_reason::user_shutdown);
@@ -150,17 +155,18 @@ void run_edit(workstream_ptr self) {
   auto ctx = st.args.ctx;
   const auto& ws = ctx->spec(st.args.node);
   const auto* tool = ctx->tools.find(ws.tool_id);
-  auto worktree = ctx->worktrees->lease();
+  auto worktree = ctx->worktrees->lease(&st.lease_id);
+  st.worktree = worktree;
   auto log = ctx->log_path(ws.id, "edit", st.args.attempt);
   engine::tool_run_context trc{ctx->run_id, worktree, ctx->logs_dir, log};
   auto cmd = engine::build_tool_command(*tool, ws, trc);
   step_begin(self, "edit", log.string());
   if (!cmd) {
-    ctx->worktrees->give_back(worktree);
+    ctx->worktrees->give_back(worktree, "", {}, st.lease_id);
     step_end(self, "edit", "failed", std::nullopt, cmd.message());
     return finish(self, "quarantined", "cannot build the tool command: " + cmd.message());
   }
-  st.adapter = spawn_adapter(self->system(), ctx, worktree);
+  st.adapter = spawn_adapter(self->system(), ctx, worktree, st.lease_id);
   msg::edit_request r;
   r.run_id = ctx->run_id;
   r.workstream_id = ws.id;

@@ -29,6 +29,8 @@ struct workstream_args {
 struct workstream_state {
   workstream_args args;
   msg::adapter_actor adapter;
+  std::filesystem::path worktree; ///< leased for the edit; released before the outcome goes
+  std::uint64_t lease_id = 0;
   std::string diff;
   msg::ws_outcome outcome;
   static inline const char* name = "workstream";

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 
 namespace uet::ledger {
 
@@ -30,9 +31,13 @@ tree_entry entry_of(std::string path, const struct stat& st) {
   return e;
 }
 
-/// Appends the entries of the directory open as `fd` (which it closes), by
-/// name, each directory followed by its own entries. False on any error.
-bool walk(int fd, const std::string& prefix, bool top, std::vector<tree_entry>& out) {
+/// Called for each entry, in walk order; false stops the walk.
+using visitor = std::function<bool(std::string path, const struct stat& st)>;
+
+/// Visits the entries of the directory open as `fd` (which it closes), by
+/// name, each directory followed by its own entries. False on any error or
+/// when `visit` stops it.
+bool walk(int fd, const std::string& prefix, bool top, const visitor& visit) {
   DIR* dir = ::fdopendir(fd);
   if (!dir) {
     ::close(fd);
@@ -56,27 +61,25 @@ bool walk(int fd, const std::string& prefix, bool top, std::vector<tree_entry>& 
       break;
     }
     auto path = prefix + names[i];
-    out.push_back(entry_of(path, st));
-    if (S_ISDIR(st.st_mode)) {
+    bool is_dir = S_ISDIR(st.st_mode);
+    ok = visit(is_dir ? path : std::move(path), st);
+    if (ok && is_dir) {
       int sub =
           ::openat(::dirfd(dir), names[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      ok = sub >= 0 && walk(sub, path + "/", false, out);
+      ok = sub >= 0 && walk(sub, path + "/", false, visit);
     }
   }
   ::closedir(dir);
   return ok;
 }
 
-expected<std::vector<tree_entry>> walk_tree(const fs::path& worktree) {
-  std::vector<tree_entry> entries;
+/// Visits the worktree itself (path "") and then every entry under it.
+bool walk_tree(const fs::path& worktree, const visitor& visit) {
   struct stat st {};
-  if (::lstat(worktree.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    return fail("cannot read the worktree " + worktree.string() + ": " + std::strerror(errno));
-  entries.push_back(entry_of("", st));
+  if (::lstat(worktree.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || !visit("", st))
+    return false;
   int fd = ::open(worktree.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || !walk(fd, "", true, entries))
-    return fail("cannot read the worktree " + worktree.string() + ": " + std::strerror(errno));
-  return entries;
+  return fd >= 0 && walk(fd, "", true, visit);
 }
 
 /// Sets the marker's times to now; returns its ctime (the filesystem's clock
@@ -136,7 +139,8 @@ bool keep_racy(tree_snapshot& snap, const fs::path& worktree, std::int64_t now) 
 
 } // namespace
 
-expected<tree_snapshot> take_snapshot(const fs::path& worktree, const fs::path& marker) {
+expected<tree_snapshot> take_snapshot(const fs::path& worktree, const fs::path& marker,
+                                      std::size_t max_entries) {
   auto now = touch(marker);
   if (now < 0)
     return fail("cannot write the marker " + marker.string() + ": " + std::strerror(errno));
@@ -145,10 +149,20 @@ expected<tree_snapshot> take_snapshot(const fs::path& worktree, const fs::path& 
   if (!stamp)
     return stamp.error();
   snap.stamp = std::move(*stamp);
-  auto entries = walk_tree(worktree);
-  if (!entries)
-    return entries.error();
-  snap.entries = std::move(*entries);
+  bool read = walk_tree(worktree, [&](std::string path, const struct stat& st) {
+    if (snap.entries.size() >= max_entries) {
+      snap.too_big = true;
+      return false;
+    }
+    snap.entries.push_back(entry_of(std::move(path), st));
+    return true;
+  });
+  if (snap.too_big) {
+    snap.entries.clear();
+    return snap; // not trusted
+  }
+  if (!read)
+    return fail("cannot read the worktree " + worktree.string() + ": " + std::strerror(errno));
   snap.trusted = keep_racy(snap, worktree, now);
   return snap;
 }
@@ -159,8 +173,12 @@ bool untouched_since(const tree_snapshot& before, const fs::path& worktree) {
   auto stamp = read_stamp(worktree);
   if (!stamp || !(*stamp == before.stamp))
     return false;
-  auto entries = walk_tree(worktree);
-  if (!entries || *entries != before.entries)
+  // Compared as the walk goes: a changed tree stops at its first difference.
+  std::size_t i = 0;
+  bool same = walk_tree(worktree, [&](std::string path, const struct stat& st) {
+    return i < before.entries.size() && before.entries[i++] == entry_of(std::move(path), st);
+  });
+  if (!same || i != before.entries.size())
     return false;
   // Same stat identity everywhere; racy entries could still have changed
   // within the clock tick they were last written in.

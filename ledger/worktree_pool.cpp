@@ -19,12 +19,13 @@ bool git_ok(const fs::path& dir, const std::vector<std::string>& args) {
 worktree_pool::worktree_pool(fs::path repo, fs::path root, std::string prefix)
     : repo_(repo), prefix_(std::move(prefix)), spaces_(std::move(repo), std::move(root)) {}
 
-fs::path worktree_pool::lease() {
+fs::path worktree_pool::lease(std::uint64_t* id) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++leased_;
+  fs::path wt;
   if (!idle_.empty()) {
-    auto rank = [this](const fs::path& wt) {
-      auto it = trees_.find(wt);
+    auto rank = [this](const fs::path& p) {
+      auto it = trees_.find(p);
       auto st = it == trees_.end() ? tree_state::unknown : it->second.state;
       return st == tree_state::clean ? 0 : st == tree_state::cleaning ? 1 : 2;
     };
@@ -32,12 +33,17 @@ fs::path worktree_pool::lease() {
     for (auto it = idle_.begin(); it != idle_.end(); ++it)
       if (rank(*it) < rank(*best))
         best = it;
-    auto wt = std::move(*best);
+    wt = std::move(*best);
     idle_.erase(best);
-    return wt;
+  } else {
+    wt = spaces_.root() / (prefix_ + ".wt" + std::to_string(all_.size()));
+    all_.push_back(wt);
   }
-  auto wt = spaces_.root() / (prefix_ + ".wt" + std::to_string(all_.size()));
-  all_.push_back(wt);
+  auto& t = trees_[wt];
+  t.leased = true;
+  t.lease_id = ++next_lease_id_;
+  if (id)
+    *id = t.lease_id;
   return wt;
 }
 
@@ -48,60 +54,95 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
     std::unique_lock<std::mutex> lock(mutex_);
     returned_.wait(lock, [&] { return trees_[worktree].state != tree_state::cleaning; });
     auto& t = trees_[worktree];
+    if (!t.leased)
+      return fail("the worktree " + worktree.string() + " is not leased");
     if (t.state == tree_state::clean)
       known = t.commit;
     tracked_dirty = t.tracked_dirty;
-    t = tree_info{}; // in use from here: its state is the attempt's
+    t.state = tree_state::unknown; // in use from here: its state is the attempt's
   }
-  std::error_code ec;
-  if (!known.empty() && fs::exists(worktree / ".git", ec)) {
-    // Nothing outside `known`'s tree but, if dirty, changed tracked files:
-    // a forced checkout gives exactly `commit`. Detached, so that a branch
-    // the last tool switched to is left where it is (`reset --hard` would
-    // move it); hooks off, as for the reset it replaces.
-    if ((known == commit && !tracked_dirty) ||
-        git_ok(worktree, {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force",
-                          "--detach", commit}))
-      return {};
+  auto made = [&]() -> status {
+    std::error_code ec;
+    if (!known.empty() && fs::exists(worktree / ".git", ec)) {
+      // Nothing outside `known`'s tree but, if dirty, changed tracked files:
+      // a forced checkout gives exactly `commit`. Detached, so that a branch
+      // the last tool switched to is left where it is (`reset --hard` would
+      // move it); hooks off, as for the reset it replaces.
+      if ((known == commit && !tracked_dirty) ||
+          git_ok(worktree, {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force",
+                            "--detach", commit}))
+        return {};
+    }
+    auto wt = spaces_.create(worktree.filename().string(), commit);
+    if (!wt)
+      return wt.error();
+    return {};
+  }();
+  if (made) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& t = trees_[worktree];
+    t.prepared_by = t.lease_id;
   }
-  auto wt = spaces_.create(worktree.filename().string(), commit);
-  if (!wt)
-    return wt.error();
-  return {};
+  return made;
 }
 
-void worktree_pool::give_back(const fs::path& worktree, const std::string& used_at,
-                              leftovers left) {
-  bool untouched = left == leftovers::none && !used_at.empty();
+void worktree_pool::release(const fs::path& worktree, std::uint64_t id) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (untouched)
-      trees_[worktree] = tree_info{tree_state::clean, used_at};
-    else if (!used_at.empty())
-      trees_[worktree] = tree_info{tree_state::cleaning, ""};
-    // else: never prepared, its state is unchanged (and unknown unless it was
-    // clean before, which a failed prepare cannot leave).
+    auto& t = trees_[worktree];
+    if (!t.leased || (id != 0 && t.lease_id != id))
+      return; // released already (and perhaps leased again since)
+    t.leased = false;
+    if (t.prepared_by == t.lease_id)
+      t.state = tree_state::cleaning; // until its attempt's give_back has cleared it
     idle_.push_back(worktree);
     --leased_;
   }
   returned_.notify_all();
-  if (used_at.empty() || untouched)
-    return;
-  // What is outside the index goes now; changed tracked files and staged
-  // new ones are undone by the next prepare's checkout, which a moved
-  // integration head needs anyway. A gitlink in the index would survive
-  // both (its directory is not empty), so when the attempt may have staged
-  // one, the index is first set back to the base tree (`--reset` keeps the
-  // index's stat data: a plain read-tree drops it and the checkout then
-  // reads every file).
-  bool clean =
-      (left != leftovers::unknown || git_ok(worktree, {"read-tree", "--reset", used_at})) &&
-      git_ok(worktree, {"clean", "-ffdxq"});
+}
+
+void worktree_pool::give_back(const fs::path& worktree, const std::string& used_at, leftovers left,
+                              std::uint64_t id) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    trees_[worktree] =
-        clean ? tree_info{tree_state::clean, used_at, left != leftovers::untracked_only}
-              : tree_info{};
+    auto& t = trees_[worktree];
+    if (id == 0)
+      id = t.lease_id; // whoever holds it
+  }
+  release(worktree, id);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& t = trees_[worktree];
+    if (t.prepared_by != id)
+      return; // this lease never prepared it: nothing of its to clear
+    if (used_at.empty()) {
+      // Prepared, yet its attempt does not know at which commit: made again.
+      t.state = tree_state::unknown;
+      t.prepared_by = 0;
+    }
+  }
+  if (used_at.empty()) {
+    returned_.notify_all();
+    return;
+  }
+  bool clean = true;
+  if (left != leftovers::none)
+    // What is outside the index goes now; changed tracked files and staged
+    // new ones are undone by the next prepare's checkout, which a moved
+    // integration head needs anyway. A gitlink in the index would survive
+    // both (its directory is not empty), so when the attempt may have
+    // staged one, the index is first set back to the base tree (`--reset`
+    // keeps the index's stat data: a plain read-tree drops it and the
+    // checkout then reads every file).
+    clean = (left != leftovers::unknown || git_ok(worktree, {"read-tree", "--reset", used_at})) &&
+            git_ok(worktree, {"clean", "-ffdxq"});
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& t = trees_[worktree];
+    t.state = clean ? tree_state::clean : tree_state::unknown;
+    t.commit = clean ? used_at : "";
+    t.tracked_dirty = clean && left != leftovers::untracked_only && left != leftovers::none;
+    t.prepared_by = 0;
   }
   returned_.notify_all();
 }

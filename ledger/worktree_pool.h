@@ -23,8 +23,10 @@
 // prepare, give_back and remove_all run git and block (detached actors).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -42,9 +44,11 @@ public:
   worktree_pool(std::filesystem::path repo, std::filesystem::path root, std::string prefix);
 
   /// Reserves a worktree path for one attempt: an idle one, or a new name.
-  std::filesystem::path lease();
+  /// id: set to this lease's number, for release and give_back.
+  std::filesystem::path lease(std::uint64_t* id = nullptr);
 
   /// Makes the leased path a clean detached checkout of commit. Blocking.
+  /// Fails for a worktree that is not leased.
   status prepare(const std::filesystem::path& worktree, const std::string& commit);
 
   /// What an attempt knows it left in its worktree.
@@ -55,11 +59,20 @@ public:
     none,           ///< nothing changed at all (tree_snapshot): no git process
   };
 
-  /// Ends a lease. used_at: the commit the attempt prepared the worktree at
-  /// ("" if it never did); its changes are cleared here. Blocking when used
-  /// and something may be left.
+  /// Ends a lease, memory only: the worktree can be leased again at once,
+  /// and the next prepare waits until give_back has cleared what the
+  /// attempt left. The workstream calls it before it reports its outcome,
+  /// so the next workstream on that worker finds it idle (the attempt's
+  /// adapter, which gives back, may exit a little later). id: the lease's
+  /// number (0: whoever holds it); a lease already ended is left alone, so
+  /// a second release cannot end the next attempt's lease.
+  void release(const std::filesystem::path& worktree, std::uint64_t id = 0);
+
+  /// Releases the worktree if not yet done and clears what its attempt
+  /// left. used_at: the commit the attempt prepared the worktree at ("" if
+  /// it never did). Blocking when used and something may be left.
   void give_back(const std::filesystem::path& worktree, const std::string& used_at = "",
-                 leftovers left = leftovers::unknown);
+                 leftovers left = leftovers::unknown, std::uint64_t id = 0);
 
   /// A file beside the worktree (same filesystem) for take_snapshot's marker.
   static std::filesystem::path marker_of(const std::filesystem::path& worktree);
@@ -70,6 +83,11 @@ public:
 
   std::size_t created() const;
 
+  /// Whether adapters should take a tree_snapshot: not once one came back
+  /// too big (the worktrees are all of one repository, of one size).
+  bool snapshots_useful() const { return snapshots_useful_; }
+  void snapshots_too_big() { snapshots_useful_ = false; }
+
 private:
   std::filesystem::path repo_;
   std::string prefix_;
@@ -77,6 +95,7 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable returned_;
   std::size_t leased_ = 0;
+  std::uint64_t next_lease_id_ = 0;
   std::vector<std::filesystem::path> idle_;
   std::vector<std::filesystem::path> all_;
   enum class tree_state { unknown, cleaning, clean };
@@ -86,8 +105,12 @@ private:
     /// when clean: nothing is outside `commit`'s tree, but tracked files or
     /// HEAD may differ from it (prepare checks it out)
     bool tracked_dirty = false;
+    bool leased = false; ///< held by an attempt
+    std::uint64_t lease_id = 0;
+    std::uint64_t prepared_by = 0; ///< the lease that prepared it, until its give_back
   };
   std::map<std::filesystem::path, tree_info> trees_;
+  std::atomic<bool> snapshots_useful_{true};
   bool cleaning_any() const;
 };
 

@@ -103,6 +103,7 @@ TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean c
   std::istringstream in(read_text(p.scratch() / "dirs"));
   for (std::string line; std::getline(in, line);)
     dirs.insert(line);
+  INFO(read_text(p.scratch() / "dirs"));
   CHECK(dirs.size() <= 2); // eight attempts, two workers: two worktrees
   // w2's commit went nowhere: not on the integration branch; its branch
   // stays where the tool left it.

@@ -152,3 +152,20 @@ TEST_CASE("tree snapshot: a worktree that cannot be read fails with its path") {
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.message(), Catch::Contains("nowhere"));
 }
+
+TEST_CASE("tree snapshot: a tree past the entry limit is not walked to the end nor trusted") {
+  repo_fixture f(base_files());
+  auto wt = f.ws.create("ws", f.base);
+  REQUIRE(wt);
+  // The worktree, .gitignore, README.md, src, src/a.txt: five entries.
+  auto fits = take_snapshot(*wt, marker(*wt), 5);
+  REQUIRE(fits);
+  CHECK(fits->trusted);
+  CHECK_FALSE(fits->too_big);
+  CHECK(fits->entries.size() == 5);
+  auto big = take_snapshot(*wt, marker(*wt), 4);
+  REQUIRE(big);
+  CHECK(big->too_big);
+  CHECK_FALSE(big->trusted);
+  CHECK_FALSE(untouched_since(*big, *wt));
+}

@@ -156,6 +156,52 @@ TEST_CASE("worktree pool: a nested repository or a branch a tool made does not o
   CHECK(git_in(f.repo, {"rev-parse", "tool-branch"}) == tool_tip);
 }
 
+TEST_CASE("worktree pool: released before its cleanup, a worktree is leased again at once") {
+  // The workstream releases its worktree before it reports; the adapter
+  // clears it when it exits, a little later. The next lease must get this
+  // worktree (not make another), wait in prepare for the cleanup, and not
+  // be ended by the old attempt's late give_back.
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  std::uint64_t first = 0;
+  auto wt = pool.lease(&first);
+  REQUIRE(pool.prepare(wt, f.base));
+  write_file(wt / "left-over.txt", "x\n");
+  pool.release(wt, first);
+  pool.release(wt, first); // a second release is harmless
+
+  std::uint64_t second = 0;
+  REQUIRE(pool.lease(&second) == wt);
+  CHECK(second != first);
+  std::atomic<bool> prepared{false};
+  std::thread next([&] {
+    REQUIRE(pool.prepare(wt, f.base));
+    prepared = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(prepared); // waits for the old attempt's cleanup
+  pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, first);
+  next.join();
+  CHECK(prepared);
+  CHECK_FALSE(fs::exists(wt / "left-over.txt"));
+  // The old attempt's give_back did not end the new lease: the worktree is
+  // still held, so the next lease is another one.
+  CHECK(pool.lease() != wt);
+  pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, second);
+  CHECK(pool.created() == 2);
+}
+
+TEST_CASE("worktree pool: a worktree that is not leased cannot be prepared") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  std::uint64_t id = 0;
+  auto wt = pool.lease(&id);
+  pool.release(wt, id);
+  auto st = pool.prepare(wt, f.base);
+  REQUIRE_FALSE(st);
+  CHECK_THAT(st.message(), Catch::Contains("not leased"));
+}
+
 TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
   repo_fixture f(base_files());
   worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
