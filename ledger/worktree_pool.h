@@ -18,6 +18,10 @@
 // that rewrites only the files that differ. A lease takes a clean worktree
 // first, then one being cleaned, then a new one. A worktree whose cleanup
 // failed, or whose attempt never prepared it, is removed and added again.
+// The workstream releases its lease before it reports (memory only), so the
+// next workstream on that worker finds the worktree idle even though the
+// attempt's adapter gives it back a little later; leases are numbered, so
+// that late give_back acts on its own lease only.
 //
 // Thread-safe. lease() is memory only (actors on CAF's scheduler call it);
 // prepare, give_back and remove_all run git and block (detached actors).
