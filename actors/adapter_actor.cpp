@@ -32,7 +32,7 @@ using adapter_ptr = msg::adapter_actor::stateful_pointer<adapter_state>;
 
 msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
   msg::edit_result res;
-  if (auto wt = st.ctx->worktrees->prepare(st.worktree, r.base_commit); !wt) {
+  if (auto wt = st.ctx->worktrees->prepare(st.worktree, r.base_commit, st.lease_id); !wt) {
     res.error = "cannot prepare the worktree: " + wt.message();
     return res;
   }
@@ -103,6 +103,9 @@ msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self,
   return {
       [=](const msg::edit_request& r) { return run_edit(self->state, r); },
       [=](const msg::check_request& r) {
+        // Acceptance commands may leave anything, a staged nested repository
+        // included: the full cleanup then.
+        self->state.left = ledger::worktree_pool::leftovers::unknown;
         engine::acceptance_request req{r.commands, self->state.worktree, r.log_path,
                                        std::chrono::milliseconds(r.timeout_ms), r.env};
         req.cancel = &self->state.ctx->cancel;

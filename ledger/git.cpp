@@ -41,6 +41,10 @@ expected<git_output> git_run(const std::filesystem::path& dir, const std::vector
   auto r = engine::run_process(req);
   if (!r.started)
     return fail(command_text(args) + ": " + r.describe());
+  // A cut output (a diff, a log) would be read as a whole one: refuse it.
+  if (r.truncated)
+    return fail(command_text(args) + " (in " + dir.string() + "): its output passed " +
+                std::to_string(req.max_output_bytes >> 20) + " MiB");
   return git_output{r.signal ? 128 + r.signal : r.exit_code, std::move(r.output),
                     std::move(r.error_output)};
 }

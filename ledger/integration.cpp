@@ -195,6 +195,19 @@ expected<std::string> integration_tree::commit(const std::string& message,
   return sha;
 }
 
+expected<std::string> integration_tree::index_tree() const {
+  auto r = git(cfg_.worktree, {"write-tree"});
+  if (!r)
+    return r.error();
+  return chomp(*r);
+}
+
+status integration_tree::restore_index(const std::string& tree) {
+  if (auto r = git(cfg_.worktree, {"read-tree", "--reset", tree}); !r)
+    return r.error();
+  return {};
+}
+
 std::vector<std::string> integration_tree::commits_of(const std::string& patch_id) const {
   auto it = index_.find(patch_id);
   return it == index_.end() ? std::vector<std::string>{} : it->second;

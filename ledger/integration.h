@@ -49,6 +49,11 @@ public:
   /// Records the message's UET-Patch trailer in the patch index.
   expected<std::string> commit(const std::string& message, const std::string& patch_id);
 
+  /// The index as a tree object (`git write-tree`).
+  expected<std::string> index_tree() const;
+  /// Sets the index back to `tree` (`git read-tree --reset`); files untouched.
+  status restore_index(const std::string& tree);
+
   /// The commits on the branch carrying "UET-Patch: patch_id" (normally one).
   std::vector<std::string> commits_of(const std::string& patch_id) const;
 

@@ -113,6 +113,18 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
   }
   if (!w.to(patch_state::applied))
     return out;
+  // The commit must be exactly the validated patch: acceptance commands run
+  // in this tree and may stage files of their own (a formatter, a
+  // `git add` in a script), which `git commit` would take along.
+  std::string applied_tree;
+  if (!s.verify_commands.empty()) {
+    auto t = tree_.index_tree();
+    if (!t) {
+      (void)tree_.reset();
+      return quarantine("cannot record the applied tree: " + t.message(), {});
+    }
+    applied_tree = *t;
+  }
 
   engine::acceptance_request req{s.verify_commands, tree_.config().worktree, s.verify_log,
                                  s.verify_timeout, s.env};
@@ -124,6 +136,11 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
   }
   if (!w.to(patch_state::verified))
     return out;
+  if (!applied_tree.empty())
+    if (auto st = tree_.restore_index(applied_tree); !st) {
+      (void)tree_.reset();
+      return quarantine("cannot restore the applied tree: " + st.message(), {});
+    }
 
   auto sha =
       tree_.commit(commit_message(s.workstream_id, s.title, s.run_id, s.patch_id), s.patch_id);

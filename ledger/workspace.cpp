@@ -152,8 +152,13 @@ expected<std::string> workspaces::capture_diff(const fs::path& worktree,
       return std::string();
   }
   std::vector<std::string> args = stable_diff_config();
+  // A nested repository is a gitlink line ("new file mode 160000"), whatever
+  // the user's diff.submodule / diff.ignoreSubmodules or a .gitmodules
+  // `ignore` the tool wrote: hidden or shown as a log, the patch would be
+  // wrong and the pool would not know a gitlink is staged.
   args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
-                           "--no-ext-diff", "--no-textconv", base_commit, "--"});
+                           "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
+                           "--submodule=short", base_commit, "--"});
   return git(worktree, args);
 }
 

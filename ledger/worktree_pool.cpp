@@ -1,5 +1,7 @@
 #include "ledger/worktree_pool.h"
 
+#include <algorithm>
+
 #include "ledger/git.h"
 #include "ledger/worktree_record.h"
 
@@ -47,15 +49,19 @@ fs::path worktree_pool::lease(std::uint64_t* id) {
   return wt;
 }
 
-status worktree_pool::prepare(const fs::path& worktree, const std::string& commit) {
+status worktree_pool::prepare(const fs::path& worktree, const std::string& commit, std::uint64_t id,
+                              std::chrono::milliseconds wait) {
   std::string known;
   bool tracked_dirty = false;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    returned_.wait(lock, [&] { return trees_[worktree].state != tree_state::cleaning; });
     auto& t = trees_[worktree];
-    if (!t.leased)
+    if (!t.leased || (id != 0 && t.lease_id != id))
       return fail("the worktree " + worktree.string() + " is not leased");
+    id = t.lease_id;
+    if (!returned_.wait_for(lock, wait, [&] { return t.state != tree_state::cleaning; }))
+      return fail("the last attempt in " + worktree.string() + " has not cleared it after " +
+                  std::to_string(wait.count()) + " ms");
     if (t.state == tree_state::clean)
       known = t.commit;
     tracked_dirty = t.tracked_dirty;
@@ -80,8 +86,7 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
   }();
   if (made) {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto& t = trees_[worktree];
-    t.prepared_by = t.lease_id;
+    trees_[worktree].prepared_by = id;
   }
   return made;
 }
@@ -108,6 +113,8 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
     auto& t = trees_[worktree];
     if (id == 0)
       id = t.lease_id; // whoever holds it
+    if (id == 0)
+      return; // never leased
   }
   release(worktree, id);
   {
@@ -159,12 +166,23 @@ bool worktree_pool::cleaning_any() const {
 }
 
 status worktree_pool::remove_all(std::chrono::milliseconds wait) {
-  std::vector<fs::path> all;
+  std::vector<fs::path> all, busy;
   {
     std::unique_lock<std::mutex> lock(mutex_);
     returned_.wait_for(lock, wait, [this] { return leased_ == 0 && !cleaning_any(); });
-    all = all_;
-    trees_.clear();
+    // After the wait, a worktree still leased or being cleared is left
+    // alone (its attempt still uses it) and reported.
+    for (const auto& wt : all_) {
+      auto it = trees_.find(wt);
+      bool in_use =
+          it != trees_.end() && (it->second.leased || it->second.state == tree_state::cleaning);
+      (in_use ? busy : all).push_back(wt);
+    }
+    for (const auto& wt : all) {
+      trees_.erase(wt);
+      idle_.erase(std::remove(idle_.begin(), idle_.end(), wt), idle_.end());
+    }
+    all_ = busy;
   }
   // The files and git's record of each, deleted without a git process
   // (worktree_record.h); git's prune only if one was not a worktree.
@@ -182,6 +200,10 @@ status worktree_pool::remove_all(std::chrono::milliseconds wait) {
   if (prune)
     if (auto r = git(repo_, {"worktree", "prune"}); !r)
       return r.error();
+  if (!busy.empty())
+    return fail("after " + std::to_string(wait.count()) + " ms, " + std::to_string(busy.size()) +
+                " worktree(s) were still in use and were left (the next run removes them), " +
+                "the first: " + busy.front().string());
   return {};
 }
 

@@ -51,9 +51,11 @@ public:
   /// id: set to this lease's number, for release and give_back.
   std::filesystem::path lease(std::uint64_t* id = nullptr);
 
-  /// Makes the leased path a clean detached checkout of commit. Blocking.
-  /// Fails for a worktree that is not leased.
-  status prepare(const std::filesystem::path& worktree, const std::string& commit);
+  /// Makes the leased path a clean detached checkout of commit. Blocking:
+  /// waits (at most `wait`) for the last attempt's cleanup. Fails for a
+  /// worktree not held under lease `id` (0: whoever holds it).
+  status prepare(const std::filesystem::path& worktree, const std::string& commit,
+                 std::uint64_t id = 0, std::chrono::milliseconds wait = std::chrono::minutes(5));
 
   /// What an attempt knows it left in its worktree.
   enum class leftovers {

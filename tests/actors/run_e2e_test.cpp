@@ -80,11 +80,18 @@ TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean c
                     "&& git -c user.name=t -c user.email=t@t commit -qm n)\n"
                     "git add --all 2>/dev/null; git checkout -q -b tool-w2\n"
                     "git -c user.name=t -c user.email=t@t commit -qm w2; exit 1; fi\n";
+    // w3's static check (it runs in the worktree after the edit) makes and
+    // stages a nested repository of its own.
+    std::string check =
+        i == 3 ? "acceptance_criteria:\n  static: [\"mkdir nested2 && cd nested2 && git init -q "
+                 "&& echo n > n && git add n && git -c user.name=t -c user.email=t@t commit -qm n "
+                 "&& cd .. && git add nested2\"]\n"
+               : "";
     specs[id] = ws("pwd >> \"$SCRATCH/dirs\"\ntest ! -e build\ntest ! -e stray.txt\n"
-                   "test ! -e nested\n! git symbolic-ref -q HEAD\n" +
+                   "test ! -e nested\ntest ! -e nested2\n! git symbolic-ref -q HEAD\n" +
                        first_fails + "mkdir build && echo junk > build/out.o\necho " + id + " > " +
                        id + ".txt",
-                   id + ".txt");
+                   id + ".txt", "[]", check);
   }
   // Two failed first attempts must not open the tool's circuit breaker.
   auto tool = sh_tool + "    circuit_breaker: {minimum_calls: 10, window: 10}\n";

@@ -467,6 +467,24 @@ TEST_CASE("pipeline: acceptance failure resets the tree, quarantines, commits no
   CHECK_THAT(log, !Contains("never-ran"));
 }
 
+TEST_CASE("pipeline: what an acceptance command stages is not committed with the patch") {
+  pipeline_fixture f;
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/feature.txt", "ok\n"); });
+  auto s = f.submission("ws-stage", diff);
+  // A check that formats and stages, inside and outside the patch's scope.
+  s.verify_commands = {"echo formatted >> src/feature.txt && echo secret > secret.txt && "
+                       "git add src/feature.txt secret.txt"};
+  s.verify_log = f.repo.tmp / "logs" / "verify.log";
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK(f.blob("src/feature.txt") == std::string("ok\n"));
+  CHECK_FALSE(f.blob("secret.txt").has_value());
+  CHECK(git_in(f.repo.repo, {"show", "--name-only", "--format=", o.commit_sha}) ==
+        "src/feature.txt");
+  CHECK(f.porcelain().empty()); // and the tree is clean for the next patch
+}
+
 TEST_CASE("pipeline: passing acceptance commits, and build products do not leak into the next") {
   pipeline_fixture f;
   auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/f.txt", "ok\n"); });

@@ -99,6 +99,25 @@ TEST_CASE("workspace: a bad commit is a failure naming git's complaint") {
   CHECK_THAT(wt.message(), Catch::Matchers::Contains("worktree add"));
 }
 
+TEST_CASE("workspace: a nested repository is captured as a gitlink whatever hides it") {
+  // The user's config shows submodules as logs or not at all, and the tool
+  // writes a .gitmodules that ignores its nested repository: the captured
+  // change still says "mode 160000", so the ledger and the pool see it.
+  repo_fixture f(base_files());
+  git_in(f.repo, {"config", "diff.submodule", "log"});
+  git_in(f.repo, {"config", "diff.ignoreSubmodules", "all"});
+  auto diff = f.capture([](const fs::path& wt) {
+    write_file(wt / "nested/n.txt", "n\n");
+    git_in(wt / "nested", {"init", "-q"});
+    git_in(wt / "nested", {"add", "n.txt"});
+    git_in(wt / "nested", {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "n"});
+    write_file(wt / ".gitmodules", "[submodule \"nested\"]\n\tpath = nested\n\turl = ./nested\n"
+                                   "\tignore = all\n");
+  });
+  CHECK_THAT(diff, Catch::Contains("new file mode 160000"));
+  CHECK_THAT(diff, !Catch::Contains("Submodule nested"));
+}
+
 TEST_CASE("workspace: a captured diff applies onto the base elsewhere and gives the same tree") {
   repo_fixture f(base_files());
   auto wt = f.ws.create("ws", f.base);

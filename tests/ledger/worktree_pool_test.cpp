@@ -174,8 +174,9 @@ TEST_CASE("worktree pool: released before its cleanup, a worktree is leased agai
   REQUIRE(pool.lease(&second) == wt);
   CHECK(second != first);
   std::atomic<bool> prepared{false};
+  uet::status next_prepared;
   std::thread next([&] {
-    REQUIRE(pool.prepare(wt, f.base));
+    next_prepared = pool.prepare(wt, f.base, second); // no REQUIRE off the test's thread
     prepared = true;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -183,6 +184,7 @@ TEST_CASE("worktree pool: released before its cleanup, a worktree is leased agai
   pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, first);
   next.join();
   CHECK(prepared);
+  REQUIRE(next_prepared);
   CHECK_FALSE(fs::exists(wt / "left-over.txt"));
   // The old attempt's give_back did not end the new lease: the worktree is
   // still held, so the next lease is another one.
@@ -191,15 +193,59 @@ TEST_CASE("worktree pool: released before its cleanup, a worktree is leased agai
   CHECK(pool.created() == 2);
 }
 
-TEST_CASE("worktree pool: a worktree that is not leased cannot be prepared") {
+TEST_CASE("worktree pool: only its lease can prepare a worktree, and not forever") {
   repo_fixture f(base_files());
   worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
   std::uint64_t id = 0;
   auto wt = pool.lease(&id);
+  REQUIRE(pool.prepare(wt, f.base, id));
   pool.release(wt, id);
-  auto st = pool.prepare(wt, f.base);
+  auto released = pool.prepare(wt, f.base, id);
+  REQUIRE_FALSE(released);
+  CHECK_THAT(released.message(), Catch::Contains("not leased"));
+
+  // Leased again while the old attempt has not cleared it: a stale lease
+  // number is refused, and the new holder waits a bounded time.
+  std::uint64_t next = 0;
+  REQUIRE(pool.lease(&next) == wt);
+  CHECK_FALSE(pool.prepare(wt, f.base, id));
+  auto waited = pool.prepare(wt, f.base, next, std::chrono::milliseconds(50));
+  REQUIRE_FALSE(waited);
+  CHECK_THAT(waited.message(), Catch::Contains("has not cleared it"));
+  // The old attempt's cleanup ends; then the new holder prepares.
+  pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, id);
+  REQUIRE(pool.prepare(wt, f.base, next));
+
+  // A failed prepare, then the give_back of an attempt that never
+  // prepared: the worktree is made again on its next use.
+  pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, next);
+  std::uint64_t third = 0;
+  REQUIRE(pool.lease(&third) == wt);
+  CHECK_FALSE(pool.prepare(wt, "0123456789012345678901234567890123456789", third));
+  pool.give_back(wt, "", worktree_pool::leftovers::unknown, third);
+  std::uint64_t fourth = 0;
+  REQUIRE(pool.lease(&fourth) == wt);
+  REQUIRE(pool.prepare(wt, f.base, fourth));
+  CHECK(git_in(wt, {"rev-parse", "HEAD"}) == f.base);
+  pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, fourth);
+}
+
+TEST_CASE("worktree pool: remove_all leaves a worktree still in use and says so") {
+  repo_fixture f(base_files());
+  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  auto held = pool.lease();
+  REQUIRE(pool.prepare(held, f.base));
+  auto idle = pool.lease();
+  REQUIRE(pool.prepare(idle, f.base));
+  pool.give_back(idle, f.base);
+  auto st = pool.remove_all(std::chrono::milliseconds(50));
   REQUIRE_FALSE(st);
-  CHECK_THAT(st.message(), Catch::Contains("not leased"));
+  CHECK_THAT(st.message(), Catch::Contains("still in use"));
+  CHECK(fs::exists(held / "README.md")); // its attempt still uses it
+  CHECK_FALSE(fs::exists(idle));
+  pool.give_back(held, f.base);
+  REQUIRE(pool.remove_all());
+  CHECK_FALSE(fs::exists(held));
 }
 
 TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
@@ -343,15 +389,6 @@ TEST_CASE("worktree pool: remove_all leaves no worktree and no registration") {
   CHECK_FALSE(fs::exists(a));
   CHECK_FALSE(fs::exists(b));
   CHECK(registered_worktrees(f.repo) == 1);
-}
-
-TEST_CASE("worktree pool: remove_all does not wait past its limit for a lease never ended") {
-  repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
-  auto a = pool.lease();
-  REQUIRE(pool.prepare(a, f.base));
-  REQUIRE(pool.remove_all(std::chrono::milliseconds(100)));
-  CHECK_FALSE(fs::exists(a));
 }
 
 TEST_CASE("worktree pool: a bad commit is an error naming git's complaint") {
