@@ -16,8 +16,10 @@ struct ledger_state {
   static inline const char* name = "patch-ledger";
 };
 
-ledger::patch_submission to_submission(const msg::patch_request& r) {
+ledger::patch_submission to_submission(const msg::patch_request& r,
+                                       const std::atomic<bool>* cancel) {
   ledger::patch_submission s;
+  s.cancel = cancel;
   s.run_id = r.run_id;
   s.workstream_id = r.workstream_id;
   s.title = r.title;
@@ -38,6 +40,7 @@ msg::patch_verdict to_verdict(const ledger::patch_outcome& o) {
   v.final_state = o.empty ? "" : ledger::to_string(o.final_state);
   v.commit_sha = o.commit_sha;
   v.already_committed = o.already_committed;
+  v.interrupted = o.interrupted;
   v.reason = o.reason;
   v.details = o.details;
   return v;
@@ -71,7 +74,8 @@ msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup s
   });
   return {
       [=](const msg::patch_request& r) -> msg::patch_verdict {
-        auto v = to_verdict(self->state.setup.pipeline->submit(to_submission(r)));
+        auto v = to_verdict(
+            self->state.setup.pipeline->submit(to_submission(r, self->state.setup.cancel)));
         if (v.final_state == "committed" && !v.already_committed)
           v.head_seq = ++self->state.commits;
         return v;
@@ -96,6 +100,7 @@ expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string&
   s.pipeline =
       std::make_shared<ledger::patch_pipeline>(std::move(*tree), ledger::patch_store(p.ledger_dir));
   s.branch_lock = std::move(*lock);
+  s.cancel = &ctx.cancel;
   return s;
 }
 

@@ -5,6 +5,7 @@
 // as long as it lives.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include <caf/actor_system.hpp>
@@ -19,6 +20,7 @@ namespace uet::actors {
 struct ledger_setup {
   std::shared_ptr<ledger::patch_pipeline> pipeline;
   std::shared_ptr<file_lock> branch_lock;
+  const std::atomic<bool>* cancel = nullptr; ///< the run's stop flag (run_context::cancel)
 };
 
 /// Takes LEDGER_DIR/integration.lock, then opens (creating if needed) the

@@ -103,6 +103,8 @@ void submit(workstream_ptr self) {
             self->state.outcome.head_seq = v.head_seq;
             if (v.empty)
               finish(self, "skipped", "the tool changed nothing");
+            else if (v.interrupted)
+              finish(self, "interrupted", v.reason);
             else if (v.final_state == "committed")
               finish(self, "committed",
                      v.already_committed ? "already on the integration branch" : "");

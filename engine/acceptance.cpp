@@ -30,6 +30,7 @@ acceptance_result run_acceptance(const acceptance_request& req) {
       res.passed = false;
       res.exit_code = r.started && r.signal == 0 ? r.exit_code : -1;
       res.failed_command = cmd;
+      res.cancelled = r.cancelled;
       res.reason = "'" + cmd + "' " + r.describe();
       return res;
     }

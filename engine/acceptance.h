@@ -26,7 +26,8 @@ struct acceptance_result {
   bool passed = true;
   int exit_code = 0; ///< of the failing command (or -1 if it did not exit)
   std::string failed_command;
-  std::string reason; ///< "'make test' exit code 2" etc.; empty when passed
+  std::string reason;     ///< "'make test' exit code 2" etc.; empty when passed
+  bool cancelled = false; ///< the cancel flag ended it: not the command's fault
 };
 
 acceptance_result run_acceptance(const acceptance_request& req);

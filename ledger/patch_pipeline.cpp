@@ -100,6 +100,13 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
     return out;
   }
 
+  auto stopped = [&] { return s.cancel && s.cancel->load(); };
+  if (stopped()) {
+    out.interrupted = true;
+    out.reason = "interrupted before it was applied; it stays queued";
+    return out;
+  }
+
   auto applied = tree_.apply(s.diff);
   if (!applied.applied) {
     auto details = applied.conflicts;
@@ -126,9 +133,19 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
     applied_tree = *t;
   }
 
-  engine::acceptance_request req{s.verify_commands, tree_.config().worktree, s.verify_log,
-                                 s.verify_timeout, s.env};
+  engine::acceptance_request req{
+      s.verify_commands, tree_.config().worktree, s.verify_log, s.verify_timeout, s.env, s.cancel};
   auto verified = engine::run_acceptance(req);
+  if (!verified.passed && (verified.cancelled || stopped())) {
+    // Ctrl-C killed the commands (or made them fail): no verdict on the
+    // patch itself. Roll back and go back to the queue (the recovery edge).
+    out.interrupted = true;
+    out.reason = "interrupted while verifying on the integration branch; it stays queued";
+    if (auto st = tree_.reset(); !st)
+      out.details.push_back("could not reset the integration tree: " + st.message());
+    w.to(patch_state::queued, "interrupted while verifying; the tree was rolled back");
+    return out;
+  }
   if (!verified.passed) {
     (void)tree_.reset();
     return quarantine("acceptance failed on the integration branch: " + verified.reason,

@@ -7,6 +7,10 @@
 // apply --index` on the integration tree; verify = the workstream's acceptance
 // commands run in that tree; commit with the UET-Run/UET-Patch trailers. Any
 // failure rolls the tree back and quarantines the patch with its reason.
+// An interrupted run (the cancel flag) is not a failure: a patch not yet
+// applied stays queued; one whose verification was cut short is rolled back
+// and takes the recovery edge to queued. Either way nothing is committed and
+// nothing is quarantined, and `resume` runs the workstream again.
 // Before applying, a commit already carrying the patch's UET-Patch trailer
 // means the patch is in (a resumed run): it is recorded as committed, never
 // applied twice.
@@ -15,6 +19,7 @@
 // on its own detached thread; it is the only code that writes the branch.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -44,6 +49,9 @@ struct patch_submission {
   /// Where a resumed run found this patch in the database; applied/verified
   /// take the recovery edge back to queued.
   std::optional<patch_state> resume_from;
+  /// The run's stop flag (Ctrl-C): checked before applying, and it ends the
+  /// verification commands. Null: never interrupted.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct patch_transition {
@@ -57,7 +65,8 @@ struct patch_outcome {
   patch_state final_state = patch_state::created;
   std::string commit_sha;
   bool already_committed = false;   ///< found on the branch before applying
-  std::string reason;               ///< why it was quarantined
+  bool interrupted = false;         ///< the run stopped it; left queued, not quarantined
+  std::string reason;               ///< why it was quarantined or interrupted
   std::vector<std::string> details; ///< offending paths, conflicting hunks, failed command
   std::vector<patch_transition> transitions;
 };

@@ -37,6 +37,9 @@ struct patch_verdict {
   /// base commit can be chosen without asking the ledger, whatever order
   /// verdicts arrive in.
   std::uint64_t head_seq = 0;
+  /// The run was stopped (Ctrl-C) before the patch could be judged: neither
+  /// committed nor quarantined; the workstream is interrupted.
+  bool interrupted = false;
 };
 
 template <class Inspector>
@@ -49,7 +52,7 @@ typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_verdict& x) {
   return f(caf::meta::type_name("patch_verdict"), x.empty, x.final_state, x.commit_sha,
-           x.already_committed, x.reason, x.details, x.head_seq);
+           x.already_committed, x.reason, x.details, x.head_seq, x.interrupted);
 }
 
 } // namespace uet::msg

@@ -18,8 +18,9 @@ struct ws_job {
 };
 
 /// How one attempt, or a whole workstream, ended. final_state is a SPEC §3
-/// workstreams.state: committed, quarantined, skipped, or "failed" for an
-/// attempt the supervisor may retry.
+/// workstreams.state: committed, quarantined, skipped, "failed" for an
+/// attempt the supervisor may retry, or "interrupted" (the run was stopped;
+/// the workstream goes back to pending for `resume`).
 struct ws_outcome {
   std::uint32_t node = 0;
   std::string workstream_id;

@@ -327,6 +327,42 @@ TEST_CASE("run: Ctrl-C ends the tools, marks the run interrupted, exits 130") {
   CHECK(check == "ok\n");
 }
 
+TEST_CASE("run: Ctrl-C during the ledger's verification ends it, quarantines nothing, resumes") {
+  // The check hangs once, and only on the integration tree (the ledger's
+  // verification), not in the workstream's own worktree (RUNTIME).
+  auto check = "      case \"$PWD\" in */integration) if [ ! -e \"$SCRATCH/hung\" ]; then\n"
+               "        touch \"$SCRATCH/hung\"; echo $PPID > \"$SCRATCH/uet.pid\"\n"
+               "        sleep 300 & echo $! > \"$SCRATCH/grandchild\"; sleep 300\n"
+               "      fi;; esac\n";
+  pipeline_project p(
+      sh_tool, {{"v", ws("echo v > v.txt", "v.txt", "[]",
+                         std::string("acceptance_criteria:\n  commands:\n    - |\n") + check)}});
+  auto head = p.git({"rev-parse", "HEAD"});
+  std::thread ctrl_c([&] {
+    auto pidfile = p.scratch() / "uet.pid";
+    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ::kill(std::stoi(read_text(pidfile)), SIGINT);
+  });
+  auto r = p.run({"run", "phase-all"}, std::chrono::seconds(60));
+  ctrl_c.join();
+  INFO(r.output);
+  CHECK(r.exit_code == 130);
+  CHECK(process_ends(std::stoi(read_text(p.scratch() / "grandchild"))));
+  auto st = p.status();
+  CHECK(st["state"] == "interrupted");
+  CHECK(ws_state(st, "v") == "pending");
+  CHECK(p.git({"rev-parse", "uet/integration"}) == head);
+  auto qdir = p.root() / ".uet" / "ledger" / "quarantine";
+  CHECK((!fs::exists(qdir) || fs::is_empty(qdir)));
+  auto resumed = p.run({"resume"});
+  INFO(resumed.output);
+  CHECK(resumed.exit_code == 0);
+  CHECK(p.patch_commits() == 1);
+  CHECK(p.git({"show", "uet/integration:v.txt"}) == "v");
+}
+
 TEST_CASE("run: --dry-run runs the actors and writes the rows, but no tool and no commit") {
   pipeline_project p(
       sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}, {"b", ws("echo b > b.txt", "b.txt", "[a]")}});

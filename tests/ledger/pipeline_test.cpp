@@ -1,7 +1,9 @@
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 
 #include "ledger/integration.h"
 #include "ledger/patch_pipeline.h"
@@ -510,6 +512,66 @@ TEST_CASE("pipeline: an acceptance command that hangs is a timeout and a quarant
   CHECK_THAT(o.reason, Contains("timed out"));
   CHECK(f.head() == before);
   CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("pipeline: a stopped run leaves a queued patch unapplied, not quarantined") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/late.txt", "x\n"); });
+  auto s = f.submission("ws-late", diff);
+  std::atomic<bool> stop{true};
+  s.cancel = &stop;
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  CHECK(o.interrupted);
+  CHECK(o.final_state == patch_state::queued);
+  CHECK(states(o) == std::vector<patch_state>{patch_state::created, patch_state::validated,
+                                              patch_state::queued});
+  CHECK(f.head() == before);
+  CHECK(f.porcelain().empty());
+  CHECK_FALSE(fs::exists(f.pipe->store().quarantine_json_path(s.patch_id)));
+  // Resumed (a new attempt of the same change), it commits once.
+  stop = false;
+  auto again = f.pipe->submit(f.submission("ws-late", diff, {"src/**"}, 2));
+  CHECK(again.final_state == patch_state::committed);
+  CHECK(f.blob("src/late.txt") == std::string("x\n"));
+}
+
+TEST_CASE("pipeline: Ctrl-C during verification kills it, rolls back, and re-queues the patch") {
+  pipeline_fixture f;
+  auto before = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/verify.txt", "v\n"); });
+  auto s = f.submission("ws-verify", diff);
+  auto started = f.repo.tmp / "verify.started";
+  auto grandchild = f.repo.tmp / "verify.grandchild";
+  // The check leaves a build product, then hangs with a child of its own.
+  s.verify_commands = {"touch src/product.o; touch '" + started.string() +
+                       "'; sleep 300 & echo $! > '" + grandchild.string() + "'; sleep 300"};
+  s.verify_timeout = std::chrono::seconds(600);
+  std::atomic<bool> stop{false};
+  s.cancel = &stop;
+  std::thread ctrl_c([&] {
+    for (int i = 0; i < 400 && !fs::exists(started); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop = true;
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  auto o = f.pipe->submit(s);
+  ctrl_c.join();
+  INFO(all_details(o));
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(60));
+  CHECK(o.interrupted);
+  CHECK(o.final_state == patch_state::queued);
+  CHECK(states(o) == std::vector<patch_state>{patch_state::created, patch_state::validated,
+                                              patch_state::queued, patch_state::applied,
+                                              patch_state::queued});
+  CHECK_THAT(o.reason, Contains("interrupted while verifying"));
+  CHECK(f.head() == before);
+  CHECK(f.porcelain().empty());
+  CHECK_FALSE(fs::exists(f.pipe->store().quarantine_json_path(s.patch_id)));
+  REQUIRE(fs::exists(grandchild));
+  CHECK(uet::test::process_ends(std::stoi(read_text(grandchild))));
 }
 
 TEST_CASE("pipeline: the commit message is 'uet: <ws> <title>' with UET-Run and UET-Patch") {
