@@ -24,6 +24,7 @@
 #include "config/phases.h"
 #include "engine/plan.h"
 #include "ledger/integration.h"
+#include "ledger/patch_store.h"
 #include "ledger/workspace.h"
 #include "persistence/state_reader.h"
 
@@ -134,18 +135,6 @@ expected<resume_info> load_resume(const config::project_config& cfg, const std::
   for (auto& w : *ws)
     info.workstreams.emplace(w.workstream_id, std::move(w));
   return info;
-}
-
-/// "<run>.<ws>.<attempt>" -> attempt for this run's patch ids, else 0.
-int patch_attempt(const std::string& patch_id, const std::string& run_id, const std::string& ws) {
-  auto prefix = run_id + "." + ws + ".";
-  if (patch_id.rfind(prefix, 0) != 0)
-    return 0;
-  try {
-    return std::stoi(patch_id.substr(prefix.size()));
-  } catch (const std::exception&) {
-    return 0;
-  }
 }
 
 } // namespace
@@ -281,9 +270,9 @@ int run_command(const run_args& a_in) {
     if (!ctx->dry_run)
       if (auto trailers = ledger::read_patch_trailers(b.config.repo, b.config.integration_branch))
         for (const auto& [patch, commits] : *trailers)
-          for (const auto& ws : ctx->workstreams)
-            if (int n = patch_attempt(patch, ctx->run_id, ws.id))
-              branch_attempt[ws.id] = std::max(branch_attempt[ws.id], n);
+          if (auto id = ledger::parse_patch_id(patch, ctx->run_id))
+            branch_attempt[id->workstream_id] =
+                std::max(branch_attempt[id->workstream_id], id->attempt);
     ctx->prior_attempts.assign(ctx->workstreams.size(), 0);
     for (std::uint32_t i = 0; i < ctx->workstreams.size(); ++i) {
       const auto& id = ctx->workstreams[i].id;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,16 @@ private:
 
 /// A patch id usable as a file name and a trailer value: <run>.<ws>.<attempt>.
 std::string make_patch_id(const std::string& run_id, const std::string& workstream_id, int attempt);
+
+struct patch_id_parts {
+  std::string workstream_id;
+  int attempt = 0;
+};
+
+/// The inverse of make_patch_id for one run's patches: nullopt unless the id
+/// is exactly <run_id>.<ws>.<digits>. Workstream ids may hold dots, so the
+/// attempt is what follows the last one ("r.a.2.1" is ws "a.2", attempt 1).
+std::optional<patch_id_parts> parse_patch_id(const std::string& patch_id,
+                                             const std::string& run_id);
 
 } // namespace uet::ledger
