@@ -2,7 +2,10 @@
 // database, and whether the database is sound and agrees with git.
 #include <iostream>
 
+#include <unistd.h>
+
 #include "base/exit_code.h"
+#include "base/file_lock.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "config/loader.h"
@@ -38,6 +41,13 @@ int migrate_or_rollback(const config::project_config& cfg, bool forward, bool js
   // Rolling back a database that does not exist must not create one.
   if (!forward && !fs::exists(cfg.state_db, ec))
     return report_failure(command, "state db " + cfg.state_db.string() + ": no such file");
+  // A schema change under a live run would pull tables from under its
+  // writer: take the same lock the run's persistence actor holds.
+  auto lock =
+      file_lock::acquire(cfg.state_db.string() + ".writer.lock",
+                         "uet-actors " + command + " (pid " + std::to_string(::getpid()) + ")");
+  if (!lock)
+    return report_failure(command, "the state database has another writer: " + lock.message());
   auto db = database::open_read_write(cfg.state_db);
   if (!db)
     return report_failure(command, db.message());

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/file_lock.h"
 #include "ledger/git.h"
 #include "persistence/database.h"
 #include "persistence/state_writer.h"
@@ -172,4 +173,27 @@ TEST_CASE("db/ledger CLI: a database that is not SQLite is reported, not overwri
     CHECK(r.output.find("not a database") != std::string::npos);
   }
   CHECK(read_text(dir / ".uet" / "state.db") == "not a database, just text\n");
+}
+
+TEST_CASE("db/ledger CLI: migrate and rollback wait for no one: a live writer refuses them") {
+  temp_dir dir("uet-dbcli");
+  write_file(dir / "uet.yaml", uet_yaml);
+  REQUIRE(run_cli({"db", "migrate"}, dir.path()).exit_code == 0);
+  auto db_path = dir / ".uet" / "state.db";
+  // What a running `uet-actors run` holds for as long as it writes.
+  auto held = file_lock::acquire(db_path.string() + ".writer.lock", "uet-actors run run-live");
+  REQUIRE(held);
+  for (const char* verb : {"rollback", "migrate"}) {
+    auto r = run_cli({"db", verb}, dir.path());
+    INFO(r.output);
+    CHECK(r.exit_code == 3);
+    CHECK(r.output.find("another writer") != std::string::npos);
+    CHECK(r.output.find("run-live") != std::string::npos);
+  }
+  held->reset();
+  auto check = json::parse(run_cli({"db", "migrate", "--json"}, dir.path()).output);
+  CHECK(check["from"] == 3); // the refused rollback changed nothing
+  auto undone = run_cli({"db", "rollback"}, dir.path());
+  INFO(undone.output);
+  CHECK(undone.exit_code == 0);
 }
