@@ -2,6 +2,7 @@
 // hands each subcommand to its function in cli/*_command.cpp.
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -27,6 +28,9 @@ void setup_logging() {
 int main(int argc, char** argv) {
   using namespace uet;
   using namespace uet::cli;
+  // A closed stdout (`run ... | head`) must not kill a run midway and leave
+  // its tools orphaned: writes then fail with EPIPE and the run goes on.
+  ::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"uet-actors: run a DAG of AI-development workstreams onto an integration branch"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "uet-actors 0.1.0");

@@ -44,7 +44,7 @@ std::string new_run_id() {
   return "run-" + compact + "-" + suffix;
 }
 
-/// Waits for SIGINT/SIGTERM (blocked in every other thread) and stops the run.
+/// Waits for SIGINT/SIGTERM/SIGHUP (blocked in every other thread) and stops the run.
 class signal_watcher {
 public:
   signal_watcher(std::shared_ptr<actors::run_context> ctx, msg::scheduler_actor scheduler)
@@ -53,6 +53,7 @@ public:
           sigemptyset(&set);
           sigaddset(&set, SIGINT);
           sigaddset(&set, SIGTERM);
+          sigaddset(&set, SIGHUP);
           sigaddset(&set, SIGUSR1);
           int sig = 0;
           while (sigwait(&set, &sig) == 0 && sig != SIGUSR1) {
@@ -74,6 +75,7 @@ void block_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP); // the terminal went away: stop as on Ctrl-C
   sigaddset(&set, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }

@@ -5,6 +5,8 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
+#include <mutex>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/syscall.h>
@@ -29,12 +31,37 @@ struct fd_guard {
   }
 };
 
+// git's repository-location variables (`git rev-parse --local-env-vars`,
+// less the config ones). Inherited - uet-actors started from a git hook, say -
+// they would point every git process, and a tool's git, at another index or
+// repository than the worktree it runs in. Set in a request's env, they pass.
+bool is_git_location_var(const std::string& name) {
+  static const char* const vars[] = {"GIT_ALTERNATE_OBJECT_DIRECTORIES",
+                                     "GIT_OBJECT_DIRECTORY",
+                                     "GIT_DIR",
+                                     "GIT_WORK_TREE",
+                                     "GIT_IMPLICIT_WORK_TREE",
+                                     "GIT_GRAFT_FILE",
+                                     "GIT_INDEX_FILE",
+                                     "GIT_NO_REPLACE_OBJECTS",
+                                     "GIT_REPLACE_REF_BASE",
+                                     "GIT_PREFIX",
+                                     "GIT_INTERNAL_SUPER_PREFIX",
+                                     "GIT_SHALLOW_FILE",
+                                     "GIT_COMMON_DIR"};
+  for (const char* v : vars)
+    if (name == v)
+      return true;
+  return false;
+}
+
 std::vector<std::string> build_env(const std::map<std::string, std::string>& extra) {
   std::vector<std::string> out;
   for (char** e = environ; *e; ++e) {
     std::string kv(*e);
     auto eq = kv.find('=');
-    if (eq != std::string::npos && extra.count(kv.substr(0, eq)))
+    if (eq != std::string::npos &&
+        (extra.count(kv.substr(0, eq)) || is_git_location_var(kv.substr(0, eq))))
       continue;
     out.push_back(std::move(kv));
   }
@@ -76,6 +103,32 @@ struct sink {
   }
 };
 
+/// posix_spawnp searches the parent's PATH, not the child's: a tool whose
+/// env sets PATH must find its program on that PATH. Empty: not found.
+std::string find_on_path(const std::string& name, const std::string& path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto colon = path.find(':', start);
+    auto dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    auto candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+      return candidate;
+    if (colon == std::string::npos)
+      break;
+    start = colon + 1;
+  }
+  return {};
+}
+
+/// A reader that goes away (a git that died before reading its stdin, a
+/// closed stdout) must be an EPIPE error where we write, not a SIGPIPE that
+/// ends the whole run. Children get default dispositions back
+/// (POSIX_SPAWN_SETSIGDEF).
+void ignore_sigpipe() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
+}
+
 } // namespace
 
 std::string process_result::describe() const {
@@ -97,6 +150,17 @@ process_result run_process(const process_request& req) {
   if (req.argv.empty()) {
     res.spawn_error = "empty argv";
     return res;
+  }
+  ignore_sigpipe();
+  std::string program = req.argv[0];
+  bool search_parent_path = program.find('/') == std::string::npos;
+  if (auto p = req.env.find("PATH"); search_parent_path && p != req.env.end()) {
+    program = find_on_path(req.argv[0], p->second);
+    search_parent_path = false;
+    if (program.empty()) {
+      res.spawn_error = req.argv[0] + ": not found on the PATH its env sets (" + p->second + ")";
+      return res;
+    }
   }
   int out_pipe[2], err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
@@ -154,7 +218,9 @@ process_result run_process(const process_request& req) {
   envp.push_back(nullptr);
 
   pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), envp.data());
+  int rc = search_parent_path
+               ? ::posix_spawnp(&pid, program.c_str(), &fa, &attr, argv.data(), envp.data())
+               : ::posix_spawn(&pid, program.c_str(), &fa, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {

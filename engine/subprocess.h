@@ -17,11 +17,15 @@
 namespace uet::engine {
 
 struct process_request {
-  std::vector<std::string> argv;          ///< argv[0] is looked up on PATH if it has no '/'
-  std::filesystem::path cwd;              ///< empty: inherit
-  std::map<std::string, std::string> env; ///< added to (or replacing in) the inherited environment
-  std::optional<std::string> stdin_data;  ///< nullopt: stdin is /dev/null
-  std::chrono::milliseconds timeout{0};   ///< 0: none
+  /// argv[0] without a '/' is looked up on PATH: env's PATH when it sets one,
+  /// else the inherited one.
+  std::vector<std::string> argv;
+  std::filesystem::path cwd; ///< empty: inherit
+  /// Added to (or replacing in) the inherited environment, from which git's
+  /// repository-location variables (GIT_DIR, GIT_INDEX_FILE...) are dropped.
+  std::map<std::string, std::string> env;
+  std::optional<std::string> stdin_data;      ///< nullopt: stdin is /dev/null
+  std::chrono::milliseconds timeout{0};       ///< 0: none
   std::chrono::milliseconds kill_grace{2000}; ///< SIGTERM -> SIGKILL delay on timeout
   std::filesystem::path output_file; ///< empty: capture stdout+stderr into process_result::output
   std::size_t max_output_bytes = 16u << 20; ///< beyond this, output is dropped and noted

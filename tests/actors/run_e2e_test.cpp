@@ -302,7 +302,8 @@ TEST_CASE("run: a second run of the same project is refused while one is writing
   CHECK(p.patch_commits() == 1);
 }
 
-TEST_CASE("run: Ctrl-C ends the tools, marks the run interrupted, exits 130") {
+TEST_CASE("run: Ctrl-C (or a hang-up) ends the tools, marks the run interrupted, exits 130") {
+  const int sig = GENERATE(SIGINT, SIGHUP);
   auto prompt = "echo $PPID > \"$SCRATCH/uet.pid\"; sleep 300 & echo $! > \"$SCRATCH/grandchild\"; "
                 "sleep 300";
   pipeline_project p(
@@ -312,11 +313,12 @@ TEST_CASE("run: Ctrl-C ends the tools, marks the run interrupted, exits 130") {
     for (int i = 0; i < 200 && !fs::exists(pidfile); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    ::kill(std::stoi(read_text(pidfile)), SIGINT);
+    ::kill(std::stoi(read_text(pidfile)), sig);
   });
   auto r = p.run({"run", "phase-all"}, std::chrono::seconds(60));
   killer.join();
   INFO(r.output);
+  INFO("signal " << sig);
   CHECK(r.exit_code == 130);
   CHECK(process_ends(std::stoi(read_text(p.scratch() / "grandchild"))));
   auto st = p.status();
@@ -361,6 +363,18 @@ TEST_CASE("run: Ctrl-C during the ledger's verification ends it, quarantines not
   CHECK(resumed.exit_code == 0);
   CHECK(p.patch_commits() == 1);
   CHECK(p.git({"show", "uet/integration:v.txt"}) == "v");
+}
+
+TEST_CASE("run: a reader that closes the output early does not kill the run") {
+  pipeline_project p(sh_tool, {{"a", ws("sleep 1; echo a > a.txt", "a.txt")},
+                               {"b", ws("sleep 1; echo b > b.txt", "b.txt", "[a]")}});
+  // `| head -c 1`: every write after the first line meets a closed pipe.
+  must_run({"/bin/sh", "-c", "\"$0\" -C \"$1\" run phase-all --json | head -c 1 >/dev/null",
+            binary().string(), p.root().string()},
+           p.root());
+  auto st = p.status();
+  CHECK(st["state"] == "succeeded");
+  CHECK(p.patch_commits() == 2);
 }
 
 TEST_CASE("run: --dry-run runs the actors and writes the rows, but no tool and no commit") {

@@ -1,4 +1,7 @@
 #include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 
 #include "engine/subprocess.h"
 #include "tests/support/test_env.h"
@@ -43,6 +46,55 @@ TEST_CASE("subprocess: stdin data, cwd and env are passed") {
   auto res = run_process(r);
   REQUIRE(res.ok());
   CHECK(res.output == std::string(200000, 'z') + dir.path().string() + "\nhello\n");
+}
+
+TEST_CASE("subprocess: a child that never reads its stdin is a result, not a SIGPIPE") {
+  // Without SIGPIPE ignored, the write after the child exits ends this process.
+  process_request r;
+  r.argv = {"/bin/sh", "-c", "exit 0"};
+  r.stdin_data = std::string(4u << 20, 'z');
+  auto res = run_process(r);
+  CHECK(res.started);
+  CHECK(res.exit_code == 0);
+  // ...and children still get the default disposition back.
+  process_request child;
+  child.argv = {"/bin/sh", "-c", "kill -PIPE $$; echo survived"};
+  auto c = run_process(child);
+  CHECK(c.signal == SIGPIPE);
+  CHECK(c.output.empty());
+}
+
+TEST_CASE("subprocess: a PATH set in env is where the program is looked up") {
+  uet::test::temp_dir dir;
+  uet::test::write_file(dir / "uet-path-probe", "#!/bin/sh\necho found-on-env-path\n");
+  std::filesystem::permissions(dir / "uet-path-probe", std::filesystem::perms::owner_all);
+  process_request r;
+  r.argv = {"uet-path-probe", "x"};
+  r.env = {{"PATH", dir.path().string() + ":/usr/bin:/bin"}};
+  auto res = run_process(r);
+  INFO(res.describe());
+  REQUIRE(res.ok());
+  CHECK(res.output == "found-on-env-path\n");
+  r.env = {{"PATH", "/usr/bin:/bin"}};
+  auto missing = run_process(r);
+  CHECK_FALSE(missing.started);
+  CHECK(missing.spawn_error.find("not found on the PATH its env sets") != std::string::npos);
+}
+
+TEST_CASE("subprocess: git location variables of the caller never reach a child") {
+  ::setenv("GIT_INDEX_FILE", "/tmp/uet-shared.index", 1);
+  ::setenv("GIT_DIR", "/tmp/uet-elsewhere.git", 1);
+  ::setenv("UET_KEPT", "kept", 1);
+  process_request r;
+  r.argv = {"/bin/sh", "-c", "echo \"${GIT_INDEX_FILE-unset} ${GIT_DIR-unset} $UET_KEPT\""};
+  auto inherited = run_process(r);
+  r.env = {{"GIT_DIR", "/explicit.git"}};
+  auto explicit_env = run_process(r);
+  ::unsetenv("GIT_INDEX_FILE");
+  ::unsetenv("GIT_DIR");
+  ::unsetenv("UET_KEPT");
+  CHECK(inherited.output == "unset unset kept\n");
+  CHECK(explicit_env.output == "unset /explicit.git kept\n");
 }
 
 TEST_CASE("subprocess: a timeout kills the whole process group, grandchildren included") {
