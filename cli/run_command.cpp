@@ -97,7 +97,7 @@ int print_summary(const msg::run_summary& s, const actors::run_context& ctx, boo
            {"elapsed_ms", s.elapsed_ms},
            {"problems", s.problems},
            {"exit_code", code}};
-    std::cout << j.dump() << '\n';
+    std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
     return code;
   }
   auto& out = std::cout;

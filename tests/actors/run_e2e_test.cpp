@@ -377,6 +377,20 @@ TEST_CASE("run: a reader that closes the output early does not kill the run") {
   CHECK(p.patch_commits() == 2);
 }
 
+TEST_CASE("run: --json stays valid when a problem names a file that is not UTF-8") {
+  pipeline_project p(sh_tool, {{"bad", ws("printf x > \"$(printf 'bad\\377name.txt')\"", "src/x",
+                                          "[]", "resilience_policy: {max_retries: 0}\n")}});
+  auto r = p.run({"run", "phase-all", "--json"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto nl = r.output.find_last_of('\n', r.output.size() - 2);
+  auto last =
+      nlohmann::json::parse(r.output.substr(nl == std::string::npos ? 0 : nl + 1), nullptr, false);
+  REQUIRE_FALSE(last.is_discarded());
+  CHECK(last["event"] == "summary");
+  CHECK(last["quarantined"] == 1);
+}
+
 TEST_CASE("run: --dry-run runs the actors and writes the rows, but no tool and no commit") {
   pipeline_project p(
       sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}, {"b", ws("echo b > b.txt", "b.txt", "[a]")}});
