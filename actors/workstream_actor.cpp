@@ -183,7 +183,8 @@ void run_edit(workstream_ptr self) {
       .then(
           [=](msg::edit_result& e) {
             auto& s = self->state;
-            s.outcome.tool_ok = e.ok();
+            s.outcome.tool_called = e.tool_called();
+            s.outcome.tool_ok = e.tool_ok();
             if (!e.ok()) {
               auto why = !e.error.empty() ? e.error : "the tool " + e.description;
               step_end(self, "edit", e.timed_out ? "timed_out" : "failed",

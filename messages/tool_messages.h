@@ -36,10 +36,15 @@ struct edit_result {
   std::string description; ///< "exit code 3", "timed out after 5 s", ...
   std::string error;       ///< worktree or capture failure
   std::string diff;        ///< the change, empty when nothing changed
-  bool ok() const {
-    return worktree_ok && started && exit_code == 0 && signal == 0 && !timed_out && !cancelled &&
-           error.empty();
+  /// The tool itself succeeded (what its circuit breaker counts), whatever
+  /// git did around it.
+  bool tool_ok() const {
+    return started && exit_code == 0 && signal == 0 && !timed_out && !cancelled;
   }
+  /// The tool ran, so its breaker has a call to count: not when git failed
+  /// before it, nor when Ctrl-C ended it.
+  bool tool_called() const { return worktree_ok && !cancelled; }
+  bool ok() const { return worktree_ok && tool_ok() && error.empty(); }
 };
 
 struct check_request {

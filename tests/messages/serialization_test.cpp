@@ -80,3 +80,27 @@ TEST_CASE("messages: database write commands keep optional fields, set or not") 
   CHECK(batch2.changes[1].reason == std::optional<std::string>("earlier"));
   CHECK(round_trip(sys, msg::workstream_states{}).changes.empty());
 }
+
+TEST_CASE("messages: a tool's breaker counts the tool, not git around it nor a Ctrl-C") {
+  msg::edit_result git_failed; // the worktree could not be prepared: no tool ran
+  git_failed.error = "git checkout failed";
+  CHECK_FALSE(git_failed.tool_called());
+
+  msg::edit_result capture_failed; // the tool succeeded, then git diff failed
+  capture_failed.worktree_ok = capture_failed.started = true;
+  capture_failed.exit_code = 0;
+  capture_failed.error = "git diff failed";
+  CHECK(capture_failed.tool_called());
+  CHECK(capture_failed.tool_ok());
+  CHECK_FALSE(capture_failed.ok()); // the attempt still fails
+
+  msg::edit_result missing_program; // a tool that cannot start is a failing tool
+  missing_program.worktree_ok = true;
+  CHECK(missing_program.tool_called());
+  CHECK_FALSE(missing_program.tool_ok());
+
+  msg::edit_result interrupted = capture_failed;
+  interrupted.error.clear();
+  interrupted.cancelled = true;
+  CHECK_FALSE(interrupted.tool_called());
+}
