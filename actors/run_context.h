@@ -30,6 +30,7 @@ struct run_context {
   engine::dag graph{{}};
   std::string initial_head; ///< the integration branch when the run starts ("" in a dry run)
   std::vector<std::uint32_t> already_committed; ///< nodes done by an earlier run (resume)
+  std::vector<std::uint32_t> already_skipped;   ///< of those, the ones that changed nothing
   bool resumed = false;                         ///< same run id, continued by `resume`
   /// Attempts each node already made (resume): numbering continues after
   /// them, so a new attempt never reuses a patch id; empty means none.

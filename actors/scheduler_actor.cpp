@@ -157,9 +157,12 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
           rows.changes.push_back(persistence::workstream_state_changed{
               s.ctx->run_id, s.ctx->spec(i).id, state, 0, now, std::move(reason)});
         };
+        std::vector<bool> skipped(s.ctx->workstreams.size(), false);
+        for (auto i : s.ctx->already_skipped)
+          skipped[i] = true;
         for (std::uint32_t i = 0; i < s.ctx->workstreams.size(); ++i) {
           if (s.queue->state(i) == engine::node_state::done) {
-            ++s.summary.committed;
+            ++(skipped[i] ? s.summary.skipped : s.summary.committed);
             if (!s.ctx->resumed)
               row(i, "committed", std::string("committed by an earlier run"));
           } else {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <pthread.h>
 #include <random>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "actors/scheduler_actor.h"
 #include "base/clock.h"
 #include "base/exit_code.h"
+#include "base/files.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/project_context.h"
@@ -26,6 +28,7 @@
 #include "ledger/integration.h"
 #include "ledger/patch_store.h"
 #include "ledger/workspace.h"
+#include "persistence/ledger_check.h"
 #include "persistence/state_reader.h"
 
 namespace uet::cli {
@@ -118,6 +121,7 @@ int print_summary(const msg::run_summary& s, const actors::run_context& ctx, boo
 struct resume_info {
   persistence::run_row run;
   std::map<std::string, persistence::workstream_row> workstreams;
+  std::map<std::string, persistence::db_patch> patches; ///< every run's, by id
 };
 
 expected<resume_info> load_resume(const config::project_config& cfg, const std::string& run_id) {
@@ -130,25 +134,65 @@ expected<resume_info> load_resume(const config::project_config& cfg, const std::
     return run.error();
   if (!*run)
     return fail(run_id.empty() ? "no run to resume" : "no run '" + run_id + "'");
-  resume_info info{**run, {}};
+  resume_info info{**run, {}, {}};
   auto ws = reader.workstreams(info.run.run_id);
   if (!ws)
     return ws.error();
   for (auto& w : *ws)
     info.workstreams.emplace(w.workstream_id, std::move(w));
+  auto patches = persistence::read_db_patches(*db);
+  if (!patches)
+    return patches.error();
+  info.patches = std::move(*patches);
   return info;
+}
+
+/// A run killed between `git commit` and the database update left patch rows
+/// behind the branch: the writes that record them committed (the branch is
+/// the truth), a row the database never got rebuilt from the patch store.
+std::vector<persistence::write_command> recorded_commits(const persistence::trailer_index& trailers,
+                                                         const resume_info& resumed,
+                                                         const config::project_config& cfg) {
+  ledger::patch_store store(cfg.ledger_dir);
+  auto at = iso8601_now();
+  return persistence::repair_committed(
+      resumed.run.run_id, resumed.patches, trailers, at,
+      [&](const std::string& patch_id) -> std::optional<persistence::patch_recorded> {
+        auto id = ledger::parse_patch_id(patch_id, resumed.run.run_id);
+        if (!id)
+          return std::nullopt;
+        auto saved = read_file(store.patch_path(patch_id), std::size_t(1) << 30);
+        std::string diff = saved ? std::move(*saved) : std::string();
+        return persistence::patch_recorded{
+            patch_id, resumed.run.run_id, id->workstream_id, id->attempt, diff, "created", at};
+      });
+}
+
+/// The run's workstreams the database has not finished that the project no
+/// longer has: resuming without them would report the run as succeeded.
+std::string unfinished_but_gone(const resume_info& resumed, const actors::run_context& ctx) {
+  std::set<std::string> present;
+  for (const auto& ws : ctx.workstreams)
+    present.insert(ws.id);
+  std::string out;
+  for (const auto& [id, row] : resumed.workstreams)
+    if (!present.count(id) && row.state != "committed" && row.state != "skipped")
+      out += (out.empty() ? "" : ", ") + id + " (" + row.state + ")";
+  return out;
 }
 
 } // namespace
 
 int run_command(const run_args& a_in) {
   run_args a = a_in;
+  // Messages name the command the user typed.
+  const std::string cmd = a.resume ? "resume" : a.single_workstream ? "run-workstream" : "run";
   auto root = std::filesystem::current_path();
   auto p = load_checked_project(root);
   auto& b = p.bundle;
   if (p.errors) {
     print_problems(std::cerr, b.problems);
-    std::cerr << "run: the project is invalid (" << count_words(p.errors, p.warnings)
+    std::cerr << cmd << ": the project is invalid (" << count_words(p.errors, p.warnings)
               << "); fix it first ('uet-actors validate')\n";
     return to_int(exit_code::bad_input);
   }
@@ -192,7 +236,7 @@ int run_command(const run_args& a_in) {
   } else {
     auto sel = config::select_phase(b, a.phase);
     if (!sel) {
-      std::cerr << "run: " << sel.message() << '\n';
+      std::cerr << cmd << ": " << sel.message() << '\n';
       return to_int(exit_code::bad_input);
     }
     ids = std::move(*sel);
@@ -231,7 +275,7 @@ int run_command(const run_args& a_in) {
   std::string holder = "uet-actors run " + ctx->run_id;
   auto db = actors::prepare_persistence(b.config.state_db, holder);
   if (!db) {
-    std::cerr << "run: " << db.message() << '\n';
+    std::cerr << cmd << ": " << db.message() << '\n';
     return to_int(exit_code::internal);
   }
   // Weigh each workstream by how long it took in earlier runs: the critical
@@ -249,7 +293,7 @@ int run_command(const run_args& a_in) {
   if (!ctx->dry_run) {
     auto l = actors::prepare_ledger(*ctx, holder);
     if (!l) {
-      std::cerr << "run: " << l.message() << '\n';
+      std::cerr << cmd << ": " << l.message() << '\n';
       return to_int(exit_code::bad_input);
     }
     ledger = std::move(*l);
@@ -258,7 +302,7 @@ int run_command(const run_args& a_in) {
     // killed run left there goes now.
     ledger::workspaces spaces(b.config.repo, ctx->worktrees_dir);
     if (auto n = spaces.clean_stale({"integration"}); n && *n > 0)
-      std::cerr << "run: removed " << *n << " stale worktree(s) left by an earlier run\n";
+      std::cerr << cmd << ": removed " << *n << " stale worktree(s) left by an earlier run\n";
     ctx->worktrees =
         std::make_shared<ledger::worktree_pool>(b.config.repo, ctx->worktrees_dir, ctx->run_id);
   }
@@ -266,15 +310,24 @@ int run_command(const run_args& a_in) {
   // Resume: what the database and the integration branch say is done. The
   // branch wins: a run killed between `git commit` and the database update
   // is committed all the same (exactly once).
-  std::vector<std::string> found_on_branch;
+  std::vector<std::uint32_t> found_on_branch;
+  std::vector<persistence::write_command> patch_repairs;
   if (resumed) {
     std::unordered_map<std::string, int> branch_attempt;
     if (!ctx->dry_run)
-      if (auto trailers = ledger::read_patch_trailers(b.config.repo, b.config.integration_branch))
+      if (auto trailers = ledger::read_patch_trailers(b.config.repo, b.config.integration_branch)) {
         for (const auto& [patch, commits] : *trailers)
           if (auto id = ledger::parse_patch_id(patch, ctx->run_id))
             branch_attempt[id->workstream_id] =
                 std::max(branch_attempt[id->workstream_id], id->attempt);
+        patch_repairs = recorded_commits(*trailers, *resumed, b.config);
+      }
+    if (auto gone = unfinished_but_gone(*resumed, *ctx); !gone.empty()) {
+      std::cerr << cmd << ": run " << ctx->run_id << " has unfinished workstreams that are no "
+                << "longer in phase '" << ctx->phase << "': " << gone
+                << "; restore their files, or start a new run\n";
+      return to_int(exit_code::bad_input);
+    }
     ctx->prior_attempts.assign(ctx->workstreams.size(), 0);
     for (std::uint32_t i = 0; i < ctx->workstreams.size(); ++i) {
       const auto& id = ctx->workstreams[i].id;
@@ -286,9 +339,11 @@ int run_command(const run_args& a_in) {
       ctx->prior_attempts[i] = std::max(attempts, branch_n);
       if (state == "committed" || state == "skipped") {
         ctx->already_committed.push_back(i);
+        if (state == "skipped")
+          ctx->already_skipped.push_back(i);
       } else if (branch_n > 0) {
         ctx->already_committed.push_back(i);
-        found_on_branch.push_back(id);
+        found_on_branch.push_back(i);
       }
     }
   }
@@ -321,10 +376,13 @@ int run_command(const run_args& a_in) {
   if (resumed) {
     caf::anon_send(persistence,
                    persistence::run_state_changed{ctx->run_id, "running", iso8601_now(), false});
-    for (const auto& id : found_on_branch)
-      caf::anon_send(persistence, persistence::workstream_state_changed{
-                                      ctx->run_id, id, "committed", 0, iso8601_now(),
-                                      std::string("found on the integration branch on resume")});
+    for (auto cmd : patch_repairs)
+      std::visit([&](auto& c) { caf::anon_send(persistence, std::move(c)); }, cmd);
+    for (auto i : found_on_branch)
+      caf::anon_send(persistence,
+                     persistence::workstream_state_changed{
+                         ctx->run_id, ctx->workstreams[i].id, "committed", ctx->prior_attempts[i],
+                         iso8601_now(), std::string("found on the integration branch on resume")});
   } else {
     caf::anon_send(persistence,
                    persistence::run_started{ctx->run_id, b.config.project, ctx->phase, ctx->engine,
@@ -362,9 +420,9 @@ int run_command(const run_args& a_in) {
   // Every workstream has reported, so no adapter uses a worktree any more.
   if (ctx->worktrees)
     if (auto st = ctx->worktrees->remove_all(); !st)
-      std::cerr << "run: warning: " << st.message() << '\n';
+      std::cerr << cmd << ": warning: " << st.message() << '\n';
   if (!failure.empty()) {
-    std::cerr << "run: internal error: " << failure << '\n';
+    std::cerr << cmd << ": internal error: " << failure << '\n';
     return to_int(exit_code::internal);
   }
   return print_summary(summary, *ctx, a.json);

@@ -111,6 +111,29 @@ expected<std::vector<ledger_problem>> check_ledger(database& db, const std::file
   return compare_ledger(*patches, *trailers);
 }
 
+std::vector<write_command> repair_committed(
+    const std::string& run_id, const std::map<std::string, db_patch>& db,
+    const trailer_index& branch, const std::string& at,
+    const std::function<std::optional<patch_recorded>(const std::string& patch_id)>& recreate) {
+  std::map<std::string, std::string> to_commit; // sorted: one order for every resume
+  auto prefix = run_id + ".";
+  for (const auto& [id, commits] : branch)
+    if (commits.size() == 1 && id.compare(0, prefix.size(), prefix) == 0)
+      if (auto it = db.find(id); it == db.end() || it->second.status != "committed")
+        to_commit.emplace(id, commits.front());
+  std::vector<write_command> out;
+  for (const auto& [id, sha] : to_commit) {
+    if (!db.count(id)) {
+      auto row = recreate(id);
+      if (!row)
+        continue;
+      out.push_back(std::move(*row));
+    }
+    out.push_back(patch_status_changed{id, "committed", at, sha, {}});
+  }
+  return out;
+}
+
 expected<std::vector<std::string>> integrity_check(database& db) {
   std::vector<std::string> out;
   try {

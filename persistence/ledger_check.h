@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "base/expected.h"
 #include "persistence/database.h"
+#include "persistence/write_commands.h"
 
 namespace uet::persistence {
 
@@ -43,6 +45,17 @@ struct ledger_problem {
 /// Compares the two sides; problems sorted by patch id. Pure.
 std::vector<ledger_problem> compare_ledger(const std::map<std::string, db_patch>& db,
                                            const trailer_index& branch);
+
+/// The writes that make one run's patch rows agree with the branch where a
+/// single commit carries a patch the database does not have as committed:
+/// the run was killed between `git commit` and the database update, and
+/// `resume` repairs it (not_committed / unknown_patch above, this run's only).
+/// `recreate` gives the row of a patch the database never heard of (nullopt:
+/// left for `db check` to report). Sorted by patch id. Pure.
+std::vector<write_command> repair_committed(
+    const std::string& run_id, const std::map<std::string, db_patch>& db,
+    const trailer_index& branch, const std::string& at,
+    const std::function<std::optional<patch_recorded>(const std::string& patch_id)>& recreate);
 
 /// Every patch's status and commit_sha from db.
 expected<std::map<std::string, db_patch>> read_db_patches(database& db);

@@ -425,6 +425,66 @@ TEST_CASE("run: --json prints one JSON object per event and a summary") {
   CHECK(last == "summary");
 }
 
+TEST_CASE("resume: a patch committed on the branch but not in the database is repaired") {
+  // What a kill between `git commit` and the database update leaves: the
+  // branch has b's commit, the database has b's patch 'verified' (or no row).
+  pipeline_project p(sh_tool, {{"a", ws("echo a > a.txt", "a.txt")},
+                               {"b", ws("echo b > b.txt", "b.txt", "[a]")},
+                               {"c", ws("echo c > c.txt", "c.txt")}});
+  REQUIRE(p.run({"run", "phase-all"}).exit_code == 0);
+  auto db = (p.root() / ".uet" / "state.db").string();
+  must_run({"sqlite3", db,
+            "UPDATE patch_ledger SET status='verified', committed_at=NULL, commit_sha=NULL "
+            "WHERE workstream_id='b'; DELETE FROM patch_ledger WHERE workstream_id='c';"
+            "UPDATE workstreams SET state='running', finished_at=NULL "
+            "WHERE workstream_id IN ('b','c'); UPDATE uet_runs SET state='running', "
+            "finished_at=NULL;"},
+           p.root());
+  REQUIRE(p.run({"db", "check"}).exit_code == 1);
+  auto r = p.run({"resume"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto check = p.run({"db", "check"});
+  INFO(check.output);
+  CHECK(check.exit_code == 0);
+  CHECK(p.patch_commits() == 3);
+  auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "committed", "--json"}).output);
+  CHECK(ledger.size() == 3);
+  auto st = p.status();
+  for (const auto& w : st["workstreams"])
+    CHECK(w["attempts"] == 1); // found on the branch: its attempt is kept
+}
+
+TEST_CASE("resume: counts what the earlier run skipped as skipped, and refuses lost workstreams") {
+  pipeline_project p(sh_tool, {{"noop", ws("true", "n.txt")},
+                               {"a", ws("echo a > a.txt", "a.txt")},
+                               {"b", ws("echo b > b.txt", "b.txt")}});
+  REQUIRE(p.run({"run", "phase-all"}).exit_code == 0);
+  auto db = (p.root() / ".uet" / "state.db").string();
+  // As if the run had been killed with b not started.
+  must_run({"sqlite3", db,
+            "UPDATE workstreams SET state='pending', finished_at=NULL WHERE workstream_id='b';"
+            "UPDATE uet_runs SET state='running', finished_at=NULL;"},
+           p.root());
+  auto b_spec = read_text(p.root() / "workstreams" / "b.yaml");
+  fs::remove(p.root() / "workstreams" / "b.yaml");
+  auto refused = p.run({"resume"});
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("resume: run ") == 0);
+  CHECK(refused.output.find("b (pending)") != std::string::npos);
+  CHECK(p.status()["state"] == "running"); // untouched
+  write_file(p.root() / "workstreams" / "b.yaml", b_spec);
+  auto r = p.run({"resume", "--json"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto nl = r.output.find_last_of('\n', r.output.size() - 2);
+  auto summary = nlohmann::json::parse(r.output.substr(nl + 1));
+  CHECK(summary["committed"] == 2);
+  CHECK(summary["skipped"] == 1);
+  CHECK(p.status()["counts"]["skipped"] == 1);
+}
+
 TEST_CASE("resume: after kill -9 mid-run, every workstream ends committed exactly once") {
   std::map<std::string, std::string> specs;
   std::string prev = "[]";

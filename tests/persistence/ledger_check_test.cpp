@@ -100,3 +100,45 @@ TEST_CASE("ledger_check: integrity_check is clean, and reports a broken foreign 
   CHECK(broken->front() ==
         "foreign_key_check: step_attempts rowid 1 refers to a missing uet_runs row");
 }
+
+TEST_CASE("ledger_check: resume's repair records this run's carried patches as committed") {
+  db_fixture f;
+  const std::string at = "2026-11-22T10:00:05.000Z";
+  f.write({a_run("run-1"), a_run("run-0"),
+           patch_recorded{"run-1.a.1", "run-1", "a", 1, "diff a", "created", at},
+           patch_status_changed{"run-1.a.1", "verified", at, {}, {}},
+           patch_recorded{"run-1.b.1", "run-1", "b", 1, "diff b", "created", at},
+           patch_status_changed{"run-1.b.1", "committed", at, sha_b, {}},
+           patch_recorded{"run-0.z.1", "run-0", "z", 1, "diff z", "created", at}});
+  trailer_index branch{{"run-1.a.1", {sha_a}}, // verified in the DB: the kill came after commit
+                       {"run-1.b.1", {sha_b}}, // agrees already
+                       {"run-1.c.2", {sha_a}}, // never reached the DB
+                       {"run-1.d.1", {sha_a, sha_b}}, // twice: for db check, not for a repair
+                       {"run-0.z.1", {sha_a}}};       // another run's
+  auto before = read_db_patches(f.db);
+  REQUIRE(before);
+  std::vector<std::string> asked;
+  auto cmds = repair_committed("run-1", *before, branch, at, [&](const std::string& id) {
+    asked.push_back(id);
+    return std::optional<patch_recorded>(
+        patch_recorded{id, "run-1", "c", 2, "diff c", "created", at});
+  });
+  CHECK(asked == std::vector<std::string>{"run-1.c.2"});
+  REQUIRE(cmds.size() == 3);
+  f.write(cmds);
+  auto after = read_db_patches(f.db);
+  REQUIRE(after);
+  CHECK(after->at("run-1.a.1").status == "committed");
+  CHECK(after->at("run-1.a.1").commit_sha == sha_a);
+  CHECK(after->at("run-1.c.2").status == "committed");
+  CHECK(after->at("run-0.z.1").status == "created");
+  std::vector<ledger_problem_kind> left;
+  for (const auto& p : compare_ledger(*after, branch))
+    if (p.patch_id.rfind("run-1.", 0) == 0)
+      left.push_back(p.kind);
+  CHECK(left == std::vector<ledger_problem_kind>{ledger_problem_kind::unknown_patch});
+  // A patch the database never knew and that cannot be rebuilt is left alone.
+  CHECK(repair_committed("run-1", {}, {{"run-1.e.1", {sha_a}}}, at, [](const std::string&) {
+          return std::optional<patch_recorded>();
+        }).empty());
+}
