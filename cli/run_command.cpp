@@ -24,6 +24,7 @@
 #include "cli/output.h"
 #include "cli/project_context.h"
 #include "config/phases.h"
+#include "engine/orphans.h"
 #include "engine/plan.h"
 #include "ledger/integration.h"
 #include "ledger/patch_store.h"
@@ -278,6 +279,10 @@ int run_command(const run_args& a_in) {
     std::cerr << cmd << ": " << db.message() << '\n';
     return to_int(exit_code::internal);
   }
+  // Holding the writer lock, no live run owns processes under .uet/logs: any
+  // left are a killed run's, still writing into worktrees this run reuses.
+  if (auto n = engine::end_orphans(ctx->state_dir / "logs"))
+    std::cerr << cmd << ": ended " << n << " process(es) an earlier run left running\n";
   // Weigh each workstream by how long it took in earlier runs: the critical
   // path the scheduler ranks ready work by is then in time, not in counts of
   // workstreams. (Node order is file order either way.)

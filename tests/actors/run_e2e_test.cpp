@@ -485,6 +485,35 @@ TEST_CASE("resume: counts what the earlier run skipped as skipped, and refuses l
   CHECK(p.status()["counts"]["skipped"] == 1);
 }
 
+TEST_CASE(
+    "resume: a killed run's tools still running are ended before their worktrees are reused") {
+  // The first attempt's tool outlives a kill -9 of uet-actors and would
+  // write into the worktree the resumed run reuses (same run, same path).
+  auto prompt = "if [ ! -e \"$SCRATCH/once\" ]; then touch \"$SCRATCH/once\"\n"
+                "  echo $PPID > \"$SCRATCH/uet.pid\"; echo $$ > \"$SCRATCH/tool.pid\"\n"
+                "  sleep 300; echo late > late.txt\nfi\necho a > a.txt";
+  pipeline_project p(sh_tool, {{"a", ws(prompt, "*.txt")}});
+  std::thread killer([&] {
+    auto pidfile = p.scratch() / "tool.pid";
+    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(std::stoi(read_text(p.scratch() / "uet.pid")), SIGKILL);
+  });
+  auto first = p.run({"run", "phase-all"});
+  killer.join();
+  REQUIRE(first.signal == SIGKILL);
+  auto tool = std::stoi(read_text(p.scratch() / "tool.pid"));
+  REQUIRE_FALSE(process_ends(tool)); // orphaned, not ended by anyone yet
+  auto r = p.run({"resume"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("ended 2 process(es) an earlier run left running") != std::string::npos);
+  CHECK(process_ends(tool));
+  CHECK(p.git({"show", "uet/integration:a.txt"}) == "a");
+  CHECK(p.git({"ls-tree", "--name-only", "uet/integration"}).find("late.txt") == std::string::npos);
+}
+
 TEST_CASE("resume: after kill -9 mid-run, every workstream ends committed exactly once") {
   std::map<std::string, std::string> specs;
   std::string prev = "[]";
