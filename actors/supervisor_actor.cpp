@@ -1,5 +1,7 @@
 #include "actors/supervisor_actor.h"
 
+#include <utility>
+
 #include <nlohmann/json.hpp>
 
 #include <caf/all.hpp>
@@ -72,6 +74,7 @@ void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& 
              {"next_attempt", done + 1},
              {"delay_ms", delay.count()},
              {"reason", reason}});
+  st.backing_off.insert(node);
   self->delayed_send(self, delay, msg::retry_atom_v, msg::ws_job{node, ws.id});
 }
 
@@ -133,7 +136,11 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
   });
   return {
       [=](const msg::ws_job& job) { launch(self, job); },
-      [=](msg::retry_atom, const msg::ws_job& job) { launch(self, job); },
+      [=](msg::retry_atom, const msg::ws_job& job) {
+        // Not waiting any more: a stop gave it up while its timer ran.
+        if (self->state.backing_off.erase(job.node) > 0)
+          launch(self, job);
+      },
       [=](const msg::ws_outcome& o) {
         auto& s = self->state;
         if (auto sender = self->current_sender())
@@ -155,7 +162,11 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
           return attempt_failed(self, o.node, o.reason, o.retryable);
         self->send(s.scheduler, o);
       },
-      [=](msg::stop_atom) { self->state.stopping = true; },
+      [=](msg::stop_atom) {
+        self->state.stopping = true;
+        for (auto node : std::exchange(self->state.backing_off, {}))
+          give_up(self, node, "stopped while waiting to retry");
+      },
   };
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include <caf/stateful_actor.hpp>
@@ -29,6 +30,9 @@ struct supervisor_state {
   std::vector<int> attempts; ///< attempt numbers used so far (prior runs included)
   std::vector<int> prior;    ///< attempts made before this process (resume)
   std::unordered_map<caf::actor_addr, std::uint32_t> live; ///< attempt actor -> node
+  /// Nodes waiting out a retry backoff: a stop gives them up at once instead
+  /// of holding the run open until their timers fire.
+  std::set<std::uint32_t> backing_off;
   std::mt19937_64 rng;
   /// The newest integration head this run knows of, and its patch_verdict
   /// head_seq: every outcome passes here before the scheduler can make a

@@ -365,6 +365,29 @@ TEST_CASE("run: Ctrl-C during the ledger's verification ends it, quarantines not
   CHECK(p.git({"show", "uet/integration:v.txt"}) == "v");
 }
 
+TEST_CASE("run: Ctrl-C does not wait out a retry's backoff") {
+  pipeline_project p(sh_tool,
+                     {{"flaky", ws("echo $PPID > \"$SCRATCH/uet.pid\"; exit 1", "f.txt", "[]",
+                                   "resilience_policy: {max_retries: 3, backoff: "
+                                   "{initial_ms: 60000, max_ms: 60000, jitter: 0}}\n")}});
+  std::thread ctrl_c([&] {
+    auto pidfile = p.scratch() / "uet.pid";
+    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // now in the 60 s backoff
+    ::kill(std::stoi(read_text(pidfile)), SIGINT);
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = p.run({"run", "phase-all"}, std::chrono::seconds(50));
+  ctrl_c.join();
+  INFO(r.output);
+  CHECK(r.exit_code == 130);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(30));
+  auto st = p.status();
+  CHECK(st["state"] == "interrupted");
+  CHECK(ws_state(st, "flaky") == "pending");
+}
+
 TEST_CASE("run: a reader that closes the output early does not kill the run") {
   pipeline_project p(sh_tool, {{"a", ws("sleep 1; echo a > a.txt", "a.txt")},
                                {"b", ws("sleep 1; echo b > b.txt", "b.txt", "[a]")}});
