@@ -78,6 +78,9 @@ void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& 
   self->delayed_send(self, delay, msg::retry_atom_v, msg::ws_job{node, ws.id});
 }
 
+/// How often an attempt waiting for a half-open breaker's trials asks again.
+constexpr std::chrono::milliseconds trial_poll{100};
+
 void launch(supervisor_ptr self, const msg::ws_job& job) {
   auto& st = self->state;
   if (st.stopping)
@@ -87,6 +90,15 @@ void launch(supervisor_ptr self, const msg::ws_job& job) {
   if (!st.ctx->dry_run) {
     auto d = breaker_for(self, ws.tool_id).try_acquire(steady::now());
     breaker_event(self, ws.id, ws.tool_id, d.transition);
+    if (!d.allowed && d.trials_busy) {
+      // Half-open with its trial calls out: their verdict decides, soon, so
+      // wait for it (holding the slot, spending no attempt) rather than
+      // quarantine a workstream the tool may be about to serve again.
+      --st.attempts[job.node];
+      st.backing_off.insert(job.node);
+      self->delayed_send(self, trial_poll, msg::retry_atom_v, job);
+      return;
+    }
     if (!d.allowed) {
       event(self, ws.id, "breaker_rejected", json{{"tool", ws.tool_id}, {"attempt", attempt}});
       // Fail fast, which is the breaker's point: waiting out open_ms would

@@ -63,8 +63,10 @@ breaker_decision circuit_breaker::try_acquire(time_point now) {
                            now);
   }
   if (state_ == breaker_state::half_open) {
-    if (trials_in_flight_ >= spec_.half_open_calls)
+    if (trials_in_flight_ >= spec_.half_open_calls) {
+      d.trials_busy = true;
       return d;
+    }
     ++trials_in_flight_;
     d.permit.trial = true;
   }

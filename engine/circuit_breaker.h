@@ -39,6 +39,9 @@ struct breaker_decision {
   /// When rejected while open: time left until trial calls are let through.
   /// Zero when rejected because every half-open trial slot is taken.
   std::chrono::milliseconds retry_after{0};
+  /// Rejected while half-open because every trial slot is taken: the verdict
+  /// is on its way, so a caller may wait for it rather than give up.
+  bool trials_busy = false;
 };
 
 class circuit_breaker {

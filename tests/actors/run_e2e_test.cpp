@@ -365,6 +365,41 @@ TEST_CASE("run: Ctrl-C during the ledger's verification ends it, quarantines not
   CHECK(p.git({"show", "uet/integration:v.txt"}) == "v");
 }
 
+TEST_CASE("run: while a half-open breaker's trial runs, another call waits for its verdict") {
+  // flaky fails once (the breaker opens for 300 ms). When gate (another
+  // tool) commits, t1 and t2 start together: t1 is the one trial call, t2
+  // must wait for its verdict, not be quarantined.
+  const std::string tools = R"(tools:
+  flaky:
+    adapter: subprocess
+    argv: ["/bin/sh", "-eu", "-c", "{prompt}"]
+    circuit_breaker: {failure_rate_threshold: 0.5, minimum_calls: 1, window: 4, open_ms: 300, half_open_calls: 1}
+  other:
+    adapter: subprocess
+    argv: ["/bin/sh", "-eu", "-c", "{prompt}"]
+)";
+  auto spec = [](const std::string& tool, const std::string& prompt, const std::string& file,
+                 const std::string& deps) {
+    return "title: t\nexecution_request: {tool_id: " + tool + ", prompt: '" + prompt +
+           "'}\nconstraints: {file_scope: {allowed_paths: [\"" + file +
+           "\"]}}\ndependencies: " + deps + "\nresilience_policy: {max_retries: 0}\n";
+  };
+  pipeline_project p(tools,
+                     {{"bad", spec("flaky", "exit 1", "b.txt", "[]")},
+                      {"gate", spec("other", "sleep 1; echo g > g.txt", "g.txt", "[]")},
+                      {"t1", spec("flaky", "sleep 1; echo 1 > t1.txt", "t1.txt", "[gate]")},
+                      {"t2", spec("flaky", "sleep 1; echo 2 > t2.txt", "t2.txt", "[gate]")}});
+  auto r = p.run({"run", "phase-all", "--parallel", "3"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto st = p.status();
+  CHECK(ws_state(st, "bad") == "quarantined");
+  CHECK(ws_state(st, "t1") == "committed");
+  CHECK(ws_state(st, "t2") == "committed");
+  auto ev = p.run({"events", "--json"}).output;
+  CHECK(ev.find("\"breaker_half_open\"") != std::string::npos);
+}
+
 TEST_CASE("run: Ctrl-C does not wait out a retry's backoff") {
   pipeline_project p(sh_tool,
                      {{"flaky", ws("echo $PPID > \"$SCRATCH/uet.pid\"; exit 1", "f.txt", "[]",

@@ -117,6 +117,8 @@ TEST_CASE("breaker: half-open lets at most half_open_calls through at once") {
   CHECK(c.allowed);
   CHECK_FALSE(rejected.allowed);
   CHECK(rejected.retry_after == 0ms);
+  CHECK(rejected.trials_busy);
+  CHECK_FALSE(a.trials_busy);
   CHECK(b.trials_in_flight() == 2);
 
   SECTION("every trial succeeds: closed, with an empty window") {
