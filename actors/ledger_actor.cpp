@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/events.h"
+#include "base/clock.h"
 
 namespace uet::actors {
 
@@ -74,8 +75,11 @@ msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup s
   });
   return {
       [=](const msg::patch_request& r) -> msg::patch_verdict {
-        auto v = to_verdict(
-            self->state.setup.pipeline->submit(to_submission(r, self->state.setup.cancel)));
+        auto o = self->state.setup.pipeline->submit(to_submission(r, self->state.setup.cancel));
+        if (!o.branch_restored.empty())
+          self->send(db, make_event(r.run_id, r.workstream_id, "branch_restored",
+                                    nlohmann::json{{"detail", o.branch_restored}}, iso8601_now()));
+        auto v = to_verdict(o);
         if (v.final_state == "committed" && !v.already_committed)
           v.head_seq = ++self->state.commits;
         return v;

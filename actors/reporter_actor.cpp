@@ -57,6 +57,8 @@ std::string plain_line(const persistence::event_appended& e, const json& p) {
            field(p, "reason");
   if (t == "run_interrupt")
     return "interrupted: stopping running tools";
+  if (t == "branch_restored")
+    return "WARNING: " + field(p, "detail");
   return "";
 }
 
@@ -102,9 +104,10 @@ msg::reporter_actor::behavior_type reporter_behavior(reporter_ptr self, report_m
         auto line = plain_line(e, p);
         bool tty = st.mode == report_mode::tty;
         // On a terminal only what needs attention gets its own line.
-        bool show = !line.empty() && (!tty || t == "workstream_quarantined" ||
-                                      t == "workstream_blocked" || t == "workstream_retry" ||
-                                      t.rfind("breaker_", 0) == 0 || t == "run_interrupt");
+        bool show =
+            !line.empty() && (!tty || t == "workstream_quarantined" || t == "workstream_blocked" ||
+                              t == "workstream_retry" || t.rfind("breaker_", 0) == 0 ||
+                              t == "run_interrupt" || t == "branch_restored");
         if (show) {
           clear_line(self);
           std::cout << line << '\n';

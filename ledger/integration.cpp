@@ -128,6 +128,7 @@ expected<integration_tree> integration_tree::open(const integration_config& cfg)
     fs::remove(*gitdir / "index.lock", ec);
   if (auto st = t.reset(); !st)
     return st.error();
+  t.expected_head_ = t.opened_at_;
   if (auto e = email.get(); !e || e->exit_code != 0)
     t.identity_ = {"-c", "user.name=uet-actors", "-c", "user.email=uet-actors@localhost"};
   auto idx = trailers.get();
@@ -190,9 +191,33 @@ expected<std::string> integration_tree::commit(const std::string& message,
   if (auto r = git(cfg_.worktree, args, message); !r)
     return r.error();
   auto sha = head();
-  if (sha)
+  if (sha) {
     index_[patch_id].push_back(*sha);
+    expected_head_ = *sha;
+  }
   return sha;
+}
+
+expected<std::string> integration_tree::guard_head() {
+  auto now = head();
+  if (!now)
+    return now.error();
+  if (*now == expected_head_)
+    return std::string();
+  const auto ref = "refs/heads/" + cfg_.branch;
+  if (auto r = git(cfg_.repo, {"update-ref", "refs/uet/foreign/" + *now, *now}); !r)
+    return fail("the integration branch was moved to " + *now +
+                " outside the ledger, and keeping that commit failed: " + r.message());
+  if (auto r = git(cfg_.repo, {"update-ref", "-m", "uet-actors: put back after an outside move",
+                               ref, expected_head_, *now});
+      !r)
+    return fail("the integration branch was moved to " + *now +
+                " outside the ledger, and putting it back failed: " + r.message());
+  if (auto st = reset(); !st)
+    return st.error();
+  return "the integration branch had been moved outside the ledger, to " + *now +
+         "; it was put back to " + expected_head_ + " (that commit is kept as refs/uet/foreign/" +
+         *now + ")";
 }
 
 expected<std::string> integration_tree::index_tree() const {

@@ -54,6 +54,13 @@ public:
   /// Sets the index back to `tree` (`git read-tree --reset`); files untouched.
   status restore_index(const std::string& tree);
 
+  /// The branch is the ledger's alone (invariant 3), but every worktree
+  /// shares the repository's refs, so a tool can move it. When it is not
+  /// where the ledger left it, it is put back (compare-and-swap), the other
+  /// commit kept as refs/uet/foreign/<sha>, and the tree reset. Returns what
+  /// happened, "" when nothing had moved (one file read).
+  expected<std::string> guard_head();
+
   /// The commits on the branch carrying "UET-Patch: patch_id" (normally one).
   std::vector<std::string> commits_of(const std::string& patch_id) const;
 
@@ -68,6 +75,7 @@ private:
   integration_config cfg_;
   std::vector<std::string> identity_; ///< -c user.name/email when the repo has none
   std::string opened_at_;
+  std::string expected_head_; ///< where the ledger left the branch
   std::unordered_map<std::string, std::vector<std::string>> index_;
 };
 

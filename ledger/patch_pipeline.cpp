@@ -100,6 +100,19 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
     return out;
   }
 
+  // Nothing but this ledger may move the branch: a patch is applied to, and
+  // committed on, the head the ledger left (and nothing foreign goes in).
+  auto guard = [&]() -> bool {
+    auto note = tree_.guard_head();
+    if (note && !note->empty())
+      out.branch_restored += (out.branch_restored.empty() ? "" : "; ") + *note;
+    if (!note)
+      quarantine("the integration branch is not where the ledger left it: " + note.message(), {});
+    return note.ok();
+  };
+  if (!guard())
+    return out;
+
   auto stopped = [&] { return s.cancel && s.cancel->load(); };
   if (stopped()) {
     out.interrupted = true;
@@ -153,6 +166,17 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
   }
   if (!w.to(patch_state::verified))
     return out;
+  // Verification takes time, and a tool may move the branch meanwhile.
+  // Putting it back resets this tree: the applied tree is restored below,
+  // or, with no verification (none recorded), the patch applied again.
+  auto restores = out.branch_restored.size();
+  if (!guard())
+    return out;
+  if (out.branch_restored.size() != restores && applied_tree.empty())
+    if (auto again = tree_.apply(s.diff); !again.applied)
+      return quarantine("the patch no longer applies after the branch was put back: " +
+                            again.message,
+                        again.conflicts);
   if (!applied_tree.empty())
     if (auto st = tree_.restore_index(applied_tree); !st) {
       (void)tree_.reset();

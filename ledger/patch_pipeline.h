@@ -69,6 +69,9 @@ struct patch_outcome {
   std::string reason;               ///< why it was quarantined or interrupted
   std::vector<std::string> details; ///< offending paths, conflicting hunks, failed command
   std::vector<patch_transition> transitions;
+  /// Set when the branch had been moved outside the ledger and was put back
+  /// before this patch (integration_tree::guard_head): what happened.
+  std::string branch_restored;
 };
 
 class patch_pipeline {

@@ -449,6 +449,27 @@ TEST_CASE("run: --json stays valid when a problem names a file that is not UTF-8
   CHECK(last["quarantined"] == 1);
 }
 
+TEST_CASE("run: a tool that moves the integration branch itself gets nothing in") {
+  // Worktrees share the repository's refs; the ledger alone writes the branch.
+  auto sneaky = "c=$(git commit-tree -p uet/integration -m foreign-commit "
+                "$(printf '100644 blob %s\\tinjected.txt\\n' $(echo evil | git hash-object -w "
+                "--stdin) | git mktree))\n"
+                "git update-ref refs/heads/uet/integration $c\necho s > s.txt";
+  pipeline_project p(sh_tool, {{"sneaky", ws(sneaky, "s.txt")},
+                               {"after", ws("echo a > a.txt", "a.txt", "[sneaky]")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(p.patch_commits() == 2);
+  CHECK(p.git({"ls-tree", "--name-only", "uet/integration"}).find("injected.txt") ==
+        std::string::npos);
+  CHECK(p.git({"log", "--format=%s", "uet/integration"}).find("foreign-commit") ==
+        std::string::npos);
+  CHECK(r.output.find("WARNING: the integration branch had been moved outside the ledger") !=
+        std::string::npos);
+  CHECK(p.run({"events", "--json"}).output.find("\"branch_restored\"") != std::string::npos);
+}
+
 TEST_CASE("run: --dry-run runs the actors and writes the rows, but no tool and no commit") {
   pipeline_project p(
       sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}, {"b", ws("echo b > b.txt", "b.txt", "[a]")}});

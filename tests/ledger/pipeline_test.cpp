@@ -574,6 +574,80 @@ TEST_CASE("pipeline: Ctrl-C during verification kills it, rolls back, and re-que
   CHECK(uet::test::process_ends(std::stoi(read_text(grandchild))));
 }
 
+namespace {
+
+// What a tool can do from its own worktree: move the shared branch ref to a
+// commit of its own. Returns that commit.
+std::string move_branch_outside(pipeline_fixture& f, const std::string& file) {
+  auto head = f.head();
+  write_file(f.repo.tmp / "foreign.txt", "foreign\n");
+  auto blob = git_in(f.repo.repo, {"hash-object", "-w", (f.repo.tmp / "foreign.txt").string()});
+  auto tree = git_in(f.repo.repo, {"mktree"}, "100644 blob " + blob + "\t" + file + "\n");
+  auto foreign = git_in(f.repo.repo, {"commit-tree", "-p", head, "-m", "not the ledger", tree});
+  git_in(f.repo.repo, {"update-ref", "refs/heads/" + branch, foreign});
+  return foreign;
+}
+
+bool is_ancestor(pipeline_fixture& f, const std::string& a, const std::string& b) {
+  auto r = git_run(f.repo.repo, {"merge-base", "--is-ancestor", a, b});
+  REQUIRE(r);
+  return r->exit_code == 0;
+}
+
+} // namespace
+
+TEST_CASE("pipeline: a branch moved outside the ledger is put back before the next patch") {
+  pipeline_fixture f;
+  auto first = f.pipe->submit(f.submission(
+      "ws-1", f.change([](const fs::path& wt) { write_file(wt / "src/one.txt", "1\n"); })));
+  REQUIRE(first.final_state == patch_state::committed);
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/two.txt", "2\n"); });
+  auto foreign = move_branch_outside(f, "injected.txt");
+  auto o = f.pipe->submit(f.submission("ws-2", diff));
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK_THAT(o.branch_restored, Contains(foreign));
+  CHECK(git_in(f.repo.repo, {"rev-parse", o.commit_sha + "^"}) == first.commit_sha);
+  CHECK_FALSE(is_ancestor(f, foreign, f.head()));
+  CHECK_FALSE(f.blob("injected.txt").has_value());
+  CHECK(git_in(f.repo.repo, {"rev-parse", "refs/uet/foreign/" + foreign}) == foreign);
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE("pipeline: a branch moved during verification is put back before the commit") {
+  pipeline_fixture f;
+  auto base = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/v.txt", "v\n"); });
+  auto s = f.submission("ws-v", diff);
+  // The check itself moves the branch (any process of the user's could).
+  s.verify_commands = {"c=$(git commit-tree -p HEAD -m sneaky HEAD^{tree}) && "
+                       "git update-ref refs/heads/" +
+                       branch + " $c && echo $c > ../sneaky.sha"};
+  auto o = f.pipe->submit(s);
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  auto sneaky = read_text(f.repo.tmp / "sneaky.sha");
+  sneaky.pop_back();
+  CHECK_THAT(o.branch_restored, Contains(sneaky));
+  CHECK(git_in(f.repo.repo, {"rev-parse", o.commit_sha + "^"}) == base);
+  CHECK(f.blob("src/v.txt") == std::string("v\n"));
+  CHECK(f.porcelain().empty());
+}
+
+TEST_CASE(
+    "pipeline: without verification, a branch moved before the commit keeps the patch whole") {
+  pipeline_fixture f;
+  auto base = f.head();
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/n.txt", "n\n"); });
+  move_branch_outside(f, "injected.txt");
+  auto o = f.pipe->submit(f.submission("ws-n", diff));
+  INFO(all_details(o));
+  REQUIRE(o.final_state == patch_state::committed);
+  CHECK(git_in(f.repo.repo, {"rev-parse", o.commit_sha + "^"}) == base);
+  CHECK(f.blob("src/n.txt") == std::string("n\n"));
+  CHECK_FALSE(f.blob("injected.txt").has_value());
+}
+
 TEST_CASE("pipeline: the commit message is 'uet: <ws> <title>' with UET-Run and UET-Patch") {
   pipeline_fixture f;
   auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/login.py", "pass\n"); });
