@@ -87,6 +87,19 @@ int ledger_command(const ledger_args& a) {
     return to_int(exit_code::internal);
   }
   state_reader reader(*db);
+  if (a.run) {
+    // A run id that names no run is a typo to report, not an empty ledger.
+    auto run = reader.run(*a.run);
+    if (!run) {
+      std::cerr << "ledger: " << run.message() << '\n';
+      return to_int(exit_code::internal);
+    }
+    if (!*run) {
+      std::cerr << "ledger: --run: no run '" << *a.run
+                << "' ('uet-actors status' lists the latest)\n";
+      return to_int(exit_code::bad_input);
+    }
+  }
   auto rows = reader.patches(patch_filter{a.state, a.run, false});
   if (!rows) {
     std::cerr << "ledger: " << rows.message() << '\n';

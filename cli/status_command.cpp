@@ -29,8 +29,9 @@ opened open_run(const std::string& cmd, const std::string& run_id) {
                                          config::read_environment(), problems);
   auto db = persistence::database::open_read_only(cfg.state_db);
   if (!db) {
+    // Like ledger and db check: no state database to read is exit 3.
     std::cerr << cmd << ": " << db.message() << " (no run yet? start one with 'uet-actors run')\n";
-    o.code = to_int(exit_code::bad_input);
+    o.code = to_int(exit_code::internal);
     return o;
   }
   o.db.emplace(std::move(*db));

@@ -51,6 +51,13 @@ TEST_CASE("db/ledger CLI: read commands never create a database") {
   CHECK(check.exit_code == 3);
   auto rollback = run_cli({"db", "rollback"}, dir.path());
   CHECK(rollback.exit_code == 3);
+  // Every read command says the same about a missing database: exit 3.
+  for (const char* read : {"status", "events"}) {
+    auto r = run_cli({read}, dir.path());
+    INFO(read << ": " << r.output);
+    CHECK(r.exit_code == 3);
+    CHECK(r.output.find("no such file") != std::string::npos);
+  }
   auto elsewhere = run_cli({"ledger", "--json"}, dir.path(), {{"PIPELINE_DB_PATH", "other.db"}});
   CHECK(elsewhere.exit_code == 3);
   CHECK(elsewhere.output.find("other.db") != std::string::npos);
@@ -113,8 +120,11 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
     CHECK(table.output.find("q1     ws-q1       quarantined  -       touches README.md") !=
           std::string::npos);
     CHECK(table.output.find("p1") == std::string::npos);
-    auto by_run = json::parse(run_cli({"ledger", "--run", "run-9", "--json"}, root).output);
-    CHECK(by_run.empty());
+    auto mine = json::parse(run_cli({"ledger", "--run", "run-1", "--json"}, root).output);
+    CHECK(mine.size() == 2);
+    auto typo = run_cli({"ledger", "--run", "run-9", "--json"}, root);
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.output.find("no run 'run-9'") != std::string::npos);
     auto bad = run_cli({"ledger", "--state", "merged"}, root);
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("unknown state 'merged' (valid: created, validated, queued, applied, "
