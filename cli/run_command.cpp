@@ -21,6 +21,7 @@
 #include "base/exit_code.h"
 #include "base/files.h"
 #include "cli/commands.h"
+#include "cli/dependency_check.h"
 #include "cli/output.h"
 #include "cli/project_context.h"
 #include "config/phases.h"
@@ -241,6 +242,23 @@ int run_command(const run_args& a_in) {
       return to_int(exit_code::bad_input);
     }
     ids = std::move(*sel);
+  }
+
+  if (!(a.dry_run || b.config.dry_run) && !selects_all(b, ids)) {
+    auto unmet = unmet_outside_dependencies(b, ids);
+    if (!unmet) {
+      std::cerr << cmd << ": " << unmet.message() << '\n';
+      return to_int(exit_code::internal);
+    }
+    if (!unmet->empty()) {
+      std::string list;
+      for (const auto& u : *unmet)
+        list += (list.empty() ? "" : "; ") + u;
+      std::cerr << cmd << ": dependencies outside " << (a.single_workstream ? "it" : "the phase")
+                << " are not on " << b.config.integration_branch << " yet: " << list
+                << " (run them first, or a phase that includes them)\n";
+      return to_int(exit_code::bad_input);
+    }
   }
 
   auto ctx = std::make_shared<actors::run_context>();

@@ -112,6 +112,14 @@ expected<std::optional<run_row>> state_reader::latest_run() {
       std::string(run_columns) + " ORDER BY started_at DESC, rowid DESC LIMIT 1", no_bind, to_run));
 }
 
+expected<std::vector<std::string>> state_reader::workstreams_ever(const std::string& state) {
+  return select<std::string>(
+      db_, "listing workstreams ever " + state,
+      "SELECT DISTINCT workstream_id FROM workstreams WHERE state = ?1 ORDER BY workstream_id",
+      [&](SQLite::Statement& s) { s.bind(1, state); },
+      [](SQLite::Statement& s) { return text(s, 0); });
+}
+
 expected<std::vector<workstream_row>> state_reader::workstreams(const std::string& run_id) {
   return select<workstream_row>(
       db_, "listing workstreams of run '" + run_id + "'",

@@ -470,6 +470,33 @@ TEST_CASE("run: a tool that moves the integration branch itself gets nothing in"
   CHECK(p.run({"events", "--json"}).output.find("\"branch_restored\"") != std::string::npos);
 }
 
+TEST_CASE("run-workstream: refused until its dependencies are on the integration branch") {
+  // a first writes outside its scope (quarantined), so b, which reads a's
+  // file, would otherwise run and commit on a base without it.
+  pipeline_project p(sh_tool, {{"a", ws("if [ -e \"$SCRATCH/fixed\" ]; then echo a > a.txt; "
+                                        "else echo x > secret.txt; fi",
+                                        "a.txt", "[]", "resilience_policy: {max_retries: 0}\n")},
+                               {"b", ws("cat a.txt > b.txt", "b.txt", "[a]")},
+                               {"noop", ws("true", "n.txt")},
+                               {"c", ws("echo c > c.txt", "c.txt", "[noop]")}});
+  REQUIRE(p.run({"run", "phase-all"}).exit_code == 1);
+  auto refused = p.run({"run-workstream", "b"});
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("run-workstream: dependencies outside it are not on uet/integration "
+                            "yet: b needs a") == 0);
+  write_file(p.scratch() / "fixed", "");
+  REQUIRE(p.run({"run-workstream", "a"}).exit_code == 0);
+  auto b = p.run({"run-workstream", "b"});
+  INFO(b.output);
+  CHECK(b.exit_code == 0);
+  CHECK(p.git({"show", "uet/integration:b.txt"}) == "a");
+  // A dependency that changed nothing (skipped) has no commit, and is done.
+  auto c = p.run({"run-workstream", "c"});
+  INFO(c.output);
+  CHECK(c.exit_code == 0);
+}
+
 TEST_CASE("run: --dry-run runs the actors and writes the rows, but no tool and no commit") {
   pipeline_project p(
       sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}, {"b", ws("echo b > b.txt", "b.txt", "[a]")}});
