@@ -75,9 +75,15 @@ read_patch_trailers(const fs::path& repo, const std::string& branch) {
 expected<integration_tree> integration_tree::open(const integration_config& cfg) {
   integration_tree t(cfg);
   const auto& repo = cfg.repo;
+  std::error_code missing;
+  if (!fs::is_directory(repo, missing))
+    return fail("the repository " + repo.string() + " (uet.yaml: repo) does not exist");
   auto exists = git_run(repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + cfg.branch});
   if (!exists)
     return exists.error();
+  if (exists->exit_code > 1) // 1: no such branch; 128: not a repository at all
+    return fail("the repository " + repo.string() +
+                " (uet.yaml: repo) is not a git repository: " + chomp(exists->err));
   t.opened_at_ = chomp(exists->out);
   if (exists->exit_code != 0) {
     auto base = git(repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});

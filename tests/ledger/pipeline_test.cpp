@@ -833,6 +833,23 @@ TEST_CASE("pipeline: a ledger directory that cannot be written quarantines, neve
   CHECK(f.porcelain().empty());
 }
 
+TEST_CASE("integration: a repository that is missing or not git is named as such") {
+  uet::test::temp_dir dir("uet-norepo");
+  integration_config cfg;
+  cfg.repo = dir / "nope";
+  cfg.worktree = dir / "integration";
+  auto missing = integration_tree::open(cfg);
+  REQUIRE_FALSE(missing);
+  CHECK_THAT(missing.message(), Contains("(uet.yaml: repo) does not exist"));
+  fs::create_directories(dir / "plain");
+  cfg.repo = dir / "plain";
+  if (git_run(cfg.repo, {"rev-parse", "--git-dir"})->exit_code != 0) { // not inside some repo
+    auto plain = integration_tree::open(cfg);
+    REQUIRE_FALSE(plain);
+    CHECK_THAT(plain.message(), Contains("is not a git repository"));
+  }
+}
+
 TEST_CASE("integration: open recovers when the integration worktree was deleted") {
   pipeline_fixture f;
   auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/x.txt", "x\n"); });
