@@ -89,12 +89,15 @@ msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup s
 
 } // namespace
 
-expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string& holder) {
+expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string& holder,
+                                      const std::function<void()>& once_locked) {
   const auto& p = ctx.project;
   auto lock = file_lock::acquire(p.ledger_dir / "integration.lock", holder);
   if (!lock)
     return fail("the integration branch '" + p.integration_branch +
                 "' has another writer: " + lock.message());
+  if (once_locked)
+    once_locked();
   ledger::integration_config cfg{p.repo, ctx.worktrees_dir / "integration", p.integration_branch,
                                  p.base_ref};
   auto tree = ledger::integration_tree::open(cfg);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include <caf/actor_system.hpp>
@@ -23,9 +24,12 @@ struct ledger_setup {
   const std::atomic<bool>* cancel = nullptr; ///< the run's stop flag (run_context::cancel)
 };
 
-/// Takes LEDGER_DIR/integration.lock, then opens (creating if needed) the
-/// integration branch and its worktree under .uet/worktrees/integration.
-expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string& holder);
+/// Takes LEDGER_DIR/integration.lock, calls once_locked (what only the
+/// holder of the branch may do before the tree is touched), then opens
+/// (creating if needed) the integration branch and its worktree under
+/// .uet/worktrees/integration.
+expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string& holder,
+                                      const std::function<void()>& once_locked = {});
 
 msg::ledger_actor spawn_ledger(caf::actor_system& sys, ledger_setup setup,
                                msg::persistence_actor persistence);

@@ -297,10 +297,6 @@ int run_command(const run_args& a_in) {
     std::cerr << cmd << ": " << db.message() << '\n';
     return to_int(exit_code::internal);
   }
-  // Holding the writer lock, no live run owns processes under .uet/logs: any
-  // left are a killed run's, still writing into worktrees this run reuses.
-  if (auto n = engine::end_orphans(ctx->state_dir / "logs"))
-    std::cerr << cmd << ": ended " << n << " process(es) an earlier run left running\n";
   // Weigh each workstream by how long it took in earlier runs: the critical
   // path the scheduler ranks ready work by is then in time, not in counts of
   // workstreams. (Node order is file order either way.)
@@ -314,7 +310,18 @@ int run_command(const run_args& a_in) {
   }
   std::optional<actors::ledger_setup> ledger;
   if (!ctx->dry_run) {
-    auto l = actors::prepare_ledger(*ctx, holder);
+    // Runs this database still records as running were killed: holding the
+    // branch's lock, no live run owns their tools and checks, which may
+    // still write into worktrees (and the integration tree) this run reuses.
+    std::vector<std::filesystem::path> killed_runs;
+    if (auto runs = persistence::state_reader(*db->db).runs())
+      for (const auto& r : *runs)
+        if (r.state == "running")
+          killed_runs.push_back(ctx->state_dir / "logs" / r.run_id);
+    auto l = actors::prepare_ledger(*ctx, holder, [&] {
+      if (auto n = engine::end_orphans(killed_runs))
+        std::cerr << cmd << ": ended " << n << " process(es) an earlier run left running\n";
+    });
     if (!l) {
       std::cerr << cmd << ": " << l.message() << '\n';
       return to_int(exit_code::bad_input);

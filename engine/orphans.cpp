@@ -14,18 +14,17 @@ namespace uet::engine {
 
 namespace {
 
-bool has_log_root_under(int pid, const std::string& prefix) {
+bool has_log_root(int pid, const std::set<std::string>& entries) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
   if (!in)
     return false;
   std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string key = "LOG_ROOT=" + prefix;
   std::size_t start = 0;
   while (start < env.size()) {
     auto end = env.find('\0', start);
     if (end == std::string::npos)
       end = env.size();
-    if (env.compare(start, key.size(), key) == 0)
+    if (entries.count(env.substr(start, end - start)))
       return true;
     start = end + 1;
   }
@@ -45,11 +44,13 @@ bool alive(int pid) {
 
 } // namespace
 
-std::vector<int> processes_under_log_root(const std::filesystem::path& logs_dir) {
-  std::string prefix = logs_dir.lexically_normal().string();
-  if (!prefix.empty() && prefix.back() != '/')
-    prefix += '/';
+std::vector<int> processes_with_log_root(const std::vector<std::filesystem::path>& log_roots) {
   std::vector<int> out;
+  if (log_roots.empty())
+    return out;
+  std::set<std::string> entries; // "LOG_ROOT=<path>", as workstream_env writes it
+  for (const auto& root : log_roots)
+    entries.insert("LOG_ROOT=" + root.string());
   std::error_code ec;
   for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end;
        it.increment(ec)) {
@@ -57,14 +58,15 @@ std::vector<int> processes_under_log_root(const std::filesystem::path& logs_dir)
     if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit))
       continue;
     int pid = std::stoi(name);
-    if (pid != ::getpid() && has_log_root_under(pid, prefix) && alive(pid))
+    if (pid != ::getpid() && has_log_root(pid, entries) && alive(pid))
       out.push_back(pid);
   }
   return out;
 }
 
-std::size_t end_orphans(const std::filesystem::path& logs_dir, std::chrono::milliseconds wait) {
-  auto pids = processes_under_log_root(logs_dir);
+std::size_t end_orphans(const std::vector<std::filesystem::path>& log_roots,
+                        std::chrono::milliseconds wait) {
+  auto pids = processes_with_log_root(log_roots);
   std::set<pid_t> groups;
   const pid_t own_group = ::getpgrp();
   for (int pid : pids) {

@@ -105,12 +105,19 @@ struct sink {
 
 /// posix_spawnp searches the parent's PATH, not the child's: a tool whose
 /// env sets PATH must find its program on that PATH. Empty: not found.
-std::string find_on_path(const std::string& name, const std::string& path) {
+/// Relative entries (and an empty one, ".") are the child's: they resolve
+/// against the directory it starts in.
+std::string find_on_path(const std::string& name, const std::string& path,
+                         const std::filesystem::path& cwd) {
   std::size_t start = 0;
   while (start <= path.size()) {
     auto colon = path.find(':', start);
     auto dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    auto candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    if (dir.empty())
+      dir = ".";
+    if (dir[0] != '/' && !cwd.empty())
+      dir = (cwd / dir).string();
+    auto candidate = dir + "/" + name;
     if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
       return candidate;
     if (colon == std::string::npos)
@@ -155,7 +162,7 @@ process_result run_process(const process_request& req) {
   std::string program = req.argv[0];
   bool search_parent_path = program.find('/') == std::string::npos;
   if (auto p = req.env.find("PATH"); search_parent_path && p != req.env.end()) {
-    program = find_on_path(req.argv[0], p->second);
+    program = find_on_path(req.argv[0], p->second, req.cwd);
     search_parent_path = false;
     if (program.empty()) {
       res.spawn_error = req.argv[0] + ": not found on the PATH its env sets (" + p->second + ")";

@@ -106,8 +106,11 @@ patch_outcome patch_pipeline::submit(const patch_submission& s) {
     auto note = tree_.guard_head();
     if (note && !note->empty())
       out.branch_restored += (out.branch_restored.empty() ? "" : "; ") + *note;
-    if (!note)
+    if (!note) {
+      // The patch may be applied already: nothing of it may stay behind.
+      (void)tree_.reset();
       quarantine("the integration branch is not where the ledger left it: " + note.message(), {});
+    }
     return note.ok();
   };
   if (!guard())

@@ -115,7 +115,10 @@ expected<std::optional<run_row>> state_reader::latest_run() {
 expected<std::vector<std::string>> state_reader::workstreams_ever(const std::string& state) {
   return select<std::string>(
       db_, "listing workstreams ever " + state,
-      "SELECT DISTINCT workstream_id FROM workstreams WHERE state = ?1 ORDER BY workstream_id",
+      "SELECT DISTINCT w.workstream_id FROM workstreams w JOIN uet_runs r ON r.run_id = w.run_id"
+      " WHERE w.state = ?1 AND NOT (json_valid(r.options)"
+      " AND coalesce(json_extract(r.options, '$.dry_run'), 0) != 0)"
+      " ORDER BY w.workstream_id",
       [&](SQLite::Statement& s) { s.bind(1, state); },
       [](SQLite::Statement& s) { return text(s, 0); });
 }

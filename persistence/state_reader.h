@@ -99,7 +99,8 @@ public:
 
   /// By workstream id.
   expected<std::vector<workstream_row>> workstreams(const std::string& run_id);
-  /// Ids of workstreams any run ended in `state` (e.g. skipped), sorted.
+  /// Ids of workstreams a run that was not a dry run ended in `state` (e.g.
+  /// skipped: a dry run skips everything), sorted.
   expected<std::vector<std::string>> workstreams_ever(const std::string& state);
   /// count per state, for progress lines.
   expected<std::map<std::string, std::int64_t>> workstream_counts(const std::string& run_id);

@@ -386,7 +386,7 @@ TEST_CASE("run: while a half-open breaker's trial runs, another call waits for i
   };
   pipeline_project p(tools,
                      {{"bad", spec("flaky", "exit 1", "b.txt", "[]")},
-                      {"gate", spec("other", "sleep 1; echo g > g.txt", "g.txt", "[]")},
+                      {"gate", spec("other", "sleep 2; echo g > g.txt", "g.txt", "[]")},
                       {"t1", spec("flaky", "sleep 1; echo 1 > t1.txt", "t1.txt", "[gate]")},
                       {"t2", spec("flaky", "sleep 1; echo 2 > t2.txt", "t2.txt", "[gate]")}});
   auto r = p.run({"run", "phase-all", "--parallel", "3"});
@@ -480,6 +480,8 @@ TEST_CASE("run-workstream: refused until its dependencies are on the integration
                                {"noop", ws("true", "n.txt")},
                                {"c", ws("echo c > c.txt", "c.txt", "[noop]")}});
   REQUIRE(p.run({"run", "phase-all"}).exit_code == 1);
+  // A dry run "skips" every workstream: that is no evidence a is done.
+  REQUIRE(p.run({"run", "phase-all", "--dry-run"}).exit_code == 0);
   auto refused = p.run({"run-workstream", "b"});
   INFO(refused.output);
   CHECK(refused.exit_code == 2);
@@ -618,6 +620,22 @@ TEST_CASE(
   CHECK(process_ends(tool));
   CHECK(p.git({"show", "uet/integration:a.txt"}) == "a");
   CHECK(p.git({"ls-tree", "--name-only", "uet/integration"}).find("late.txt") == std::string::npos);
+}
+
+TEST_CASE("run: what a finished run's tool left detached on purpose is not ended by the next") {
+  // A daemon (an ssh master, a build server) a tool started in its own
+  // session outlives the run by design; only a killed run's leftovers go.
+  pipeline_project p(sh_tool, {{"a", ws("setsid sleep 60 </dev/null >/dev/null 2>&1 &\n"
+                                        "echo $! > \"$SCRATCH/daemon.pid\"; echo a > a.txt",
+                                        "a.txt")}});
+  REQUIRE(p.run({"run", "phase-all"}).exit_code == 0);
+  auto daemon = std::stoi(read_text(p.scratch() / "daemon.pid"));
+  auto again = p.run({"run", "phase-all"});
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK(again.output.find("ended") == std::string::npos);
+  CHECK(::kill(daemon, 0) == 0); // still there
+  ::kill(daemon, SIGKILL);
 }
 
 TEST_CASE("resume: after kill -9 mid-run, every workstream ends committed exactly once") {

@@ -37,24 +37,27 @@ struct group_under {
 
 } // namespace
 
-TEST_CASE("orphans: a killed run's process groups are found by LOG_ROOT and ended") {
+TEST_CASE("orphans: a killed run's process groups are found by their LOG_ROOT and ended") {
   uet::test::temp_dir dir("uet-orphans");
   auto logs = dir / "project" / ".uet" / "logs";
-  auto other_logs = dir / "project-2" / ".uet" / "logs"; // another project's run: not ours
-  group_under ours(logs, "run-1", dir / "ours.pid");
-  group_under theirs(other_logs, "run-1", dir / "theirs.pid");
-  auto grandchild = std::stoi(uet::test::read_text(dir / "ours.pid"));
+  group_under killed(logs, "run-1", dir / "killed.pid");
+  group_under other_run(logs, "run-2", dir / "other-run.pid"); // a run not recorded running
+  group_under other_project(dir / "project-2" / ".uet" / "logs", "run-1", dir / "other.pid");
+  auto grandchild = std::stoi(uet::test::read_text(dir / "killed.pid"));
 
-  auto found = processes_under_log_root(logs);
+  CHECK(processes_with_log_root({}).empty());
+  auto found = processes_with_log_root({logs / "run-1"});
   CHECK(found.size() == 3); // the shell and its two sleeps
   auto t0 = std::chrono::steady_clock::now();
-  CHECK(end_orphans(logs) == 3);
-  ours.thread.join();
+  CHECK(end_orphans({logs / "run-1"}) == 3);
+  killed.thread.join();
   CHECK(std::chrono::steady_clock::now() - t0 < 30s);
-  CHECK(ours.result.signal == SIGKILL);
+  CHECK(killed.result.signal == SIGKILL);
   CHECK(uet::test::process_ends(grandchild));
-  CHECK(processes_under_log_root(logs).empty());
+  CHECK(processes_with_log_root({logs / "run-1"}).empty());
 
-  CHECK(processes_under_log_root(other_logs).size() == 3); // untouched
-  CHECK(end_orphans(other_logs) == 3);
+  // Untouched: another run of the same project, and another project's run-1.
+  CHECK(processes_with_log_root({logs / "run-2"}).size() == 3);
+  CHECK(processes_with_log_root({dir / "project-2" / ".uet" / "logs" / "run-1"}).size() == 3);
+  CHECK(end_orphans({logs / "run-2", dir / "project-2" / ".uet" / "logs" / "run-1"}) == 6);
 }

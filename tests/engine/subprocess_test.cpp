@@ -75,6 +75,16 @@ TEST_CASE("subprocess: a PATH set in env is where the program is looked up") {
   INFO(res.describe());
   REQUIRE(res.ok());
   CHECK(res.output == "found-on-env-path\n");
+  // A relative entry is the child's: it resolves in the directory it starts in.
+  r.env = {{"PATH", "tools:/usr/bin:/bin"}};
+  std::filesystem::create_directories(dir / "wt" / "tools");
+  std::filesystem::copy_file(dir / "uet-path-probe", dir / "wt" / "tools" / "uet-path-probe");
+  r.cwd = dir / "wt";
+  auto relative = run_process(r);
+  INFO(relative.describe());
+  CHECK(relative.ok());
+  CHECK(relative.output == "found-on-env-path\n");
+  r.cwd.clear();
   r.env = {{"PATH", "/usr/bin:/bin"}};
   auto missing = run_process(r);
   CHECK_FALSE(missing.started);
