@@ -153,9 +153,12 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
         msg::workstream_states rows;
         rows.changes.reserve(s.ctx->workstreams.size());
         const auto now = iso8601_now();
+        // A resumed run keeps each workstream's attempt count: the next
+        // resume numbers attempts (and patch ids) after it.
         auto row = [&](std::uint32_t i, const char* state, std::optional<std::string> reason) {
+          int attempts = i < s.ctx->prior_attempts.size() ? s.ctx->prior_attempts[i] : 0;
           rows.changes.push_back(persistence::workstream_state_changed{
-              s.ctx->run_id, s.ctx->spec(i).id, state, 0, now, std::move(reason)});
+              s.ctx->run_id, s.ctx->spec(i).id, state, attempts, now, std::move(reason)});
         };
         std::vector<bool> skipped(s.ctx->workstreams.size(), false);
         for (auto i : s.ctx->already_skipped)

@@ -638,6 +638,48 @@ TEST_CASE("run: what a finished run's tool left detached on purpose is not ended
   ::kill(daemon, SIGKILL);
 }
 
+TEST_CASE("resume: a workstream that has not run again yet keeps its attempt count") {
+  pipeline_project p(sh_tool,
+                     {{"a", ws("exit 1", "a.txt", "[]", "resilience_policy: {max_retries: 0}\n")}});
+  REQUIRE(p.run({"run", "phase-all"}).exit_code == 1);
+  // As if the run had been killed with a waiting to be tried again; a now
+  // waits for a gate, and the resumed run is killed while the gate runs.
+  must_run({"sqlite3", (p.root() / ".uet" / "state.db").string(),
+            "UPDATE workstreams SET state='pending'; UPDATE uet_runs SET state='running';"},
+           p.root());
+  write_file(p.root() / "workstreams" / "gate.yaml",
+             "workstream_id: gate\n" +
+                 ws("if [ ! -e \"$SCRATCH/once\" ]; then "
+                    "touch \"$SCRATCH/once\"; echo $PPID > \"$SCRATCH/uet.pid\"; "
+                    "sleep 30; fi",
+                    "g.txt"));
+  write_file(p.root() / "workstreams" / "a.yaml",
+             "workstream_id: a\n" +
+                 ws("exit 1", "a.txt", "[gate]", "resilience_policy: {max_retries: 0}\n"));
+  std::thread killer([&] {
+    auto pidfile = p.scratch() / "uet.pid";
+    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(std::stoi(read_text(pidfile)), SIGKILL);
+  });
+  auto killed = p.run({"resume"}, std::chrono::seconds(60));
+  killer.join();
+  REQUIRE(killed.signal == SIGKILL);
+  auto attempts_of_a = [&] {
+    auto st = p.status(); // a local: the loop must not range over a temporary's member
+    for (const auto& w : st["workstreams"])
+      if (w["workstream_id"] == "a")
+        return w["attempts"].get<int>();
+    return -1;
+  };
+  CHECK(attempts_of_a() == 1);
+  auto r = p.run({"resume"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(attempts_of_a() == 2); // numbered after the first run's attempt
+}
+
 TEST_CASE("resume: after kill -9 mid-run, every workstream ends committed exactly once") {
   std::map<std::string, std::string> specs;
   std::string prev = "[]";
