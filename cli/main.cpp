@@ -94,7 +94,23 @@ int main(int argc, char** argv) {
   std::uint64_t run_seed = 0;
   auto add_run_options = [&](CLI::App* cmd) {
     cmd->add_option("--parallel", run_parallel, "Worker slots (default max_workers)")
-        ->check(CLI::Range(1, 256));
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+              // CLI::Range alone calls "abc" a value out of range.
+              int n = 0;
+              std::size_t used = 0;
+              try {
+                n = std::stoi(v, &used);
+              } catch (const std::exception&) {
+                used = 0;
+              }
+              if (used == 0 || used != v.size())
+                return "'" + v + "' is not a number of worker slots (a whole number, 1 to 256)";
+              if (n < 1 || n > 256)
+                return v + " worker slots: must be 1 to 256";
+              return {};
+            },
+            "1..256"));
     cmd->add_flag("--dry-run", run.dry_run,
                   "Plan, actors and database rows, but no tools and no acceptance commands");
     cmd->add_option("--engine", run_engine, "uet (default) or legacy (sequential baseline)")

@@ -103,3 +103,17 @@ TEST_CASE("health-check: a missing repository and a missing tool fail it") {
   CHECK(status["tool t"] == "fail");
   CHECK(status["repository"] == "fail");
 }
+
+TEST_CASE("run: --parallel names what is wrong with its value, exit 2") {
+  for (const auto& [value, says] : std::vector<std::pair<std::string, std::string>>{
+           {"abc", "'abc' is not a number of worker slots"},
+           {"1.5", "'1.5' is not a number of worker slots"},
+           {"0", "0 worker slots: must be 1 to 256"},
+           {"257", "257 worker slots: must be 1 to 256"}}) {
+    auto r = run_cli({"-C", demo().string(), "run", "phase-all", "--dry-run", "--parallel", value},
+                     source_dir());
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(says) != std::string::npos);
+  }
+}
