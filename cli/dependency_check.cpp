@@ -3,6 +3,7 @@
 #include <set>
 
 #include "ledger/integration.h"
+#include "ledger/patch_store.h"
 #include "persistence/database.h"
 #include "persistence/state_reader.h"
 
@@ -24,13 +25,9 @@ expected<std::vector<std::string>> unmet_outside_dependencies(const config::proj
   // A branch that does not exist yet holds nothing.
   if (auto trailers =
           ledger::read_patch_trailers(bundle.config.repo, bundle.config.integration_branch))
-    for (const auto& [patch_id, commits] : *trailers) {
-      // <run>.<ws>.<attempt>: run ids hold no dot, workstream ids may.
-      auto first = patch_id.find('.');
-      auto last = patch_id.rfind('.');
-      if (first != std::string::npos && last > first + 1)
-        done.insert(patch_id.substr(first + 1, last - first - 1));
-    }
+    for (const auto& [patch_id, commits] : *trailers)
+      if (auto id = ledger::parse_patch_id(patch_id))
+        done.insert(id->workstream_id);
   std::error_code ec;
   if (std::filesystem::exists(bundle.config.state_db, ec)) {
     auto db = persistence::database::open_read_only(bundle.config.state_db);

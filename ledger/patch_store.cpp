@@ -51,19 +51,35 @@ std::string make_patch_id(const std::string& run_id, const std::string& workstre
   return run_id + "." + workstream_id + "." + std::to_string(attempt);
 }
 
-std::optional<patch_id_parts> parse_patch_id(const std::string& patch_id,
-                                             const std::string& run_id) {
-  auto prefix = run_id + ".";
-  if (patch_id.size() <= prefix.size() || patch_id.compare(0, prefix.size(), prefix) != 0)
-    return std::nullopt;
+namespace {
+
+/// "<ws>.<attempt>" starting at `start` in patch_id.
+std::optional<patch_id_parts> parse_after_run(const std::string& patch_id, std::size_t start) {
   auto dot = patch_id.rfind('.');
-  if (dot < prefix.size() + 1) // no workstream id between the run and the attempt
+  if (dot == std::string::npos || dot < start + 1) // no workstream id before the attempt
     return std::nullopt;
   auto digits = patch_id.substr(dot + 1);
   if (digits.empty() || digits.size() > 9 || digits[0] == '0' ||
       digits.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
-  return patch_id_parts{patch_id.substr(prefix.size(), dot - prefix.size()), std::stoi(digits)};
+  return patch_id_parts{patch_id.substr(start, dot - start), std::stoi(digits)};
+}
+
+} // namespace
+
+std::optional<patch_id_parts> parse_patch_id(const std::string& patch_id,
+                                             const std::string& run_id) {
+  auto prefix = run_id + ".";
+  if (patch_id.size() <= prefix.size() || patch_id.compare(0, prefix.size(), prefix) != 0)
+    return std::nullopt;
+  return parse_after_run(patch_id, prefix.size());
+}
+
+std::optional<patch_id_parts> parse_patch_id(const std::string& patch_id) {
+  auto first = patch_id.find('.');
+  if (first == std::string::npos || first == 0)
+    return std::nullopt;
+  return parse_after_run(patch_id, first + 1);
 }
 
 } // namespace uet::ledger

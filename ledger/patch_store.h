@@ -52,4 +52,8 @@ struct patch_id_parts {
 std::optional<patch_id_parts> parse_patch_id(const std::string& patch_id,
                                              const std::string& run_id);
 
+/// The same for a patch of any run: run ids hold no dot (new_run_id), so the
+/// run is what comes before the first one.
+std::optional<patch_id_parts> parse_patch_id(const std::string& patch_id);
+
 } // namespace uet::ledger

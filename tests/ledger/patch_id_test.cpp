@@ -27,3 +27,12 @@ TEST_CASE("patch id: another run's ids and malformed ids are not this run's patc
         "run-1.a.1x", "run-1.a.x1", "run-1.a.01", "run-1.a.-1", "run-1.a.9999999999", "x"})
     CHECK_FALSE(parse_patch_id(bad, "run-1"));
 }
+
+TEST_CASE("patch id: any run's id parses to its workstream and attempt") {
+  auto id = parse_patch_id(make_patch_id("run-20261202-1", "lib.v1", 3));
+  REQUIRE(id);
+  CHECK(id->workstream_id == "lib.v1");
+  CHECK(id->attempt == 3);
+  for (const std::string bad : {"x", ".a.1", "run-1.", "run-1.a", "run-1..1", "run-1.a.01"})
+    CHECK_FALSE(parse_patch_id(bad));
+}
