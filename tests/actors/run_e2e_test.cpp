@@ -32,6 +32,21 @@ std::string ws(const std::string& prompt, const std::string& scope, const std::s
          "\"]\ndependencies: " + deps + "\n" + extra;
 }
 
+/// Once a tool has written `ready` (polled every 25 ms for up to poll_for),
+/// waits `settle`, then sends `sig` to the pid in `pidfile` (default: the
+/// pid in `ready`). Join the thread after the run it stops.
+std::thread signal_when_written(fs::path ready, std::chrono::milliseconds settle, int sig,
+                                std::chrono::milliseconds poll_for = std::chrono::seconds(10),
+                                fs::path pidfile = {}) {
+  return std::thread([=] {
+    for (auto waited = std::chrono::milliseconds(0); waited < poll_for && !fs::exists(ready);
+         waited += std::chrono::milliseconds(25))
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(settle);
+    ::kill(std::stoi(read_text(pidfile.empty() ? ready : pidfile)), sig);
+  });
+}
+
 std::string ws_state(const nlohmann::json& status, const std::string& id) {
   for (const auto& w : status["workstreams"])
     if (w["workstream_id"] == id)
@@ -308,13 +323,7 @@ TEST_CASE("run: Ctrl-C (or a hang-up) ends the tools, marks the run interrupted,
                 "sleep 300";
   pipeline_project p(
       sh_tool, {{"long", ws(prompt, "x")}, {"later", ws("echo l > l.txt", "l.txt", "[long]")}});
-  std::thread killer([&] {
-    auto pidfile = p.scratch() / "uet.pid";
-    for (int i = 0; i < 200 && !fs::exists(pidfile); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    ::kill(std::stoi(read_text(pidfile)), sig);
-  });
+  auto killer = signal_when_written(p.scratch() / "uet.pid", std::chrono::milliseconds(200), sig);
   auto r = p.run({"run", "phase-all"}, std::chrono::seconds(60));
   killer.join();
   INFO(r.output);
@@ -340,13 +349,8 @@ TEST_CASE("run: Ctrl-C during the ledger's verification ends it, quarantines not
       sh_tool, {{"v", ws("echo v > v.txt", "v.txt", "[]",
                          std::string("acceptance_criteria:\n  commands:\n    - |\n") + check)}});
   auto head = p.git({"rev-parse", "HEAD"});
-  std::thread ctrl_c([&] {
-    auto pidfile = p.scratch() / "uet.pid";
-    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    ::kill(std::stoi(read_text(pidfile)), SIGINT);
-  });
+  auto ctrl_c = signal_when_written(p.scratch() / "uet.pid", std::chrono::milliseconds(200), SIGINT,
+                                    std::chrono::seconds(20));
   auto r = p.run({"run", "phase-all"}, std::chrono::seconds(60));
   ctrl_c.join();
   INFO(r.output);
@@ -405,13 +409,9 @@ TEST_CASE("run: Ctrl-C does not wait out a retry's backoff") {
                      {{"flaky", ws("echo $PPID > \"$SCRATCH/uet.pid\"; exit 1", "f.txt", "[]",
                                    "resilience_policy: {max_retries: 3, backoff: "
                                    "{initial_ms: 60000, max_ms: 60000, jitter: 0}}\n")}});
-  std::thread ctrl_c([&] {
-    auto pidfile = p.scratch() / "uet.pid";
-    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // now in the 60 s backoff
-    ::kill(std::stoi(read_text(pidfile)), SIGINT);
-  });
+  // 500 ms after the tool ran, the run is in the 60 s backoff.
+  auto ctrl_c =
+      signal_when_written(p.scratch() / "uet.pid", std::chrono::milliseconds(500), SIGINT);
   auto t0 = std::chrono::steady_clock::now();
   auto r = p.run({"run", "phase-all"}, std::chrono::seconds(50));
   ctrl_c.join();
@@ -601,13 +601,8 @@ TEST_CASE(
                 "  echo $PPID > \"$SCRATCH/uet.pid\"; echo $$ > \"$SCRATCH/tool.pid\"\n"
                 "  sleep 300; echo late > late.txt\nfi\necho a > a.txt";
   pipeline_project p(sh_tool, {{"a", ws(prompt, "*.txt")}});
-  std::thread killer([&] {
-    auto pidfile = p.scratch() / "tool.pid";
-    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    ::kill(std::stoi(read_text(p.scratch() / "uet.pid")), SIGKILL);
-  });
+  auto killer = signal_when_written(p.scratch() / "tool.pid", std::chrono::milliseconds(100),
+                                    SIGKILL, std::chrono::seconds(10), p.scratch() / "uet.pid");
   auto first = p.run({"run", "phase-all"});
   killer.join();
   REQUIRE(first.signal == SIGKILL);
@@ -656,13 +651,8 @@ TEST_CASE("resume: a workstream that has not run again yet keeps its attempt cou
   write_file(p.root() / "workstreams" / "a.yaml",
              "workstream_id: a\n" +
                  ws("exit 1", "a.txt", "[gate]", "resilience_policy: {max_retries: 0}\n"));
-  std::thread killer([&] {
-    auto pidfile = p.scratch() / "uet.pid";
-    for (int i = 0; i < 400 && !fs::exists(pidfile); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    ::kill(std::stoi(read_text(pidfile)), SIGKILL);
-  });
+  auto killer =
+      signal_when_written(p.scratch() / "uet.pid", std::chrono::milliseconds(300), SIGKILL);
   auto killed = p.run({"resume"}, std::chrono::seconds(60));
   killer.join();
   REQUIRE(killed.signal == SIGKILL);
