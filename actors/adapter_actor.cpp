@@ -1,64 +1,28 @@
 #include "actors/adapter_actor.h"
 
+#include <atomic>
+
 #include <caf/all.hpp>
 
 #include "engine/acceptance.h"
 #include "engine/subprocess.h"
-#include "ledger/tree_snapshot.h"
-#include "ledger/workspace.h"
 
 namespace uet::actors {
 
 namespace {
 
-struct adapter_state {
-  std::shared_ptr<const run_context> ctx;
-  std::filesystem::path worktree;
-  std::uint64_t lease_id = 0;
-  std::string prepared_at; ///< the base commit, once the worktree is a checkout of it
-  std::optional<ledger::tree_snapshot> pristine; ///< the tree just after prepare
-  ledger::worktree_pool::leftovers left = ledger::worktree_pool::leftovers::unknown;
-  ~adapter_state() {
-    // However the actor exits (done, crashed, cancelled), the lease ends and
-    // the attempt's changes are cleared, here on the actor's own thread: the
-    // workstream has reported already, so this is off the run's path.
-    if (ctx && ctx->worktrees)
-      ctx->worktrees->give_back(worktree, prepared_at, left, lease_id);
-  }
-  static inline const char* name = "adapter";
+using stop_flag = std::shared_ptr<std::atomic<bool>>;
+
+struct worker_state {
+  engine::environment* env = nullptr;
+  std::shared_ptr<ledger::attempt_workspace> workspace; ///< gives the worktree back when it goes
+  stop_flag stop;
+  static inline const char* name = "adapter-worker";
 };
 
-using adapter_ptr = msg::adapter_actor::stateful_pointer<adapter_state>;
+using worker_ptr = msg::adapter_worker_actor::stateful_pointer<worker_state>;
 
-msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
-  msg::edit_result res;
-  if (auto wt = st.ctx->worktrees->prepare(st.worktree, r.base_commit, st.lease_id); !wt) {
-    res.error = "cannot prepare the worktree: " + wt.message();
-    return res;
-  }
-  st.prepared_at = r.base_commit;
-  auto& pool = *st.ctx->worktrees;
-  if (pool.snapshots_useful()) {
-    auto s = ledger::take_snapshot(st.worktree, ledger::worktree_pool::marker_of(st.worktree));
-    if (s && s->too_big)
-      pool.snapshots_too_big(); // git alone decides from now on
-    else if (s)
-      st.pristine = std::move(*s);
-  }
-  res.worktree_ok = true;
-  engine::process_request p;
-  p.argv = r.argv;
-  p.cwd = st.worktree;
-  p.env.insert(r.env.begin(), r.env.end());
-  p.timeout = std::chrono::milliseconds(r.timeout_ms);
-  p.output_file = r.log_path;
-  p.max_output_bytes = static_cast<std::size_t>(r.max_output_bytes);
-  p.cancel = &st.ctx->cancel;
-  if (!r.log_path.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(r.log_path).parent_path(), ec);
-  }
-  auto pr = engine::run_process(p);
+void copy_process(const engine::process_result& pr, msg::edit_result& res) {
   res.started = pr.started;
   res.exit_code = pr.exit_code;
   res.signal = pr.signal;
@@ -66,60 +30,91 @@ msg::edit_result run_edit(adapter_state& st, const msg::edit_request& r) {
   res.cancelled = pr.cancelled;
   res.elapsed_ms = pr.elapsed.count();
   res.description = pr.describe();
+}
+
+msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
+  msg::edit_result res;
+  if (auto ready = st.workspace->prepare(r.base_commit); !ready) {
+    res.error = ready.message();
+    return res;
+  }
+  res.worktree_ok = true;
+  engine::process_request p;
+  p.argv = r.argv;
+  p.cwd = st.workspace->path();
+  p.env.insert(r.env.begin(), r.env.end());
+  p.timeout = std::chrono::milliseconds(r.timeout_ms);
+  p.output_file = r.log_path;
+  p.max_output_bytes = static_cast<std::size_t>(r.max_output_bytes);
+  p.cancel = st.stop.get();
+  if (!r.log_path.empty()) {
+    std::error_code ec; // a missing directory shows as the tool's output error
+    std::filesystem::create_directories(std::filesystem::path(r.log_path).parent_path(), ec);
+  }
+  auto pr = st.env->run_process(p);
+  copy_process(pr, res);
   if (!pr.ok())
     return res;
-  using leftovers = ledger::worktree_pool::leftovers;
-  if (st.pristine && st.pristine->stamp.head == r.base_commit &&
-      ledger::untouched_since(*st.pristine, st.worktree)) {
-    st.left = leftovers::none; // no git process: nothing to capture or clear
-    return res;
-  }
-  auto diff = ledger::workspaces::capture_diff(st.worktree, r.base_commit,
-                                               st.pristine ? &st.pristine->stamp : nullptr);
-  if (!diff) {
-    res.error = "cannot capture the change: " + diff.message();
-    return res;
-  }
-  res.diff = std::move(*diff);
-  if (res.diff.empty()) {
-    auto now = ledger::read_stamp(st.worktree);
-    if (now && now->head == r.base_commit)
-      st.left = leftovers::untracked_only;
-  } else if (res.diff.find("160000") == std::string::npos) {
-    // Every change is staged and none is a nested repository's gitlink
-    // (mode 160000; a false match only costs a read-tree).
-    st.left = leftovers::staged;
-  }
+  auto diff = st.workspace->capture();
+  if (!diff)
+    res.error = diff.message();
+  else
+    res.diff = std::move(*diff);
   return res;
 }
 
-msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self,
-                                                   std::shared_ptr<const run_context> ctx,
-                                                   std::filesystem::path worktree,
-                                                   std::uint64_t lease_id) {
-  self->state.ctx = ctx;
-  self->state.worktree = worktree;
-  self->state.lease_id = lease_id;
+msg::check_result run_check(worker_state& st, const msg::check_request& r) {
+  // Acceptance commands may leave anything, a staged nested repository
+  // included: the full cleanup then.
+  st.workspace->commands_ran();
+  engine::acceptance_request req{r.commands, st.workspace->path(),
+                                 r.log_path, std::chrono::milliseconds(r.timeout_ms),
+                                 r.env,      st.stop.get()};
+  auto a = engine::run_acceptance(*st.env, req);
+  return msg::check_result{a.passed, a.exit_code, a.failed_command, a.reason, a.cancelled};
+}
+
+msg::adapter_worker_actor::behavior_type
+worker_behavior(worker_ptr self, engine::environment* env,
+                std::shared_ptr<ledger::attempt_workspace> workspace, stop_flag stop) {
+  self->state.env = env;
+  self->state.workspace = std::move(workspace);
+  self->state.stop = std::move(stop);
   return {
       [=](const msg::edit_request& r) { return run_edit(self->state, r); },
-      [=](const msg::check_request& r) {
-        // Acceptance commands may leave anything, a staged nested repository
-        // included: the full cleanup then.
-        self->state.left = ledger::worktree_pool::leftovers::unknown;
-        engine::acceptance_request req{r.commands, self->state.worktree, r.log_path,
-                                       std::chrono::milliseconds(r.timeout_ms), r.env};
-        req.cancel = &self->state.ctx->cancel;
-        auto a = engine::run_acceptance(req);
-        return msg::check_result{a.passed, a.exit_code, a.failed_command, a.reason};
-      },
+      [=](const msg::check_request& r) { return run_check(self->state, r); },
+  };
+}
+
+struct adapter_state {
+  msg::adapter_worker_actor worker;
+  stop_flag stop = std::make_shared<std::atomic<bool>>(false);
+  ~adapter_state() {
+    // However the attempt ends, nothing it started outlives it.
+    if (stop)
+      stop->store(true);
+  }
+  static inline const char* name = "adapter";
+};
+
+using adapter_ptr = msg::adapter_actor::stateful_pointer<adapter_state>;
+
+msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self, engine::environment* env,
+                                                   std::shared_ptr<ledger::attempt_workspace> ws) {
+  self->state.worker = self->spawn<caf::detached + caf::linked>(worker_behavior, env, std::move(ws),
+                                                                self->state.stop);
+  return {
+      [=](msg::edit_request& r) { return self->delegate(self->state.worker, std::move(r)); },
+      [=](msg::check_request& r) { return self->delegate(self->state.worker, std::move(r)); },
+      [=](msg::cancel_atom) { self->state.stop->store(true); },
   };
 }
 
 } // namespace
 
-msg::adapter_actor spawn_adapter(caf::actor_system& sys, std::shared_ptr<const run_context> ctx,
-                                 std::filesystem::path worktree, std::uint64_t lease_id) {
-  return sys.spawn<caf::detached>(adapter_behavior, std::move(ctx), std::move(worktree), lease_id);
+msg::adapter_actor spawn_local_adapter(caf::local_actor& parent, engine::environment& env,
+                                       std::shared_ptr<ledger::attempt_workspace> workspace) {
+  return parent.spawn<caf::linked>(adapter_behavior, &env, std::move(workspace));
 }
 
 } // namespace uet::actors

@@ -1,23 +1,26 @@
-// The adapter actor: one per workstream attempt, detached (it blocks on git
-// and on the tool). EDIT: makes the worktree it was given (leased from the
-// run's pool) a clean checkout of the base commit, runs the tool there (own
-// process group, timeout, output to the step log) and captures the change as
-// a diff. STATIC/RUNTIME: runs acceptance commands in the same worktree. The
-// lease ends when the actor exits, however it exits.
+// The local adapter: runs one workstream attempt's work on this machine.
+// Two halves, because a blocking call can only be interrupted from outside
+// its thread: the adapter actor (event-based: answers at once, takes
+// cancel_atom) hands each request to its worker (detached: the worktree
+// via ledger::attempt_workspace, the tool and the checks as processes) and
+// owns the worker's stop flag, which it sets on cancel_atom and when it
+// goes. That flag, shared by the two halves of one attempt only, is the one
+// atomic between actors here: process groups are ended within 50 ms of it.
 #pragma once
 
 #include <memory>
 
-#include <caf/actor_system.hpp>
+#include <caf/local_actor.hpp>
 
-#include "actors/run_context.h"
+#include "engine/environment.h"
+#include "ledger/attempt_workspace.h"
 #include "messages/interfaces.h"
 
 namespace uet::actors {
 
-/// An adapter for one attempt in `worktree`, held under lease `lease_id`
-/// (worktree_pool::lease); it gives the worktree back when it exits.
-msg::adapter_actor spawn_adapter(caf::actor_system& sys, std::shared_ptr<const run_context> ctx,
-                                 std::filesystem::path worktree, std::uint64_t lease_id);
+/// Spawns the adapter (linked to parent) and its worker for one attempt in
+/// `workspace`; the worker gives the worktree back when it exits.
+msg::adapter_actor spawn_local_adapter(caf::local_actor& parent, engine::environment& env,
+                                       std::shared_ptr<ledger::attempt_workspace> workspace);
 
 } // namespace uet::actors

@@ -1,11 +1,12 @@
 // The patch-ledger actor: the only writer of the integration branch
-// (invariant 3). Detached, because every step runs git or acceptance
-// commands; its mailbox is the patch queue, so patches are applied one at a
-// time in the order they were submitted. It holds the branch's lock file for
-// as long as it lives.
+// (invariant 3). Its worker (detached: every step runs git or acceptance
+// commands) takes patches one at a time, in the order they were submitted;
+// the actor in front of it answers at once and takes cancel_atom, which
+// sets the worker's stop flag (the two halves' own, as for the adapter):
+// nothing is applied from then on, and a verification under way ends. The
+// worker holds the branch's lock file for as long as it lives.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -21,15 +22,19 @@ namespace uet::actors {
 struct ledger_setup {
   std::shared_ptr<ledger::patch_pipeline> pipeline;
   std::shared_ptr<file_lock> branch_lock;
-  const std::atomic<bool>* cancel = nullptr; ///< the run's stop flag (run_context::cancel)
 };
 
-/// Takes LEDGER_DIR/integration.lock, calls once_locked (what only the
-/// holder of the branch may do before the tree is touched), then opens
-/// (creating if needed) the integration branch and its worktree under
-/// .uet/worktrees/integration.
-expected<ledger_setup> prepare_ledger(const run_context& ctx, const std::string& holder,
-                                      const std::function<void()>& once_locked = {});
+/// LEDGER_DIR/integration.lock, taken without waiting (kind busy when
+/// another run holds it): what only the holder of the branch may do
+/// (read its trailers, end a killed run's processes) comes after it.
+expected<std::shared_ptr<file_lock>> lock_branch(engine::environment& env,
+                                                 const config::project_config& project,
+                                                 const std::string& holder);
+
+/// Opens (creating if needed) the integration branch and its worktree under
+/// .uet/worktrees/integration, with the trailers read under `lock`.
+expected<ledger_setup> prepare_ledger(const run_context& ctx, std::shared_ptr<file_lock> lock,
+                                      ledger::trailer_index trailers);
 
 msg::ledger_actor spawn_ledger(caf::actor_system& sys, ledger_setup setup,
                                msg::persistence_actor persistence);

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/record_rows.h"
 #include "persistence/state_writer.h"
 #include "persistence/telemetry_line.h"
 
@@ -18,11 +19,17 @@ struct persistence_state {
   std::vector<persistence::write_command> pending;
   std::string telemetry; ///< lines not yet appended
   bool drain_queued = false;
-  std::string last_error; ///< reported to the next sync
+  std::string error; ///< the first write the database refused; sticky
   static inline const char* name = "persistence";
 };
 
 using persistence_ptr = msg::persistence_actor::stateful_pointer<persistence_state>;
+
+void keep_error(persistence_state& st, const std::string& message) {
+  spdlog::error("state db: {}", message);
+  if (st.error.empty())
+    st.error = message;
+}
 
 void write_pending(persistence_ptr self) {
   auto& st = self->state;
@@ -31,15 +38,12 @@ void write_pending(persistence_ptr self) {
     auto batch = std::move(st.pending);
     st.pending.clear();
     if (auto ok = st.writer->write(batch); !ok) {
-      // One bad command must not cost the others: write them one by one and
-      // keep the failures for the next sync.
+      // One bad command must not cost the others: write them one by one.
       spdlog::warn("state db batch of {} failed ({}); writing one by one", batch.size(),
                    ok.message());
       for (auto& c : batch)
-        if (auto one = st.writer->write({c}); !one) {
-          spdlog::error("state db: {}", one.message());
-          st.last_error = one.message();
-        }
+        if (auto one = st.writer->write({c}); !one)
+          keep_error(st, one.message());
     }
   }
   if (!st.telemetry.empty() && !st.setup.telemetry_file.empty()) {
@@ -47,6 +51,8 @@ void write_pending(persistence_ptr self) {
     std::filesystem::create_directories(st.setup.telemetry_file.parent_path(), ec);
     std::ofstream out(st.setup.telemetry_file, std::ios::app | std::ios::binary);
     out << st.telemetry;
+    if (!out)
+      keep_error(st, "cannot append to " + st.setup.telemetry_file.string());
     st.telemetry.clear();
   }
 }
@@ -60,55 +66,63 @@ void queue_drain(persistence_ptr self) {
   }
 }
 
-template <class Command>
-void enqueue(persistence_ptr self, Command&& c) {
-  self->state.pending.emplace_back(std::forward<Command>(c));
+template <class Row>
+void enqueue(persistence_ptr self, Row&& row) {
+  self->state.pending.emplace_back(std::forward<Row>(row));
   queue_drain(self);
+}
+
+void on_event(persistence_ptr self, msg::event& e) {
+  auto row = to_row(e);
+  self->state.telemetry += persistence::telemetry_line(row);
+  self->state.telemetry += '\n';
+  if (self->state.setup.observer)
+    self->send(self->state.setup.observer, std::move(e));
+  enqueue(self, std::move(row));
 }
 
 msg::persistence_actor::behavior_type persistence_behavior(persistence_ptr self,
                                                            persistence_setup setup) {
-  self->state.setup = std::move(setup);
-  self->state.writer = std::make_unique<persistence::state_writer>(*self->state.setup.db);
+  auto& st = self->state;
+  st.setup = std::move(setup);
+  st.writer = std::make_unique<persistence::state_writer>(*st.setup.db);
+  st.pending = std::move(st.setup.first_batch);
+  if (!st.pending.empty())
+    queue_drain(self);
   // No write on exit: the state may already be gone then. Whoever stops
   // the run sends sync_atom first and waits for the reply.
   return {
-      [=](persistence::run_started& c) { enqueue(self, std::move(c)); },
-      [=](persistence::run_state_changed& c) { enqueue(self, std::move(c)); },
-      [=](persistence::workstream_state_changed& c) { enqueue(self, std::move(c)); },
-      [=](msg::workstream_states& b) {
+      [=](msg::run_opened& m) { enqueue(self, to_row(m)); },
+      [=](msg::run_state_set& m) { enqueue(self, to_row(m)); },
+      [=](msg::ws_state_set& m) { enqueue(self, to_row(std::move(m))); },
+      [=](msg::ws_states_set& b) {
         auto& pending = self->state.pending;
         pending.reserve(pending.size() + b.changes.size());
         for (auto& c : b.changes)
-          pending.emplace_back(std::move(c));
+          pending.emplace_back(to_row(std::move(c)));
         queue_drain(self);
       },
-      [=](persistence::step_started& c) { enqueue(self, std::move(c)); },
-      [=](persistence::step_finished& c) { enqueue(self, std::move(c)); },
-      [=](persistence::event_appended& c) {
-        self->state.telemetry += persistence::telemetry_line(c);
-        self->state.telemetry += '\n';
-        if (self->state.setup.observer)
-          self->send(self->state.setup.observer, c);
-        enqueue(self, std::move(c));
-      },
-      [=](persistence::patch_recorded& c) { enqueue(self, std::move(c)); },
-      [=](persistence::patch_status_changed& c) { enqueue(self, std::move(c)); },
+      [=](msg::step_begun& m) { enqueue(self, to_row(m)); },
+      [=](msg::step_ended& m) { enqueue(self, to_row(m)); },
+      [=](msg::event& e) { on_event(self, e); },
+      [=](msg::patch_created& m) { enqueue(self, to_row(std::move(m))); },
+      [=](msg::patch_state_set& m) { enqueue(self, to_row(std::move(m))); },
       [=](msg::drain_atom) { write_pending(self); },
       [=](msg::sync_atom) -> std::string {
         write_pending(self);
-        return std::exchange(self->state.last_error, std::string());
+        return self->state.error;
       },
   };
 }
 
 } // namespace
 
-expected<persistence_setup> prepare_persistence(const std::filesystem::path& db_path,
+expected<persistence_setup> prepare_persistence(engine::environment& env,
+                                                const std::filesystem::path& db_path,
                                                 const std::string& holder) {
-  auto lock = file_lock::acquire(db_path.string() + ".writer.lock", holder);
+  auto lock = env.lock_file(db_path.string() + ".writer.lock", holder);
   if (!lock)
-    return fail("the state database has another writer: " + lock.message());
+    return lock.error().context("the state database has another writer: ");
   auto db = persistence::database::open_and_migrate(db_path);
   if (!db)
     return db.error();

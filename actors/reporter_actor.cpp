@@ -1,23 +1,15 @@
 #include "actors/reporter_actor.h"
 
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include <caf/all.hpp>
 
+#include "actors/record_rows.h"
 #include "persistence/telemetry_line.h"
 
 namespace uet::actors {
 
 namespace {
-
-using nlohmann::json;
-
-std::string field(const json& p, const char* key) {
-  if (p.is_object() && p.contains(key) && p[key].is_string())
-    return p[key].get<std::string>();
-  return "";
-}
 
 void clear_line(reporter_ptr self) {
   if (self->state.mode == report_mode::tty)
@@ -35,31 +27,87 @@ void draw(reporter_ptr self, bool force) {
   std::cout << "\r\033[K" << progress_text(st) << std::flush;
 }
 
-/// The line a person reads for this event, or "" when it is not worth one.
-std::string plain_line(const persistence::event_appended& e, const json& p) {
-  auto ws = e.workstream_id.value_or("");
-  const auto& t = e.event_type;
-  if (t == "workstream_started")
-    return ws + ": started (attempt " + std::to_string(p.value("attempt", 0)) + ")";
-  if (t == "workstream_committed")
-    return ws + ": committed " + field(p, "commit").substr(0, 12);
-  if (t == "workstream_skipped")
-    return ws + ": skipped (" + field(p, "reason") + ")";
-  if (t == "workstream_quarantined")
-    return ws + ": QUARANTINED: " + field(p, "reason");
-  if (t == "workstream_blocked")
-    return ws + ": blocked: " + field(p, "reason");
-  if (t == "workstream_retry")
-    return ws + ": attempt " + std::to_string(p.value("attempt", 0)) + " failed (" +
-           field(p, "reason") + "); retrying in " + std::to_string(p.value("delay_ms", 0)) + " ms";
-  if (t.rfind("breaker_", 0) == 0 && t != "breaker_rejected")
-    return "circuit breaker for tool '" + field(p, "tool") + "' is now " + t.substr(8) + ": " +
-           field(p, "reason");
-  if (t == "run_interrupt")
-    return "interrupted: stopping running tools";
-  if (t == "branch_restored")
-    return "WARNING: " + field(p, "detail");
-  return "";
+/// What one event means for a person watching: the line to print ("" for
+/// none), whether a terminal shows it too (it needs attention), and what it
+/// does to the progress counts.
+struct reading {
+  std::string line;
+  bool attention = false;
+};
+
+struct reader {
+  reporter_state& st;
+  const std::string& ws;
+
+  reading operator()(const ev::ws_started& e) {
+    st.running.insert(ws);
+    return {ws + ": started (attempt " + std::to_string(e.attempt) + ")"};
+  }
+  reading operator()(const ev::ws_finished& e) {
+    st.running.erase(ws);
+    ++st.done;
+    switch (e.end) {
+    case ws_end::committed:
+      return {ws + ": committed " + e.commit.substr(0, 12)};
+    case ws_end::skipped:
+      return {ws + ": skipped (" + e.reason + ")"};
+    case ws_end::quarantined:
+      ++st.failed;
+      return {ws + ": QUARANTINED: " + e.reason, true};
+    case ws_end::interrupted:
+      return {};
+    }
+    return {};
+  }
+  reading operator()(const ev::ws_blocked& e) {
+    ++st.done, ++st.failed;
+    return {ws + ": blocked: " + e.reason, true};
+  }
+  reading operator()(const ev::ws_retry& e) {
+    st.running.erase(ws);
+    return {ws + ": attempt " + std::to_string(e.attempt) + " failed (" + e.reason +
+                "); retrying in " + std::to_string(e.delay_ms) + " ms",
+            true};
+  }
+  reading operator()(const ev::breaker_moved& e) {
+    return {"circuit breaker for tool '" + e.tool + "' is now " + to_string(e.to) + ": " + e.reason,
+            true};
+  }
+  reading operator()(const ev::breaker_rejected&) { return {"", true}; }
+  reading operator()(const ev::run_interrupted&) {
+    return {"interrupted: stopping running tools", true};
+  }
+  reading operator()(const ev::branch_restored& e) { return {"WARNING: " + e.detail, true}; }
+  template <class Other>
+  reading operator()(const Other&) {
+    return {};
+  }
+};
+
+void show(reporter_ptr self, const msg::event& e) {
+  auto& st = self->state;
+  if (st.mode == report_mode::json) {
+    std::cout << persistence::telemetry_line(to_row(e)) << '\n' << std::flush;
+    return;
+  }
+  const auto ws = e.workstream_id.value_or("");
+  auto r = std::visit(reader{st, ws}, e.body);
+  bool tty = st.mode == report_mode::tty;
+  // On a terminal only what needs attention gets its own line.
+  bool shown = !r.line.empty() && (!tty || r.attention);
+  if (shown) {
+    clear_line(self);
+    std::cout << r.line << '\n';
+  }
+  if (std::holds_alternative<ev::run_finished>(e.body)) {
+    if (tty)
+      std::cout << "\r\033[K" << progress_text(st) << '\n';
+    std::cout << std::flush;
+    return;
+  }
+  draw(self, shown);
+  if (!tty)
+    std::cout << std::flush;
 }
 
 } // namespace
@@ -81,47 +129,7 @@ msg::reporter_actor::behavior_type reporter_behavior(reporter_ptr self, report_m
   self->state.mode = mode;
   self->state.total = total;
   return {
-      [=](const persistence::event_appended& e) {
-        auto& st = self->state;
-        if (st.mode == report_mode::json) {
-          std::cout << persistence::telemetry_line(e) << '\n' << std::flush;
-          return;
-        }
-        auto p =
-            e.payload_json.empty() ? json::object() : json::parse(e.payload_json, nullptr, false);
-        const auto& t = e.event_type;
-        auto ws = e.workstream_id.value_or("");
-        if (t == "workstream_started")
-          st.running.insert(ws);
-        else if (t == "workstream_committed" || t == "workstream_skipped")
-          st.running.erase(ws), ++st.done;
-        else if (t == "workstream_quarantined")
-          st.running.erase(ws), ++st.done, ++st.failed;
-        else if (t == "workstream_blocked")
-          ++st.done, ++st.failed;
-        else if (t == "workstream_retry")
-          st.running.erase(ws);
-        auto line = plain_line(e, p);
-        bool tty = st.mode == report_mode::tty;
-        // On a terminal only what needs attention gets its own line.
-        bool show =
-            !line.empty() && (!tty || t == "workstream_quarantined" || t == "workstream_blocked" ||
-                              t == "workstream_retry" || t.rfind("breaker_", 0) == 0 ||
-                              t == "run_interrupt" || t == "branch_restored");
-        if (show) {
-          clear_line(self);
-          std::cout << line << '\n';
-        }
-        if (t == "run_finished") {
-          if (tty)
-            std::cout << "\r\033[K" << progress_text(st) << '\n';
-          std::cout << std::flush;
-          return;
-        }
-        draw(self, show);
-        if (!tty)
-          std::cout << std::flush;
-      },
+      [=](const msg::event& e) { show(self, e); },
       // Answered after every event sent before it has been printed.
       [=](msg::sync_atom) { return std::string(); },
   };

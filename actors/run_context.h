@@ -1,28 +1,41 @@
-// Everything the actors of one run share and never change (the specs, the
-// DAG, paths), plus the run's cancellation flag. Built by the command line
-// before the actors start; passed to each actor at spawn time (local only:
-// what crosses the network is in messages/).
+// Everything the actors of one run share and never change: the specs, the
+// DAG, paths, the environment and the executor. Built by the run layer
+// (run/) before the actors start; passed to each actor at spawn time (local
+// only: what crosses the network is in messages/). Nothing in it changes
+// while the run goes, and nothing in it is a way for actors to talk:
+// cancellation, like everything else, is a message.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/loader.h"
 #include "engine/dag.h"
-#include "ledger/worktree_pool.h"
+#include "engine/environment.h"
+#include "messages/vocabulary.h"
 
 namespace uet::actors {
 
+class executor;
+
+/// A patch a killed run left in the ledger, not on the branch: `resume`
+/// sends it to the ledger again instead of running its tool again.
+struct resubmission {
+  int attempt = 1;
+  std::string patch_id;
+  patch_state state = patch_state::queued; ///< where the killed run left it
+  std::string diff;
+};
+
 struct run_context {
   std::string run_id;
-  std::string phase;
-  std::string engine = "uet"; ///< "uet" or "legacy"
+  run_target target;
+  engine_kind engine = engine_kind::uet;
   int parallel = 1;
-  bool dry_run = false;
   std::uint64_t seed = 0;
   config::project_config project;
   config::tool_registry tools;
@@ -35,17 +48,21 @@ struct run_context {
   /// Attempts each node already made (resume): numbering continues after
   /// them, so a new attempt never reuses a patch id; empty means none.
   std::vector<int> prior_attempts;
+  /// Per node (resume; empty means none): its patch to send again.
+  std::vector<std::optional<resubmission>> resubmit;
   std::filesystem::path state_dir;      ///< .uet
   std::filesystem::path logs_dir;       ///< .uet/logs/<run_id>
   std::filesystem::path worktrees_dir;  ///< .uet/worktrees
   std::filesystem::path telemetry_file; ///< .uet/telemetry.jsonl
-  /// The attempts' worktrees, reused across the run (thread-safe; null in a
-  /// dry run).
-  std::shared_ptr<ledger::worktree_pool> worktrees;
-  /// Set on Ctrl-C: tool and acceptance processes end their process groups.
-  mutable std::atomic<bool> cancel{false};
+  /// Processes, files, locks and clocks (engine/environment.h).
+  engine::environment* env = &engine::environment::real();
+  /// How attempts run: local processes, nothing (a dry run), ...
+  std::shared_ptr<actors::executor> executor;
 
   const config::workstream_spec& spec(std::uint32_t node) const { return workstreams[node]; }
+  int prior(std::uint32_t node) const {
+    return node < prior_attempts.size() ? prior_attempts[node] : 0;
+  }
   /// .uet/logs/<run>/<ws>/<step>-<attempt>.log
   std::filesystem::path log_path(const std::string& ws, const std::string& step,
                                  int attempt) const {

@@ -3,7 +3,8 @@
 // first, then the longest remaining critical path; honours each tool's
 // max_concurrency; blocks the dependents of a workstream that failed for
 // good while independent branches go on. It touches neither the database
-// nor git: it sends the persistence actor what changed.
+// nor git: it sends the persistence actor what changed. stop_atom (Ctrl-C)
+// reaches the supervisor (running attempts are cancelled) and the ledger.
 #pragma once
 
 #include <chrono>
@@ -19,15 +20,21 @@
 
 namespace uet::actors {
 
+enum class scheduler_phase : std::uint8_t {
+  idle,      ///< waiting for run_atom
+  running,   ///< dispatching ready work
+  stopping,  ///< stop_atom came: waiting for running attempts to end
+  finishing, ///< the summary is being made durable, then sent
+};
+
 struct scheduler_state {
   std::shared_ptr<const run_context> ctx;
   msg::persistence_actor db;
   msg::supervisor_actor supervisor;
+  msg::ledger_actor ledger;
   std::unique_ptr<engine::ready_queue> queue;
   caf::typed_response_promise<msg::run_summary> promise;
-  bool started = false;
-  bool stopping = false;
-  bool finishing = false;
+  scheduler_phase phase = scheduler_phase::idle;
   int running = 0;
   msg::run_summary summary;
   std::chrono::steady_clock::time_point t0;

@@ -2,11 +2,9 @@
 
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include <caf/all.hpp>
 
-#include "actors/events.h"
+#include "actors/records.h"
 #include "actors/workstream_actor.h"
 #include "base/clock.h"
 #include "engine/backoff.h"
@@ -15,12 +13,12 @@ namespace uet::actors {
 
 namespace {
 
-using nlohmann::json;
-using steady = std::chrono::steady_clock;
+bool stopping(supervisor_ptr self) {
+  return self->state.phase == supervisor_phase::stopping;
+}
 
-void event(supervisor_ptr self, const std::string& ws, const std::string& type,
-           const json& payload) {
-  self->send(self->state.db, make_event(self->state.ctx->run_id, ws, type, payload));
+void event(supervisor_ptr self, const std::string& ws, ev::body body) {
+  self->send(self->state.db, make_event(self->state.ctx->run_id, ws, std::move(body)));
 }
 
 engine::circuit_breaker& breaker_for(supervisor_ptr self, const std::string& tool_id) {
@@ -36,25 +34,26 @@ engine::circuit_breaker& breaker_for(supervisor_ptr self, const std::string& too
 
 void breaker_event(supervisor_ptr self, const std::string& ws, const std::string& tool,
                    const std::optional<engine::breaker_transition>& t) {
-  if (!t)
-    return;
-  event(self, ws, std::string("breaker_") + engine::to_string(t->to),
-        json{{"tool", tool}, {"from", engine::to_string(t->from)}, {"reason", t->reason}});
+  if (t)
+    event(self, ws, ev::breaker_moved{tool, t->from, t->to, t->reason});
+}
+
+std::string attempts_text(int n) {
+  return std::to_string(n) + " attempt" + (n == 1 ? "" : "s");
+}
+
+void done(supervisor_ptr self, std::uint32_t node, ws_end end, std::string reason,
+          std::string commit = {}) {
+  auto& st = self->state;
+  self->send(st.scheduler, msg::ws_done{node, st.ctx->spec(node).id, end, std::move(reason),
+                                        st.attempts[node], std::move(commit)});
 }
 
 void give_up(supervisor_ptr self, std::uint32_t node, const std::string& reason) {
-  auto& st = self->state;
-  msg::ws_outcome o;
-  o.node = node;
-  o.workstream_id = st.ctx->spec(node).id;
-  o.final_state = "quarantined";
-  o.attempts = st.attempts[node];
-  o.reason = st.stopping ? "interrupted: " + reason
-                         : "gave up after " + std::to_string(o.attempts) + " attempt" +
-                               (o.attempts == 1 ? "" : "s") + ": " + reason;
-  if (st.stopping)
-    o.final_state = "interrupted";
-  self->send(st.scheduler, o);
+  if (stopping(self))
+    return done(self, node, ws_end::interrupted, "interrupted: " + reason);
+  done(self, node, ws_end::quarantined,
+       "gave up after " + attempts_text(self->state.attempts[node]) + ": " + reason);
 }
 
 void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& reason,
@@ -62,18 +61,15 @@ void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& 
   auto& st = self->state;
   const auto& ws = st.ctx->spec(node);
   auto policy = engine::resolve_resilience(ws, st.ctx->tools.find(ws.tool_id));
-  int done = st.attempts[node] - st.prior[node]; // this run's tries count against the budget
-  if (!retryable || st.stopping || done > policy.max_retries)
+  int attempt = st.attempts[node];
+  int tries = attempt - st.ctx->prior(node); // this run's tries count against the budget
+  if (!retryable || stopping(self) || tries > policy.max_retries)
     return give_up(self, node, reason);
-  auto delay = engine::backoff_delay(policy.backoff, done, st.rng);
-  self->send(st.db, persistence::workstream_state_changed{
-                        st.ctx->run_id, ws.id, "ready", st.attempts[node], iso8601_now(),
-                        "attempt " + std::to_string(st.attempts[node]) + " failed: " + reason});
-  event(self, ws.id, "workstream_retry",
-        json{{"attempt", done},
-             {"next_attempt", done + 1},
-             {"delay_ms", delay.count()},
-             {"reason", reason}});
+  auto delay = engine::backoff_delay(policy.backoff, std::max(tries, 1), st.rng);
+  self->send(st.db,
+             msg::ws_state_set{st.ctx->run_id, ws.id, ws_state::ready, attempt, iso8601_now(),
+                               "attempt " + std::to_string(attempt) + " failed: " + reason});
+  event(self, ws.id, ev::ws_retry{attempt, attempt + 1, delay.count(), reason});
   st.backing_off.insert(node);
   self->delayed_send(self, delay, msg::retry_atom_v, msg::ws_job{node, ws.id});
 }
@@ -81,39 +77,118 @@ void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& 
 /// How often an attempt waiting for a half-open breaker's trials asks again.
 constexpr std::chrono::milliseconds trial_poll{100};
 
+/// Asks the tool's breaker for the attempt about to start; false when it
+/// will not start now (given up, or waiting for a half-open trial).
+bool admitted(supervisor_ptr self, const msg::ws_job& job, int attempt) {
+  auto& st = self->state;
+  const auto& ws = st.ctx->spec(job.node);
+  auto d = breaker_for(self, ws.tool_id).try_acquire(st.ctx->env->steady_now());
+  breaker_event(self, ws.id, ws.tool_id, d.transition);
+  if (!d.allowed && d.trials_busy) {
+    // Half-open with its trial calls out: their verdict decides, soon, so
+    // wait for it (holding the slot, spending no attempt) rather than
+    // quarantine a workstream the tool may be about to serve again.
+    st.backing_off.insert(job.node);
+    self->delayed_send(self, trial_poll, msg::retry_atom_v, job);
+    return false;
+  }
+  if (!d.allowed) {
+    st.attempts[job.node] = attempt; // the refused attempt counts
+    event(self, ws.id, ev::breaker_rejected{ws.tool_id, attempt});
+    // Fail fast, which is the breaker's point: waiting out open_ms would
+    // hold a slot, and retrying sooner would be rejected again.
+    give_up(self, job.node,
+            "circuit breaker for tool '" + ws.tool_id + "' is open (no process started; " +
+                std::to_string((d.retry_after.count() + 999) / 1000) +
+                " s until it lets a trial call through)");
+    return false;
+  }
+  st.permits[job.node] = d.permit;
+  return true;
+}
+
 void launch(supervisor_ptr self, const msg::ws_job& job) {
   auto& st = self->state;
-  if (st.stopping)
+  if (stopping(self))
     return give_up(self, job.node, "not started");
-  int attempt = ++st.attempts[job.node];
-  const auto& ws = st.ctx->spec(job.node);
-  if (!st.ctx->dry_run) {
-    auto d = breaker_for(self, ws.tool_id).try_acquire(steady::now());
-    breaker_event(self, ws.id, ws.tool_id, d.transition);
-    if (!d.allowed && d.trials_busy) {
-      // Half-open with its trial calls out: their verdict decides, soon, so
-      // wait for it (holding the slot, spending no attempt) rather than
-      // quarantine a workstream the tool may be about to serve again.
-      --st.attempts[job.node];
-      st.backing_off.insert(job.node);
-      self->delayed_send(self, trial_poll, msg::retry_atom_v, job);
-      return;
-    }
-    if (!d.allowed) {
-      event(self, ws.id, "breaker_rejected", json{{"tool", ws.tool_id}, {"attempt", attempt}});
-      // Fail fast, which is the breaker's point: waiting out open_ms would
-      // hold a slot, and retrying sooner would be rejected again.
-      return give_up(self, job.node,
-                     "circuit breaker for tool '" + ws.tool_id + "' is open (no process started; " +
-                         std::to_string((d.retry_after.count() + 999) / 1000) +
-                         " s until it lets a trial call through)");
-    }
-    st.permits[job.node] = d.permit;
-  }
-  workstream_args args{st.ctx, job.node, attempt, st.head, self, st.db, st.ledger};
+  const auto& resubmit = st.ctx->resubmit;
+  bool again = job.node < resubmit.size() && resubmit[job.node] && !st.resubmitted[job.node];
+  int attempt = again ? resubmit[job.node]->attempt : st.attempts[job.node] + 1;
+  if (again)
+    st.resubmitted[job.node] = true; // its tool does not run: no breaker call
+  else if (!admitted(self, job, attempt))
+    return;
+  st.attempts[job.node] = std::max(st.attempts[job.node], attempt);
+  workstream_args args{st.ctx, job.node, attempt, st.head, again, self, st.db, st.ledger};
   auto w = self->template spawn<caf::monitored>(workstream_behavior, std::move(args));
   st.live.emplace(w.address(), job.node);
+  st.running[job.node] = w;
   self->send(w, msg::start_atom_v);
+}
+
+void settle_breaker(supervisor_ptr self, const msg::attempt_outcome& o) {
+  auto& s = self->state;
+  auto p = s.permits.find(o.node);
+  if (p == s.permits.end())
+    return;
+  const auto& ws = s.ctx->spec(o.node);
+  auto& b = breaker_for(self, ws.tool_id);
+  if (o.tool_called)
+    breaker_event(self, ws.id, ws.tool_id,
+                  b.record(p->second, o.tool_ok, s.ctx->env->steady_now()));
+  else
+    b.cancel(p->second);
+  s.permits.erase(p);
+}
+
+void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
+  auto& s = self->state;
+  if (auto sender = self->current_sender())
+    s.live.erase(sender->address());
+  s.running.erase(o.node);
+  settle_breaker(self, o);
+  if (o.head_seq > s.head_seq) {
+    s.head_seq = o.head_seq;
+    s.head = o.commit_sha;
+  }
+  switch (o.result) {
+  case attempt_result::failed:
+    return attempt_failed(self, o.node, o.reason, o.retryable);
+  case attempt_result::committed:
+    return done(self, o.node, ws_end::committed, o.reason, o.commit_sha);
+  case attempt_result::skipped:
+    return done(self, o.node, ws_end::skipped, o.reason);
+  case attempt_result::quarantined:
+    return done(self, o.node, ws_end::quarantined, o.reason);
+  case attempt_result::interrupted:
+    return done(self, o.node, ws_end::interrupted, o.reason);
+  }
+}
+
+void on_down(supervisor_ptr self, const caf::down_msg& dm) {
+  auto& s = self->state;
+  auto it = s.live.find(dm.source);
+  if (it == s.live.end())
+    return; // reported its outcome first: a normal end
+  auto node = it->second;
+  s.live.erase(it);
+  s.running.erase(node);
+  if (auto p = s.permits.find(node); p != s.permits.end()) {
+    breaker_for(self, s.ctx->spec(node).tool_id).cancel(p->second);
+    s.permits.erase(p);
+  }
+  attempt_failed(self, node, "the workstream actor died: " + caf::to_string(dm.reason), true);
+}
+
+void on_stop(supervisor_ptr self) {
+  auto& s = self->state;
+  if (stopping(self))
+    return;
+  s.phase = supervisor_phase::stopping;
+  for (auto& [node, w] : s.running)
+    self->send(w, msg::cancel_atom_v);
+  for (auto node : std::exchange(s.backing_off, {}))
+    give_up(self, node, "stopped while waiting to retry");
 }
 
 } // namespace
@@ -128,24 +203,13 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
   st.scheduler = std::move(scheduler);
   st.db = std::move(db);
   st.ledger = std::move(ledger);
-  st.prior.assign(ctx->workstreams.size(), 0);
-  for (std::size_t i = 0; i < ctx->prior_attempts.size() && i < st.prior.size(); ++i)
-    st.prior[i] = ctx->prior_attempts[i];
-  st.attempts = st.prior;
+  st.attempts.assign(ctx->workstreams.size(), 0);
+  for (std::uint32_t i = 0; i < st.attempts.size(); ++i)
+    st.attempts[i] = ctx->prior(i);
+  st.resubmitted.assign(ctx->workstreams.size(), false);
   st.rng.seed(ctx->seed);
   st.head = ctx->initial_head;
-  self->set_down_handler([=](caf::down_msg& dm) {
-    auto it = self->state.live.find(dm.source);
-    if (it == self->state.live.end())
-      return; // reported its outcome first: a normal end
-    auto node = it->second;
-    self->state.live.erase(it);
-    if (auto p = self->state.permits.find(node); p != self->state.permits.end()) {
-      breaker_for(self, self->state.ctx->spec(node).tool_id).cancel(p->second);
-      self->state.permits.erase(p);
-    }
-    attempt_failed(self, node, "the workstream actor died: " + caf::to_string(dm.reason), true);
-  });
+  self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   return {
       [=](const msg::ws_job& job) { launch(self, job); },
       [=](msg::retry_atom, const msg::ws_job& job) {
@@ -153,32 +217,8 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
         if (self->state.backing_off.erase(job.node) > 0)
           launch(self, job);
       },
-      [=](const msg::ws_outcome& o) {
-        auto& s = self->state;
-        if (auto sender = self->current_sender())
-          s.live.erase(sender->address());
-        const auto& ws = s.ctx->spec(o.node);
-        if (auto p = s.permits.find(o.node); p != s.permits.end()) {
-          auto& b = breaker_for(self, ws.tool_id);
-          if (o.tool_called)
-            breaker_event(self, ws.id, ws.tool_id, b.record(p->second, o.tool_ok, steady::now()));
-          else
-            b.cancel(p->second);
-          s.permits.erase(p);
-        }
-        if (o.head_seq > s.head_seq) {
-          s.head_seq = o.head_seq;
-          s.head = o.commit_sha;
-        }
-        if (o.final_state == "failed")
-          return attempt_failed(self, o.node, o.reason, o.retryable);
-        self->send(s.scheduler, o);
-      },
-      [=](msg::stop_atom) {
-        self->state.stopping = true;
-        for (auto node : std::exchange(self->state.backing_off, {}))
-          give_up(self, node, "stopped while waiting to retry");
-      },
+      [=](const msg::attempt_outcome& o) { on_outcome(self, o); },
+      [=](msg::stop_atom) { on_stop(self); },
   };
 }
 

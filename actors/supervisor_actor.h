@@ -3,7 +3,8 @@
 // is retried after an exponential backoff with jitter while the budget lasts;
 // an open breaker rejects an attempt without spawning anything; an attempt
 // whose actor dies without reporting (a crash) is seen through its down
-// message and counts as a failure. Exhausted retries -> quarantined.
+// message and counts as a failure. Exhausted retries -> quarantined. It
+// tells the scheduler how each workstream ended (ws_done), once.
 #pragma once
 
 #include <map>
@@ -20,16 +21,24 @@
 
 namespace uet::actors {
 
+enum class supervisor_phase : std::uint8_t {
+  running,  ///< attempts start, fail and are retried
+  stopping, ///< stop_atom came: running attempts are cancelled, nothing new starts
+};
+
 struct supervisor_state {
   std::shared_ptr<const run_context> ctx;
   msg::scheduler_actor scheduler;
   msg::persistence_actor db;
   msg::ledger_actor ledger;
+  supervisor_phase phase = supervisor_phase::running;
   std::map<std::string, engine::circuit_breaker> breakers;
   std::unordered_map<std::uint32_t, engine::breaker_permit> permits;
-  std::vector<int> attempts; ///< attempt numbers used so far (prior runs included)
-  std::vector<int> prior;    ///< attempts made before this process (resume)
-  std::unordered_map<caf::actor_addr, std::uint32_t> live; ///< attempt actor -> node
+  std::vector<int> attempts;     ///< the last attempt number used (prior runs included)
+  std::vector<bool> resubmitted; ///< the node's resumed patch went to the ledger already
+  /// Attempt actors alive: actor -> node, and node -> actor (to cancel it).
+  std::unordered_map<caf::actor_addr, std::uint32_t> live;
+  std::unordered_map<std::uint32_t, msg::workstream_actor> running;
   /// Nodes waiting out a retry backoff: a stop gives them up at once instead
   /// of holding the run open until their timers fire.
   std::set<std::uint32_t> backing_off;
@@ -40,7 +49,6 @@ struct supervisor_state {
   /// commits, with no round trip to the (busy) ledger.
   std::string head;
   std::uint64_t head_seq = 0;
-  bool stopping = false;
   static inline const char* name = "supervisor";
 };
 

@@ -1,11 +1,9 @@
 #include "actors/workstream_actor.h"
 
-#include <nlohmann/json.hpp>
-
 #include <caf/all.hpp>
 
-#include "actors/adapter_actor.h"
-#include "actors/events.h"
+#include "actors/executor.h"
+#include "actors/records.h"
 #include "base/clock.h"
 #include "engine/tool_command.h"
 #include "ledger/patch_store.h"
@@ -14,75 +12,92 @@ namespace uet::actors {
 
 namespace {
 
-using nlohmann::json;
-
-void event(workstream_ptr self, const std::string& type, const json& payload = json::object()) {
-  const auto& a = self->state.args;
-  self->send(a.db, make_event(a.ctx->run_id, a.ctx->spec(a.node).id, type, payload));
+const config::workstream_spec& spec_of(workstream_ptr self) {
+  return self->state.args.ctx->spec(self->state.args.node);
 }
 
-std::string step_id(workstream_ptr self, const std::string& step) {
+void event(workstream_ptr self, ev::body body) {
   const auto& a = self->state.args;
-  return a.ctx->run_id + "." + a.ctx->spec(a.node).id + "." + step + "." +
-         std::to_string(a.attempt);
+  self->send(a.db, make_event(a.ctx->run_id, spec_of(self).id, std::move(body)));
 }
 
-void step_begin(workstream_ptr self, const std::string& step, const std::string& log) {
+std::string log_of(workstream_ptr self, const char* step) {
   const auto& a = self->state.args;
-  self->send(a.db,
-             persistence::step_started{step_id(self, step), a.ctx->run_id, a.ctx->spec(a.node).id,
-                                       step, a.attempt, iso8601_now(), log});
+  return a.ctx->log_path(spec_of(self).id, step, a.attempt).string();
 }
 
-void step_end(workstream_ptr self, const std::string& step, const std::string& state,
+void step_begin(workstream_ptr self, step_kind step) {
+  const auto& a = self->state.args;
+  self->send(a.db, msg::step_begun{a.ctx->run_id, spec_of(self).id, step, a.attempt, iso8601_now(),
+                                   log_of(self, to_string(step))});
+}
+
+void step_end(workstream_ptr self, step_kind step, step_state state,
               std::optional<std::int64_t> exit_code, const std::string& error) {
   const auto& a = self->state.args;
-  persistence::step_finished c{step_id(self, step), state, exit_code, iso8601_now(), {}};
-  if (!error.empty())
-    c.error = error;
-  self->send(a.db, c);
-  event(self, "step_finished",
-        json{{"step", step}, {"attempt", a.attempt}, {"state", state}, {"error", error}});
+  self->send(a.db, msg::step_ended{a.ctx->run_id, spec_of(self).id, step, a.attempt, state,
+                                   exit_code, iso8601_now(), error});
+  event(self, ev::step_finished{step, a.attempt, state, error});
 }
 
 /// Reports the outcome once and quits; the adapter (and its worktree) goes too.
-void finish(workstream_ptr self, std::string final_state, std::string reason,
+void finish(workstream_ptr self, attempt_result result, std::string reason,
             bool retryable = false) {
   auto& st = self->state;
+  st.phase = attempt_phase::finished;
   st.outcome.node = st.args.node;
-  st.outcome.workstream_id = st.args.ctx->spec(st.args.node).id;
-  st.outcome.final_state = std::move(final_state);
+  st.outcome.workstream_id = spec_of(self).id;
+  st.outcome.attempt = st.args.attempt;
+  st.outcome.result = result;
   st.outcome.reason = std::move(reason);
-  st.outcome.attempts = st.args.attempt;
   st.outcome.retryable = retryable;
-  // The worktree is idle before anyone hears of the outcome: the next
-  // workstream on this worker must find it, not make another (its prepare
-  // waits for the adapter's cleanup, which follows when the adapter exits).
-  if (!st.worktree.empty())
-    st.args.ctx->worktrees->release(st.worktree, st.lease_id);
+  // What the next attempt may need at once (the worktree) is free before
+  // anyone hears of this outcome.
+  if (st.release)
+    st.release();
   self->send(st.args.supervisor, st.outcome);
   if (st.adapter)
     self->send_exit(st.adapter, caf::exit_reason::user_shutdown);
   self->quit();
 }
 
-std::map<std::string, std::string> wt_env(const run_context& ctx,
-                                          const config::workstream_spec& ws) {
-  return engine::workstream_env(ws, ctx.run_id, ctx.logs_dir);
+/// After cancel_atom, a step's end is the attempt's end, whatever it says.
+bool cancelled(workstream_ptr self) {
+  return self->state.phase == attempt_phase::cancelling;
+}
+
+std::map<std::string, std::string> wt_env(workstream_ptr self) {
+  const auto& ctx = *self->state.args.ctx;
+  return engine::workstream_env(spec_of(self), ctx.run_id, ctx.logs_dir);
 }
 
 /// The tool's own limit applies to every step (a run never has an unknown
 /// tool: validation refuses it; the default spec is only a guard).
-std::int64_t timeout_ms(const run_context& ctx, const config::workstream_spec& ws) {
-  const auto* tool = ctx.tools.find(ws.tool_id);
-  auto limit = engine::step_timeout(tool ? *tool : config::tool_spec{}, ws);
+std::int64_t timeout_ms(workstream_ptr self) {
+  const auto* tool = self->state.args.ctx->tools.find(spec_of(self).tool_id);
+  auto limit = engine::step_timeout(tool ? *tool : config::tool_spec{}, spec_of(self));
   return std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
 }
 
-void submit(workstream_ptr self) {
+void on_verdict(workstream_ptr self, const msg::patch_verdict& v) {
+  self->state.outcome.commit_sha = v.commit_sha;
+  self->state.outcome.head_seq = v.head_seq;
+  if (v.empty)
+    finish(self, attempt_result::skipped, "the tool changed nothing");
+  else if (v.interrupted)
+    finish(self, attempt_result::interrupted, v.reason);
+  else if (v.final_state == patch_state::committed)
+    finish(self, attempt_result::committed,
+           v.already_committed ? "already on the integration branch" : "");
+  else
+    finish(self, attempt_result::quarantined, v.reason);
+}
+
+void submit(workstream_ptr self, std::optional<patch_state> resume_from = std::nullopt) {
   auto& st = self->state;
   const auto& ctx = *st.args.ctx;
-  const auto& ws = ctx.spec(st.args.node);
+  const auto& ws = spec_of(self);
+  st.phase = attempt_phase::submitting;
   msg::patch_request r;
   r.run_id = ctx.run_id;
   r.workstream_id = ws.id;
@@ -93,119 +108,154 @@ void submit(workstream_ptr self) {
   r.allowed_paths = ws.allowed_paths;
   r.verify_commands = ws.static_checks;
   r.verify_commands.insert(r.verify_commands.end(), ws.commands.begin(), ws.commands.end());
-  r.verify_timeout_ms = timeout_ms(ctx, ws);
-  r.verify_log = ctx.log_path(ws.id, "verify", st.args.attempt).string();
-  r.env = wt_env(ctx, ws);
+  r.verify_timeout_ms = timeout_ms(self);
+  r.verify_log = log_of(self, "verify");
+  r.env = wt_env(self);
+  r.resume_from = resume_from;
   self->request(st.args.ledger, caf::infinite, std::move(r))
-      .then(
-          [=](const msg::patch_verdict& v) {
-            self->state.outcome.commit_sha = v.commit_sha;
-            self->state.outcome.head_seq = v.head_seq;
-            if (v.empty)
-              finish(self, "skipped", "the tool changed nothing");
-            else if (v.interrupted)
-              finish(self, "interrupted", v.reason);
-            else if (v.final_state == "committed")
-              finish(self, "committed",
-                     v.already_committed ? "already on the integration branch" : "");
-            else
-              finish(self, "quarantined", v.reason);
-          },
-          [=](const caf::error& e) {
-            finish(self, "failed", "the patch ledger failed: " + caf::to_string(e));
-          });
+      .then([=](const msg::patch_verdict& v) { on_verdict(self, v); },
+            [=](const caf::error& e) {
+              finish(self, attempt_result::failed, "the patch ledger failed: " + caf::to_string(e));
+            });
 }
 
-void run_check(workstream_ptr self, const std::string& step);
+void run_check(workstream_ptr self, step_kind step);
 
-void after_check(workstream_ptr self, const std::string& step) {
-  if (step == "static")
-    run_check(self, "runtime");
-  else
-    submit(self);
+/// What follows a step that passed: edit -> static -> runtime -> the ledger.
+void after(workstream_ptr self, step_kind done) {
+  if (cancelled(self))
+    return finish(self, attempt_result::interrupted, "stopped before the next step");
+  switch (done) {
+  case step_kind::edit:
+    return run_check(self, step_kind::static_checks);
+  case step_kind::static_checks:
+    return run_check(self, step_kind::runtime);
+  case step_kind::runtime:
+    return submit(self);
+  }
 }
 
-void run_check(workstream_ptr self, const std::string& step) {
-  auto& st = self->state;
-  const auto& ctx = *st.args.ctx;
-  const auto& ws = ctx.spec(st.args.node);
-  const auto& commands = step == "static" ? ws.static_checks : ws.commands;
+void on_check(workstream_ptr self, step_kind step, const msg::check_result& c) {
+  if (c.cancelled || (cancelled(self) && !c.passed)) {
+    step_end(self, step, step_state::cancelled, std::nullopt, c.reason);
+    return finish(self, attempt_result::interrupted,
+                  to_string(step) + std::string(" check: ") + c.reason);
+  }
+  if (!c.passed) {
+    step_end(self, step, step_state::failed, c.exit_code, c.reason);
+    return finish(self, attempt_result::failed,
+                  to_string(step) + std::string(" check failed: ") + c.reason, true);
+  }
+  step_end(self, step, step_state::succeeded, 0, "");
+  after(self, step);
+}
+
+void run_check(workstream_ptr self, step_kind step) {
+  const auto& ws = spec_of(self);
+  const auto& commands = step == step_kind::static_checks ? ws.static_checks : ws.commands;
   if (commands.empty())
-    return after_check(self, step);
-  auto log = ctx.log_path(ws.id, step, st.args.attempt).string();
-  step_begin(self, step, log);
-  msg::check_request r{step, commands, wt_env(ctx, ws), timeout_ms(ctx, ws), log};
-  self->request(st.adapter, caf::infinite, std::move(r))
-      .then(
-          [=](const msg::check_result& c) {
-            if (!c.passed) {
-              step_end(self, step, "failed", c.exit_code, c.reason);
-              return finish(self, "failed", step + " check failed: " + c.reason, true);
-            }
-            step_end(self, step, "succeeded", 0, "");
-            after_check(self, step);
-          },
-          [=](const caf::error& e) {
-            auto why = "the adapter failed: " + caf::to_string(e);
-            step_end(self, step, "failed", std::nullopt, why);
-            finish(self, "failed", why, true);
-          });
+    return after(self, step);
+  self->state.phase = attempt_phase::checking;
+  step_begin(self, step);
+  msg::check_request r{step, commands, wt_env(self), timeout_ms(self),
+                       log_of(self, to_string(step))};
+  self->request(self->state.adapter, caf::infinite, std::move(r))
+      .then([=](const msg::check_result& c) { on_check(self, step, c); },
+            [=](const caf::error& e) {
+              auto why = "the adapter failed: " + caf::to_string(e);
+              step_end(self, step, step_state::failed, std::nullopt, why);
+              finish(self, attempt_result::failed, why, true);
+            });
+}
+
+void on_edit(workstream_ptr self, msg::edit_result& e) {
+  auto& s = self->state;
+  s.outcome.tool_called = e.tool_called();
+  s.outcome.tool_ok = e.tool_ok();
+  if (e.cancelled || (cancelled(self) && !e.ok())) {
+    step_end(self, step_kind::edit, step_state::cancelled, std::nullopt, "stopped");
+    return finish(self, attempt_result::interrupted, "the tool was stopped");
+  }
+  if (!e.ok()) {
+    auto why = !e.error.empty() ? e.error : "the tool " + e.description;
+    step_end(self, step_kind::edit, e.timed_out ? step_state::timed_out : step_state::failed,
+             e.started && e.signal == 0 ? std::optional<std::int64_t>(e.exit_code) : std::nullopt,
+             why);
+    return finish(self, attempt_result::failed, why, true);
+  }
+  step_end(self, step_kind::edit, step_state::succeeded, 0, "");
+  if (e.diff.empty()) {
+    event(self, ev::empty_change{});
+    return finish(self, attempt_result::skipped, "the tool changed nothing");
+  }
+  s.diff = std::move(e.diff);
+  after(self, step_kind::edit);
 }
 
 void run_edit(workstream_ptr self) {
   auto& st = self->state;
-  auto ctx = st.args.ctx;
-  const auto& ws = ctx->spec(st.args.node);
-  const auto* tool = ctx->tools.find(ws.tool_id);
-  auto worktree = ctx->worktrees->lease(&st.lease_id);
-  st.worktree = worktree;
-  auto log = ctx->log_path(ws.id, "edit", st.args.attempt);
-  engine::tool_run_context trc{ctx->run_id, worktree, ctx->logs_dir, log};
-  auto cmd = engine::build_tool_command(*tool, ws, trc);
-  step_begin(self, "edit", log.string());
+  const auto& ctx = *st.args.ctx;
+  const auto& ws = spec_of(self);
+  auto handle = ctx.executor->start(*self, {st.args.node, ws.id, st.args.attempt});
+  if (!handle)
+    return finish(self, attempt_result::failed, "cannot start the attempt: " + handle.message(),
+                  true);
+  st.adapter = handle->adapter;
+  st.release = std::move(handle->release);
+  st.phase = attempt_phase::editing;
+  auto log = log_of(self, "edit");
+  engine::tool_run_context trc{ctx.run_id, handle->workspace, ctx.logs_dir, log};
+  auto cmd = engine::build_tool_command(*ctx.tools.find(ws.tool_id), ws, trc);
+  step_begin(self, step_kind::edit);
   if (!cmd) {
-    ctx->worktrees->give_back(worktree, "", {}, st.lease_id);
-    step_end(self, "edit", "failed", std::nullopt, cmd.message());
-    return finish(self, "quarantined", "cannot build the tool command: " + cmd.message());
+    step_end(self, step_kind::edit, step_state::failed, std::nullopt, cmd.message());
+    return finish(self, attempt_result::quarantined,
+                  "cannot build the tool command: " + cmd.message());
   }
-  st.adapter = spawn_adapter(self->system(), ctx, worktree, st.lease_id);
-  msg::edit_request r;
-  r.run_id = ctx->run_id;
-  r.workstream_id = ws.id;
-  r.attempt = st.args.attempt;
-  r.base_commit = st.args.base_commit;
-  r.argv = cmd->argv;
-  r.env = cmd->env;
-  r.timeout_ms = cmd->timeout.count();
-  r.log_path = log.string();
+  msg::edit_request r{ctx.run_id, ws.id,    st.args.attempt,      st.args.base_commit,
+                      cmd->argv,  cmd->env, cmd->timeout.count(), log};
   st.outcome.tool_called = true;
   self->request(st.adapter, caf::infinite, std::move(r))
-      .then(
-          [=](msg::edit_result& e) {
-            auto& s = self->state;
-            s.outcome.tool_called = e.tool_called();
-            s.outcome.tool_ok = e.tool_ok();
-            if (!e.ok()) {
-              auto why = !e.error.empty() ? e.error : "the tool " + e.description;
-              step_end(self, "edit", e.timed_out ? "timed_out" : "failed",
-                       e.started && e.signal == 0 ? std::optional<std::int64_t>(e.exit_code)
-                                                  : std::nullopt,
-                       why);
-              return finish(self, "failed", why, true);
-            }
-            step_end(self, "edit", "succeeded", 0, "");
-            if (e.diff.empty()) {
-              event(self, "empty_change");
-              return finish(self, "skipped", "the tool changed nothing");
-            }
-            s.diff = std::move(e.diff);
-            run_check(self, "static");
-          },
-          [=](const caf::error& err) {
-            auto why = "the adapter failed: " + caf::to_string(err);
-            step_end(self, "edit", "failed", std::nullopt, why);
-            finish(self, "failed", why, true);
-          });
+      .then([=](msg::edit_result& e) { on_edit(self, e); },
+            [=](const caf::error& err) {
+              auto why = "the adapter failed: " + caf::to_string(err);
+              step_end(self, step_kind::edit, step_state::failed, std::nullopt, why);
+              finish(self, attempt_result::failed, why, true);
+            });
+}
+
+void start(workstream_ptr self) {
+  auto& a = self->state.args;
+  const auto& ws = spec_of(self);
+  self->send(a.db, msg::ws_state_set{a.ctx->run_id, ws.id, ws_state::running, a.attempt,
+                                     iso8601_now(), std::nullopt});
+  event(self, ev::ws_started{a.attempt, ws.tool_id});
+  if (auto why = a.ctx->executor->runs_nothing())
+    return finish(self, attempt_result::skipped, *why);
+  if (a.resubmit && a.node < a.ctx->resubmit.size() && a.ctx->resubmit[a.node]) {
+    // A killed run's patch, checked in its worktree already: to the ledger.
+    self->state.diff = a.ctx->resubmit[a.node]->diff;
+    return submit(self, a.ctx->resubmit[a.node]->state);
+  }
+  run_edit(self);
+}
+
+void cancel(workstream_ptr self) {
+  auto& st = self->state;
+  switch (st.phase) {
+  case attempt_phase::idle:
+    return finish(self, attempt_result::interrupted, "stopped before it started");
+  case attempt_phase::editing:
+  case attempt_phase::checking:
+    st.phase = attempt_phase::cancelling;
+    if (st.adapter)
+      self->send(st.adapter, msg::cancel_atom_v);
+    return;
+  case attempt_phase::submitting: // the ledger, cancelled by the scheduler, answers
+  case attempt_phase::cancelling:
+  case attempt_phase::finished:
+    return;
+  }
 }
 
 } // namespace
@@ -215,15 +265,10 @@ msg::workstream_actor::behavior_type workstream_behavior(workstream_ptr self,
   self->state.args = std::move(args);
   return {
       [=](msg::start_atom) {
-        auto& a = self->state.args;
-        const auto& ws = a.ctx->spec(a.node);
-        self->send(a.db, persistence::workstream_state_changed{
-                             a.ctx->run_id, ws.id, "running", a.attempt, iso8601_now(), {}});
-        event(self, "workstream_started", json{{"attempt", a.attempt}, {"tool", ws.tool_id}});
-        if (a.ctx->dry_run)
-          return finish(self, "skipped", "dry run");
-        run_edit(self);
+        if (self->state.phase == attempt_phase::idle)
+          start(self);
       },
+      [=](msg::cancel_atom) { cancel(self); },
   };
 }
 

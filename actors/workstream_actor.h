@@ -1,10 +1,14 @@
 // The workstream actor: one attempt of one workstream. EDIT (the tool, via
-// an adapter) -> STATIC -> RUNTIME (acceptance in the worktree) -> the
-// patch ledger; each step a step_attempts row, each change an event. Sends
-// exactly one ws_outcome to its supervisor, then quits. It never writes the
-// database or git itself: it only sends messages.
+// the adapter the run's executor gives it) -> STATIC -> RUNTIME (acceptance
+// in the worktree) -> the patch ledger; each step a step_attempts row, each
+// change an event. Sends exactly one attempt_outcome to its supervisor,
+// then quits. It never writes the database or git itself: it only sends
+// messages. cancel_atom (the run stops): the running step is ended and
+// nothing new starts; the attempt ends interrupted.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 
 #include <caf/stateful_actor.hpp>
@@ -21,18 +25,31 @@ struct workstream_args {
   /// The integration head to start from (it holds every dependency's
   /// commit); the supervisor's newest known head.
   std::string base_commit;
+  /// Send ctx->resubmit[node]'s patch to the ledger instead of running the
+  /// tool (the first attempt of a resumed run only).
+  bool resubmit = false;
   msg::supervisor_actor supervisor;
   msg::persistence_actor db;
   msg::ledger_actor ledger;
 };
 
+/// Where the attempt is. Steps run one at a time, in this order.
+enum class attempt_phase : std::uint8_t {
+  idle,       ///< not started
+  editing,    ///< the tool runs
+  checking,   ///< an acceptance step runs in the worktree
+  submitting, ///< the patch ledger has the patch
+  cancelling, ///< cancel_atom came while a step ran: waiting for it to end
+  finished,   ///< the outcome is sent
+};
+
 struct workstream_state {
   workstream_args args;
+  attempt_phase phase = attempt_phase::idle;
   msg::adapter_actor adapter;
-  std::filesystem::path worktree; ///< leased for the edit; released before the outcome goes
-  std::uint64_t lease_id = 0;
+  std::function<void()> release; ///< the executor's early release (attempt_handle)
   std::string diff;
-  msg::ws_outcome outcome;
+  msg::attempt_outcome outcome;
   static inline const char* name = "workstream";
 };
 

@@ -1,5 +1,8 @@
-// Process exit codes: the contract of SPEC §2.
+// Process exit codes: the contract of SPEC §2, and the one place an error's
+// kind becomes one.
 #pragma once
+
+#include "base/expected.h"
 
 namespace uet {
 
@@ -13,6 +16,23 @@ enum class exit_code : int {
 
 inline int to_int(exit_code c) {
   return static_cast<int>(c);
+}
+
+/// bad input -> 2; everything else a command could not do (another writer,
+/// git, I/O, a bug) -> 3. A conflict is a patch's verdict, never a command's
+/// failure; should one reach here, it is unexpected (3).
+inline exit_code exit_code_for(error_kind k) {
+  switch (k) {
+  case error_kind::bad_input:
+    return exit_code::bad_input;
+  case error_kind::internal:
+  case error_kind::busy:
+  case error_kind::io:
+  case error_kind::git:
+  case error_kind::conflict:
+    return exit_code::internal;
+  }
+  return exit_code::internal;
 }
 
 } // namespace uet

@@ -15,7 +15,7 @@ expected<std::shared_ptr<file_lock>> file_lock::acquire(const std::filesystem::p
   // O_CLOEXEC: a tool process must not inherit (and so keep) the lock.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
-    return fail(path.string() + ": cannot open lock file: " + std::strerror(errno));
+    return fail(error_kind::io, path.string() + ": cannot open lock file: " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char holder[512] = {0};
     auto n = ::pread(fd, holder, sizeof holder - 1, 0);
@@ -23,7 +23,8 @@ expected<std::shared_ptr<file_lock>> file_lock::acquire(const std::filesystem::p
     std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "";
     while (!who.empty() && (who.back() == '\n' || who.back() == ' '))
       who.pop_back();
-    return fail(path.string() + ": locked by " + (who.empty() ? "another process" : who));
+    return fail(error_kind::busy,
+                path.string() + ": locked by " + (who.empty() ? "another process" : who));
   }
   if (::ftruncate(fd, 0) == 0) {
     auto line = what + " (pid " + std::to_string(::getpid()) + ")\n";

@@ -20,7 +20,7 @@ status write_all(int fd, const std::string& data, const std::string& what) {
     if (n < 0) {
       if (errno == EINTR)
         continue;
-      return fail(what + ": write failed: " + errno_text());
+      return fail(error_kind::io, what + ": write failed: " + errno_text());
     }
     off += static_cast<std::size_t>(n);
   }
@@ -32,7 +32,7 @@ status write_all(int fd, const std::string& data, const std::string& what) {
 expected<std::string> read_file(const std::filesystem::path& path, std::size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return fail(path.string() + ": cannot open: " + errno_text());
+    return fail(error_kind::io, path.string() + ": cannot open: " + errno_text());
   std::string out;
   char buf[65536];
   for (;;) {
@@ -42,15 +42,15 @@ expected<std::string> read_file(const std::filesystem::path& path, std::size_t m
         continue;
       auto msg = path.string() + ": cannot read: " + errno_text();
       ::close(fd);
-      return fail(msg);
+      return fail(error_kind::io, msg);
     }
     if (n == 0)
       break;
     out.append(buf, static_cast<std::size_t>(n));
     if (out.size() > max_bytes) {
       ::close(fd);
-      return fail(path.string() + ": file is larger than " + std::to_string(max_bytes >> 20) +
-                  " MiB");
+      return fail(error_kind::io, path.string() + ": file is larger than " +
+                                      std::to_string(max_bytes >> 20) + " MiB");
     }
   }
   ::close(fd);
@@ -62,13 +62,13 @@ status write_file_atomic(const std::filesystem::path& path, const std::string& c
   tmp += ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
-    return fail(tmp.string() + ": cannot create: " + errno_text());
+    return fail(error_kind::io, tmp.string() + ": cannot create: " + errno_text());
   auto st = write_all(fd, content, tmp.string());
   if (st && ::fsync(fd) != 0)
-    st = fail(tmp.string() + ": fsync failed: " + errno_text());
+    st = fail(error_kind::io, tmp.string() + ": fsync failed: " + errno_text());
   ::close(fd);
   if (st && ::rename(tmp.c_str(), path.c_str()) != 0)
-    st = fail(path.string() + ": rename failed: " + errno_text());
+    st = fail(error_kind::io, path.string() + ": rename failed: " + errno_text());
   if (!st)
     ::unlink(tmp.c_str());
   return st;
@@ -77,7 +77,7 @@ status write_file_atomic(const std::filesystem::path& path, const std::string& c
 status append_line(const std::filesystem::path& path, const std::string& line) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0)
-    return fail(path.string() + ": cannot open for append: " + errno_text());
+    return fail(error_kind::io, path.string() + ": cannot open for append: " + errno_text());
   auto st = write_all(fd, line + "\n", path.string());
   ::close(fd);
   return st;

@@ -34,7 +34,7 @@ constexpr int base_files = 20;
 }
 
 std::string must(const fs::path& dir, const std::vector<std::string>& args) {
-  auto r = git(dir, args);
+  auto r = git(uet::engine::environment::real(), dir, args);
   if (!r)
     die(r.message());
   return chomp(*r);
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   cfg.branch = "uet/integration";
   cfg.base_ref = "main";
   auto t0 = clk::now();
-  auto tree = integration_tree::open(cfg);
+  auto tree = integration_tree::open(uet::engine::environment::real(), cfg);
   if (!tree)
     die(tree.message());
   patch_pipeline pipe(std::move(*tree), patch_store(dir / "ledger"));

@@ -36,7 +36,7 @@ double median(std::vector<double> v) {
 }
 
 bool must(const fs::path& dir, const std::vector<std::string>& args) {
-  auto r = git(dir, args);
+  auto r = git(uet::engine::environment::real(), dir, args);
   if (!r)
     std::fprintf(stderr, "git %s: %s\n", args[0].c_str(), r.message().c_str());
   return r.ok();

@@ -98,8 +98,8 @@ int check(const config::project_config& cfg, bool json_out) {
   if (*version >= 1) {
     if (auto patches = read_db_patches(*db); patches)
       for (const auto& [id, p] : *patches)
-        committed += p.status == "committed";
-    auto ledger = check_ledger(*db, cfg.repo, cfg.integration_branch);
+        committed += parse_patch_state(p.status) == patch_state::committed;
+    auto ledger = check_ledger(*db, engine::environment::real(), cfg.repo, cfg.integration_branch);
     if (!ledger)
       found.push_back({"ledger", ledger.message()});
     else

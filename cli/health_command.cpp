@@ -5,8 +5,8 @@
 #include "base/exit_code.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/project_context.h"
 #include "ledger/git.h"
+#include "run/project.h"
 
 namespace uet::cli {
 
@@ -42,7 +42,7 @@ bool program_found(const std::string& prog) {
 
 int health_command(bool json_out) {
   auto root = fs::current_path();
-  auto p = load_checked_project(root);
+  auto p = run::load_checked_project(root);
   const auto& b = p.bundle;
   std::vector<check> checks;
   checks.push_back({"config",
@@ -68,18 +68,20 @@ int health_command(bool json_out) {
     checks.push_back({"tool " + id, level, detail});
   }
 
-  auto version = ledger::git_run(root, {"--version"});
+  auto version = ledger::git_run(engine::environment::real(), root, {"--version"});
   if (!version) {
     checks.push_back({"git", "fail", "git is not installed: " + version.message()});
   } else {
     checks.push_back({"git", "ok", ledger::chomp(version->out)});
-    auto top = ledger::git(b.config.repo, {"rev-parse", "--show-toplevel"});
+    auto top =
+        ledger::git(engine::environment::real(), b.config.repo, {"rev-parse", "--show-toplevel"});
     if (!top) {
       checks.push_back({"repository", "fail", b.config.repo.string() + " is not a git repository"});
     } else {
       checks.push_back({"repository", "ok", ledger::chomp(*top)});
-      auto base = ledger::git(
-          b.config.repo, {"rev-parse", "--verify", "--quiet", b.config.base_ref + "^{commit}"});
+      auto base =
+          ledger::git(engine::environment::real(), b.config.repo,
+                      {"rev-parse", "--verify", "--quiet", b.config.base_ref + "^{commit}"});
       checks.push_back({"base_ref", base ? "ok" : "fail",
                         base ? b.config.base_ref + " = " + ledger::chomp(*base).substr(0, 12)
                              : "'" + b.config.base_ref + "' does not name a commit"});

@@ -91,7 +91,8 @@ int init_command(const std::string& dir_arg, bool force) {
     std::cout << "added .uet/ to .gitignore\n";
   }
 
-  auto inside = ledger::git_run(dir, {"rev-parse", "--is-inside-work-tree"});
+  auto inside =
+      ledger::git_run(engine::environment::real(), dir, {"rev-parse", "--is-inside-work-tree"});
   if (!inside) {
     std::cerr << "warning: " << inside.message()
               << "\n  install git: uet-actors needs a git repository to change\n";
@@ -106,7 +107,7 @@ int init_command(const std::string& dir_arg, bool force) {
                                                           "user.email=uet-actors@localhost",
                                                           "commit", "-q", "-m", "uet-actors init"}};
     for (const auto& s : steps)
-      if (auto r = ledger::git(dir, s); !r) {
+      if (auto r = ledger::git(engine::environment::real(), dir, s); !r) {
         std::cerr << r.message() << '\n';
         return to_int(exit_code::internal);
       }

@@ -7,9 +7,9 @@
 #include "base/exit_code.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/project_context.h"
 #include "config/phases.h"
 #include "engine/plan.h"
+#include "run/project.h"
 
 namespace uet::cli {
 
@@ -72,7 +72,7 @@ void print_dot(const engine::dag& g, const engine::plan_summary& p,
 
 int plan_command(const plan_args& a) {
   auto root = std::filesystem::current_path();
-  auto p = load_checked_project(root);
+  auto p = run::load_checked_project(root);
   const auto& b = p.bundle;
   if (p.errors) {
     print_problems(std::cerr, b.problems);
@@ -85,7 +85,7 @@ int plan_command(const plan_args& a) {
     std::cerr << "plan: " << ids.message() << '\n';
     return to_int(exit_code::bad_input);
   }
-  auto g = subgraph(b, *ids);
+  auto g = run::subgraph(b, *ids);
   int workers = a.workers.value_or(b.config.max_workers);
   auto plan = engine::make_plan(g, workers);
 

@@ -3,13 +3,13 @@
 #include "base/exit_code.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/project_context.h"
+#include "run/project.h"
 
 namespace uet::cli {
 
 int validate_command(bool json_out) {
   auto root = std::filesystem::current_path();
-  auto p = load_checked_project(root);
+  auto p = run::load_checked_project(root);
   const auto& b = p.bundle;
   if (json_out) {
     print_json(json{{"ok", p.errors == 0},

@@ -34,7 +34,7 @@ expected<std::vector<std::string>> select_phase(const project_bundle& b, const s
     std::string list;
     for (const auto& n : names)
       list += (list.empty() ? "" : ", ") + n;
-    return fail("unknown phase '" + phase + "' (known: " + list + ")");
+    return fail(error_kind::bad_input, "unknown phase '" + phase + "' (known: " + list + ")");
   }
   for (const auto& ws : b.workstreams)
     if (wanted.count(ws.id))

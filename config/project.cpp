@@ -177,10 +177,10 @@ void apply_environment(project_config& cfg, const env_map& env, problem_list& ou
       bad("UET_DEBUG", "'" + *v + "' is not a flag (use 1 or 0)");
   }
   if (auto v = get("PIPELINE_ENGINE"); v && !v->empty()) {
-    if (*v != "uet" && *v != "legacy")
-      bad("PIPELINE_ENGINE", "'" + *v + "' is not an engine (use uet or legacy)");
+    if (auto e = parse_engine_kind(*v))
+      cfg.engine = *e;
     else
-      cfg.engine = *v;
+      bad("PIPELINE_ENGINE", "'" + *v + "' is not an engine (use uet or legacy)");
   }
 }
 

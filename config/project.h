@@ -10,6 +10,7 @@
 
 #include "config/problem.h"
 #include "config/value.h"
+#include "messages/vocabulary.h"
 
 namespace uet::config {
 
@@ -29,7 +30,7 @@ struct project_config {
   // From the environment only.
   bool dry_run = false;
   bool debug = false;
-  std::string engine = "uet"; ///< "uet" or "legacy"
+  engine_kind engine = engine_kind::uet;
 };
 
 /// The variables SPEC §1 defines, read once from the process environment.

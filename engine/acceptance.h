@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/environment.h"
+
 namespace uet::engine {
 
 struct acceptance_request {
@@ -30,6 +32,7 @@ struct acceptance_result {
   bool cancelled = false; ///< the cancel flag ended it: not the command's fault
 };
 
-acceptance_result run_acceptance(const acceptance_request& req);
+/// Runs the commands as processes of env.
+acceptance_result run_acceptance(environment& env, const acceptance_request& req);
 
 } // namespace uet::engine

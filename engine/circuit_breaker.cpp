@@ -13,18 +13,6 @@ std::string percent(double share) {
 
 } // namespace
 
-const char* to_string(breaker_state s) {
-  switch (s) {
-  case breaker_state::closed:
-    return "closed";
-  case breaker_state::open:
-    return "open";
-  case breaker_state::half_open:
-    return "half_open";
-  }
-  return "closed";
-}
-
 circuit_breaker::circuit_breaker(const config::breaker_spec& spec) : spec_(spec) {
   spec_.window = std::max(1, spec_.window);
   spec_.minimum_calls = std::max(1, spec_.minimum_calls);

@@ -11,13 +11,12 @@
 #include <string>
 
 #include "config/tools.h"
+#include "messages/vocabulary.h"
 
 namespace uet::engine {
 
-enum class breaker_state { closed, open, half_open };
-
-/// "closed", "open", "half_open" (the names events and the database use).
-const char* to_string(breaker_state s);
+using uet::breaker_state; // closed, open, half_open (messages/vocabulary.h)
+using uet::to_string;
 
 /// A state change, returned so the caller can emit an event for it.
 struct breaker_transition {

@@ -117,6 +117,27 @@ bool parse_hunk_header(std::string_view line, hunk& h) {
 
 } // namespace
 
+bool has_gitlink(std::string_view text) {
+  constexpr std::string_view gitlink = "160000";
+  auto ends_with_gitlink = [&](std::string_view line) {
+    return line.size() >= gitlink.size() && line.substr(line.size() - gitlink.size()) == gitlink &&
+           (line.size() == gitlink.size() || line[line.size() - gitlink.size() - 1] == ' ');
+  };
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    auto line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    for (std::string_view header :
+         {"new file mode ", "deleted file mode ", "old mode ", "new mode "})
+      if (line.substr(0, header.size()) == header && line.substr(header.size()) == gitlink)
+        return true;
+    if (line.substr(0, 6) == "index " && ends_with_gitlink(line))
+      return true;
+  }
+  return false;
+}
+
 bool unquote_git_path(std::string_view in, std::string& out) {
   out.clear();
   if (in.empty() || in[0] != '"') {

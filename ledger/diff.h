@@ -33,6 +33,12 @@ struct file_change {
 /// patch that is not a git diff or is cut short.
 expected<std::vector<file_change>> parse_diff(std::string_view text);
 
+/// Whether the diff adds, changes or removes a gitlink (a nested
+/// repository, mode 160000): read from git's extended header lines only
+/// (`new file mode`, `deleted file mode`, `old mode`, `new mode`, `index`),
+/// which no content or binary-patch line can look like.
+bool has_gitlink(std::string_view text);
+
 /// Undoes git's C-style path quoting ("a\303\251b" -> "aéb"); false if
 /// malformed. Unquoted input is returned as is.
 bool unquote_git_path(std::string_view in, std::string& out);

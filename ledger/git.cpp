@@ -23,7 +23,8 @@ std::string chomp(std::string s) {
   return s;
 }
 
-expected<git_output> git_run(const std::filesystem::path& dir, const std::vector<std::string>& args,
+expected<git_output> git_run(engine::environment& env, const std::filesystem::path& dir,
+                             const std::vector<std::string>& args,
                              const std::optional<std::string>& stdin_data) {
   engine::process_request req;
   req.argv.reserve(args.size() + 3);
@@ -38,28 +39,31 @@ expected<git_output> git_run(const std::filesystem::path& dir, const std::vector
   req.stdin_data = stdin_data;
   req.merge_stderr = false;
   req.max_output_bytes = 256u << 20;
-  auto r = engine::run_process(req);
+  auto r = env.run_process(req);
   if (!r.started)
-    return fail(command_text(args) + ": " + r.describe());
+    return fail(error_kind::git, command_text(args) + ": " + r.describe());
   // A cut output (a diff, a log) would be read as a whole one: refuse it.
   if (r.truncated)
-    return fail(command_text(args) + " (in " + dir.string() + "): its output passed " +
-                std::to_string(req.max_output_bytes >> 20) + " MiB");
+    return fail(error_kind::git, command_text(args) + " (in " + dir.string() +
+                                     "): its output passed " +
+                                     std::to_string(req.max_output_bytes >> 20) + " MiB");
   return git_output{r.signal ? 128 + r.signal : r.exit_code, std::move(r.output),
                     std::move(r.error_output)};
 }
 
-expected<std::string> git(const std::filesystem::path& dir, const std::vector<std::string>& args,
+expected<std::string> git(engine::environment& env, const std::filesystem::path& dir,
+                          const std::vector<std::string>& args,
                           const std::optional<std::string>& stdin_data) {
-  auto r = git_run(dir, args, stdin_data);
+  auto r = git_run(env, dir, args, stdin_data);
   if (!r)
     return r.error();
   if (r->exit_code != 0) {
     auto err = chomp(r->err);
     if (err.empty())
       err = chomp(r->out);
-    return fail(command_text(args) + " (in " + dir.string() + ") failed with exit code " +
-                std::to_string(r->exit_code) + (err.empty() ? "" : ": " + err));
+    return fail(error_kind::git, command_text(args) + " (in " + dir.string() +
+                                     ") failed with exit code " + std::to_string(r->exit_code) +
+                                     (err.empty() ? "" : ": " + err));
   }
   return std::move(r->out);
 }

@@ -1,5 +1,7 @@
 // The git command line, as the ledger and the CLI use it: one call runs
-// `git -C dir args...` with a stable, non-interactive environment.
+// `git -C dir args...` with a stable, non-interactive environment, as a
+// process of the given environment (engine/environment.h), so a wrapper can
+// see or fail each git call. Failures are of kind git.
 // Blocking (2-15 ms a call here): never call from a CAF scheduler thread.
 #pragma once
 
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "engine/environment.h"
 
 namespace uet::ledger {
 
@@ -20,12 +23,14 @@ struct git_output {
 
 /// Runs git and returns its outputs whatever the exit code; fails only if git
 /// could not be started.
-expected<git_output> git_run(const std::filesystem::path& dir, const std::vector<std::string>& args,
+expected<git_output> git_run(engine::environment& env, const std::filesystem::path& dir,
+                             const std::vector<std::string>& args,
                              const std::optional<std::string>& stdin_data = std::nullopt);
 
 /// Runs git and fails unless it exits 0; the failure names the command and
 /// quotes git's stderr. Returns stdout.
-expected<std::string> git(const std::filesystem::path& dir, const std::vector<std::string>& args,
+expected<std::string> git(engine::environment& env, const std::filesystem::path& dir,
+                          const std::vector<std::string>& args,
                           const std::optional<std::string>& stdin_data = std::nullopt);
 
 /// s without trailing newlines.

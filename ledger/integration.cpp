@@ -44,13 +44,26 @@ std::string commit_message(const std::string& workstream_id, const std::string& 
   return subject + "\n\nUET-Run: " + run_id + "\nUET-Patch: " + patch_id + "\n";
 }
 
-expected<std::unordered_map<std::string, std::vector<std::string>>>
-read_patch_trailers(const fs::path& repo, const std::string& branch) {
-  std::unordered_map<std::string, std::vector<std::string>> index;
-  auto log = git(repo, {"log", "--format=%H%x09%(trailers:key=UET-Patch,valueonly,separator=%x09)",
-                        "refs/heads/" + branch, "--"});
-  if (!log)
-    return log.error();
+expected<trailer_index> read_patch_trailers(engine::environment& env, const fs::path& repo,
+                                            const std::string& branch) {
+  trailer_index index;
+  auto log = git(env, repo,
+                 {"log", "--format=%H%x09%(trailers:key=UET-Patch,valueonly,separator=%x09)",
+                  "refs/heads/" + branch, "--"});
+  if (!log) {
+    std::error_code missing;
+    if (!fs::is_directory(repo, missing))
+      return fail(error_kind::bad_input,
+                  "the repository " + repo.string() + " (uet.yaml: repo) does not exist");
+    auto exists = git_run(env, repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + branch});
+    if (exists && exists->exit_code == 1)
+      return index; // no such branch yet: it holds nothing
+    if (exists && exists->exit_code > 1)
+      return fail(error_kind::bad_input,
+                  "the repository " + repo.string() +
+                      " (uet.yaml: repo) is not a git repository: " + chomp(exists->err));
+    return log.error().context("cannot read the UET-Patch trailers of " + branch + ": ");
+  }
   std::size_t pos = 0;
   while (pos < log->size()) {
     auto nl = log->find('\n', pos);
@@ -72,34 +85,43 @@ read_patch_trailers(const fs::path& repo, const std::string& branch) {
   return index;
 }
 
-expected<integration_tree> integration_tree::open(const integration_config& cfg) {
-  integration_tree t(cfg);
+expected<integration_tree> integration_tree::open(engine::environment& env,
+                                                  const integration_config& cfg,
+                                                  std::optional<trailer_index> trailers) {
+  integration_tree t(env, cfg);
   const auto& repo = cfg.repo;
   std::error_code missing;
   if (!fs::is_directory(repo, missing))
-    return fail("the repository " + repo.string() + " (uet.yaml: repo) does not exist");
-  auto exists = git_run(repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + cfg.branch});
+    return fail(error_kind::bad_input,
+                "the repository " + repo.string() + " (uet.yaml: repo) does not exist");
+  auto exists =
+      git_run(env, repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + cfg.branch});
   if (!exists)
     return exists.error();
   if (exists->exit_code > 1) // 1: no such branch; 128: not a repository at all
-    return fail("the repository " + repo.string() +
-                " (uet.yaml: repo) is not a git repository: " + chomp(exists->err));
+    return fail(error_kind::bad_input,
+                "the repository " + repo.string() +
+                    " (uet.yaml: repo) is not a git repository: " + chomp(exists->err));
   t.opened_at_ = chomp(exists->out);
   if (exists->exit_code != 0) {
-    auto base = git(repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
+    auto base = git(env, repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
     if (!base)
-      return fail("base_ref '" + cfg.base_ref + "' does not name a commit in " + repo.string() +
-                  ": " + base.message());
+      return fail(error_kind::bad_input, "base_ref '" + cfg.base_ref +
+                                             "' does not name a commit in " + repo.string() + ": " +
+                                             base.message());
     t.opened_at_ = chomp(*base);
-    if (auto r = git(repo, {"branch", cfg.branch, t.opened_at_}); !r)
+    if (auto r = git(env, repo, {"branch", cfg.branch, t.opened_at_}); !r)
       return r.error();
   }
   // Independent reads of the repository, run beside the worktree's setup.
   auto email = std::async(std::launch::async, [&] {
-    return git_run(repo, {"config", "user.email"});
+    return git_run(env, repo, {"config", "user.email"});
   });
-  auto trailers =
-      std::async(std::launch::async, [&] { return read_patch_trailers(repo, cfg.branch); });
+  auto read = std::async(std::launch::async, [&]() -> expected<trailer_index> {
+    if (trailers)
+      return std::move(*trailers);
+    return read_patch_trailers(env, repo, cfg.branch);
+  });
 
   std::error_code ec;
   // Registered with this repository (not a copy of another clone's .uet)
@@ -114,18 +136,20 @@ expected<integration_tree> integration_tree::open(const integration_config& cfg)
     registered = common && fs::equivalent(gitdir->parent_path(), *common / "worktrees", other) &&
                  std::getline(in, line) && line == "ref: refs/heads/" + cfg.branch;
     if (!registered)
-      if (auto r =
-              git_run(repo, {"worktree", "remove", "--force", "--force", cfg.worktree.string()});
+      if (auto r = git_run(env, repo,
+                           {"worktree", "remove", "--force", "--force", cfg.worktree.string()});
           !r)
         return r.error();
   }
   if (!registered) {
     fs::remove_all(cfg.worktree, ec);
-    (void)git_run(repo, {"worktree", "prune"});
+    (void)git_run(env, repo, {"worktree", "prune"}); // a failure shows in the add below
     fs::create_directories(cfg.worktree.parent_path(), ec);
-    if (auto r = git(repo, {"worktree", "add", "--quiet", cfg.worktree.string(), cfg.branch}); !r)
-      return fail("cannot check out " + cfg.branch + " at " + cfg.worktree.string() + ": " +
-                  r.message() + " (is the branch checked out elsewhere?)");
+    if (auto r = git(env, repo, {"worktree", "add", "--quiet", cfg.worktree.string(), cfg.branch});
+        !r)
+      return fail(error_kind::git, "cannot check out " + cfg.branch + " at " +
+                                       cfg.worktree.string() + ": " + r.message() +
+                                       " (is the branch checked out elsewhere?)");
     gitdir = git_dir_of(cfg.worktree);
   }
   // A killed run may leave the worktree's index.lock behind; this ledger is
@@ -137,7 +161,7 @@ expected<integration_tree> integration_tree::open(const integration_config& cfg)
   t.expected_head_ = t.opened_at_;
   if (auto e = email.get(); !e || e->exit_code != 0)
     t.identity_ = {"-c", "user.name=uet-actors", "-c", "user.email=uet-actors@localhost"};
-  auto idx = trailers.get();
+  auto idx = read.get();
   if (!idx)
     return idx.error();
   t.index_ = std::move(*idx);
@@ -153,16 +177,16 @@ expected<std::string> integration_tree::head() const {
     if (std::getline(in, sha) && is_object_id(sha))
       return sha;
   }
-  auto r = git(cfg_.worktree, {"rev-parse", "HEAD"});
+  auto r = git(*env_, cfg_.worktree, {"rev-parse", "HEAD"});
   if (!r)
     return r.error();
   return chomp(*r);
 }
 
 status integration_tree::reset() {
-  if (auto r = git(cfg_.worktree, {"reset", "--quiet", "--hard", "HEAD"}); !r)
+  if (auto r = git(*env_, cfg_.worktree, {"reset", "--quiet", "--hard", "HEAD"}); !r)
     return r.error();
-  if (auto r = git(cfg_.worktree, {"clean", "-ffdxq"}); !r)
+  if (auto r = git(*env_, cfg_.worktree, {"clean", "-ffdxq"}); !r)
     return r.error();
   return {};
 }
@@ -171,7 +195,7 @@ apply_result integration_tree::apply(const std::string& diff) {
   apply_result res;
   std::vector<std::string> args = stable_diff_config();
   args.insert(args.end(), {"apply", "--index", "--whitespace=nowarn", "-"});
-  auto r = git_run(cfg_.worktree, args, diff);
+  auto r = git_run(*env_, cfg_.worktree, args, diff);
   if (!r) {
     res.message = r.message();
     return res;
@@ -182,7 +206,8 @@ apply_result integration_tree::apply(const std::string& diff) {
   }
   res.message = chomp(r->err);
   res.conflicts = conflicts_from(r->err);
-  (void)reset(); // git apply is all-or-nothing, but leave nothing to chance
+  if (auto st = reset(); !st) // git apply is all-or-nothing, but leave nothing to chance
+    res.message += "; then resetting the tree failed: " + st.message();
   return res;
 }
 
@@ -194,7 +219,7 @@ expected<std::string> integration_tree::commit(const std::string& message,
   // one. The user's next git command does it instead.
   args.insert(args.end(), {"-c", "maintenance.auto=false", "-c", "gc.auto=0", "commit", "--quiet",
                            "--no-verify", "--allow-empty-message", "-F", "-"});
-  if (auto r = git(cfg_.worktree, args, message); !r)
+  if (auto r = git(*env_, cfg_.worktree, args, message); !r)
     return r.error();
   auto sha = head();
   if (sha) {
@@ -211,14 +236,17 @@ expected<std::string> integration_tree::guard_head() {
   if (*now == expected_head_)
     return std::string();
   const auto ref = "refs/heads/" + cfg_.branch;
-  if (auto r = git(cfg_.repo, {"update-ref", "refs/uet/foreign/" + *now, *now}); !r)
-    return fail("the integration branch was moved to " + *now +
-                " outside the ledger, and keeping that commit failed: " + r.message());
-  if (auto r = git(cfg_.repo, {"update-ref", "-m", "uet-actors: put back after an outside move",
-                               ref, expected_head_, *now});
+  if (auto r = git(*env_, cfg_.repo, {"update-ref", "refs/uet/foreign/" + *now, *now}); !r)
+    return fail(error_kind::git,
+                "the integration branch was moved to " + *now +
+                    " outside the ledger, and keeping that commit failed: " + r.message());
+  if (auto r = git(*env_, cfg_.repo,
+                   {"update-ref", "-m", "uet-actors: put back after an outside move", ref,
+                    expected_head_, *now});
       !r)
-    return fail("the integration branch was moved to " + *now +
-                " outside the ledger, and putting it back failed: " + r.message());
+    return fail(error_kind::git,
+                "the integration branch was moved to " + *now +
+                    " outside the ledger, and putting it back failed: " + r.message());
   if (auto st = reset(); !st)
     return st.error();
   return "the integration branch had been moved outside the ledger, to " + *now +
@@ -227,14 +255,14 @@ expected<std::string> integration_tree::guard_head() {
 }
 
 expected<std::string> integration_tree::index_tree() const {
-  auto r = git(cfg_.worktree, {"write-tree"});
+  auto r = git(*env_, cfg_.worktree, {"write-tree"});
   if (!r)
     return r.error();
   return chomp(*r);
 }
 
 status integration_tree::restore_index(const std::string& tree) {
-  if (auto r = git(cfg_.worktree, {"read-tree", "--reset", tree}); !r)
+  if (auto r = git(*env_, cfg_.worktree, {"read-tree", "--reset", tree}); !r)
     return r.error();
   return {};
 }

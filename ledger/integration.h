@@ -11,8 +11,12 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "engine/environment.h"
 
 namespace uet::ledger {
+
+/// Every UET-Patch trailer on the branch -> the commits carrying it.
+using trailer_index = std::unordered_map<std::string, std::vector<std::string>>;
 
 struct integration_config {
   std::filesystem::path repo;     ///< the user's repository
@@ -30,9 +34,12 @@ struct apply_result {
 class integration_tree {
 public:
   /// Creates the branch from base_ref on first use, adds or reuses the
-  /// worktree, clears a stale index.lock left by a killed run, resets the
-  /// tree to the branch head, and reads which patches the branch holds.
-  static expected<integration_tree> open(const integration_config& cfg);
+  /// worktree, clears a stale index.lock left by a killed run and resets the
+  /// tree to the branch head. `trailers`: which patches the branch holds, as
+  /// the caller read them under the branch's lock (read_patch_trailers);
+  /// nullopt: read them here. Git runs through env.
+  static expected<integration_tree> open(engine::environment& env, const integration_config& cfg,
+                                         std::optional<trailer_index> trailers = std::nullopt);
 
   const integration_config& config() const { return cfg_; }
   expected<std::string> head() const;
@@ -65,23 +72,29 @@ public:
   std::vector<std::string> commits_of(const std::string& patch_id) const;
 
   /// Every UET-Patch trailer on the branch -> the commits carrying it.
-  const std::unordered_map<std::string, std::vector<std::string>>& patch_index() const {
-    return index_;
-  }
+  const trailer_index& patch_index() const { return index_; }
+
+  engine::environment& env() const { return *env_; }
 
 private:
-  explicit integration_tree(integration_config cfg) : cfg_(std::move(cfg)) {}
+  integration_tree(engine::environment& env, integration_config cfg)
+      : env_(&env), cfg_(std::move(cfg)) {}
 
+  engine::environment* env_;
   integration_config cfg_;
   std::vector<std::string> identity_; ///< -c user.name/email when the repo has none
   std::string opened_at_;
   std::string expected_head_; ///< where the ledger left the branch
-  std::unordered_map<std::string, std::vector<std::string>> index_;
+  trailer_index index_;
 };
 
 /// Reads every "UET-Patch:" trailer on branch of repo: patch id -> commits.
-expected<std::unordered_map<std::string, std::vector<std::string>>>
-read_patch_trailers(const std::filesystem::path& repo, const std::string& branch);
+/// A branch that does not exist holds none; any other failure (a corrupt
+/// history, a repository git cannot read) is an error, never an empty index:
+/// a resumed run would commit its patches twice.
+expected<trailer_index> read_patch_trailers(engine::environment& env,
+                                            const std::filesystem::path& repo,
+                                            const std::string& branch);
 
 /// "uet: <workstream_id> <title>" plus the UET-Run and UET-Patch trailers.
 std::string commit_message(const std::string& workstream_id, const std::string& title,

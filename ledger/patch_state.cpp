@@ -27,33 +27,4 @@ bool can_transition(patch_state from, patch_state to) {
   }
 }
 
-const char* to_string(patch_state s) {
-  switch (s) {
-  case patch_state::created:
-    return "created";
-  case patch_state::validated:
-    return "validated";
-  case patch_state::queued:
-    return "queued";
-  case patch_state::applied:
-    return "applied";
-  case patch_state::verified:
-    return "verified";
-  case patch_state::committed:
-    return "committed";
-  case patch_state::quarantined:
-    return "quarantined";
-  }
-  return "?";
-}
-
-std::optional<patch_state> parse_patch_state(std::string_view s) {
-  for (auto st :
-       {patch_state::created, patch_state::validated, patch_state::queued, patch_state::applied,
-        patch_state::verified, patch_state::committed, patch_state::quarantined})
-    if (s == to_string(st))
-      return st;
-  return std::nullopt;
-}
-
 } // namespace uet::ledger

@@ -8,20 +8,18 @@
 // patch (the crash came before `git commit`), so it must be applied again.
 // committed and quarantined are terminal. Anything else is illegal and is
 // refused, so a bug cannot, say, commit a patch that was never verified.
+// The states themselves are the run's vocabulary (messages/vocabulary.h).
 #pragma once
 
-#include <optional>
-#include <string>
-#include <string_view>
+#include "messages/vocabulary.h"
 
 namespace uet::ledger {
 
-enum class patch_state { created, validated, queued, applied, verified, committed, quarantined };
+using uet::parse_patch_state;
+using uet::patch_state;
+using uet::to_string;
 
 bool can_transition(patch_state from, patch_state to);
 bool is_terminal(patch_state s);
-
-const char* to_string(patch_state s);
-std::optional<patch_state> parse_patch_state(std::string_view s);
 
 } // namespace uet::ledger

@@ -18,8 +18,8 @@ const std::vector<std::string>& stable_diff_config() {
   return c;
 }
 
-workspaces::workspaces(fs::path repo, fs::path root)
-    : repo_(std::move(repo)), root_(std::move(root)) {}
+workspaces::workspaces(engine::environment& env, fs::path repo, fs::path root)
+    : env_(&env), repo_(std::move(repo)), root_(std::move(root)) {}
 
 expected<fs::path> workspaces::create(const std::string& name, const std::string& commit) {
   auto path = root_ / name;
@@ -31,18 +31,18 @@ expected<fs::path> workspaces::create(const std::string& name, const std::string
   // Registered without git, then checked out: safe to run concurrently
   // (worktree_record.h says why `git worktree add` is not).
   if (register_detached(repo_, path, commit)) {
-    if (git(path, {"reset", "--hard", "--quiet", commit}))
+    if (git(*env_, path, {"reset", "--hard", "--quiet", commit}))
       return path;
     (void)forget_worktree(path);
   }
   static std::mutex add_mutex; // git's adds race on each other's records
   std::lock_guard<std::mutex> lock(add_mutex);
   std::vector<std::string> add{"worktree", "add", "--quiet", "--detach", path.string(), commit};
-  if (auto r = git(repo_, add); !r) {
+  if (auto r = git(*env_, repo_, add); !r) {
     // git still records a worktree here whose files are gone (a killed run,
     // or a user's rm -rf): forget the record and try once more.
-    (void)git_run(repo_, {"worktree", "prune"});
-    if (auto again = git(repo_, add); !again)
+    (void)git_run(*env_, repo_, {"worktree", "prune"});
+    if (auto again = git(*env_, repo_, add); !again)
       return r.error();
   }
   return path;
@@ -52,7 +52,7 @@ status workspaces::remove(const fs::path& worktree) {
   if (forget_worktree(worktree))
     return {};
   std::error_code ec;
-  auto r = git_run(repo_, {"worktree", "remove", "--force", "--force", worktree.string()});
+  auto r = git_run(*env_, repo_, {"worktree", "remove", "--force", "--force", worktree.string()});
   if (!r)
     return r.error();
   if (r->exit_code != 0) {
@@ -60,8 +60,8 @@ status workspaces::remove(const fs::path& worktree) {
     // let git forget whatever record is left.
     fs::remove_all(worktree, ec);
     if (ec)
-      return fail("cannot remove " + worktree.string() + ": " + ec.message());
-    (void)git_run(repo_, {"worktree", "prune"});
+      return fail(error_kind::io, "cannot remove " + worktree.string() + ": " + ec.message());
+    (void)git_run(*env_, repo_, {"worktree", "prune"});
   }
   return {};
 }
@@ -98,7 +98,7 @@ expected<std::size_t> workspaces::clean_stale(const std::set<std::string>& keep)
   }
   remove_abandoned_staging(repo_);
   if (dangling)
-    if (auto r = git(repo_, {"worktree", "prune"}); !r)
+    if (auto r = git(*env_, repo_, {"worktree", "prune"}); !r)
       return r.error();
   return removed;
 }
@@ -140,10 +140,10 @@ expected<worktree_stamp> read_stamp(const fs::path& worktree) {
   return s;
 }
 
-expected<std::string> workspaces::capture_diff(const fs::path& worktree,
+expected<std::string> workspaces::capture_diff(engine::environment& env, const fs::path& worktree,
                                                const std::string& base_commit,
                                                const worktree_stamp* pristine) {
-  auto added = git(worktree, {"add", "--all", "--verbose", "--", "."});
+  auto added = git(env, worktree, {"add", "--all", "--verbose", "--", "."});
   if (!added)
     return added.error();
   if (pristine && added->empty() && pristine->head == base_commit) {
@@ -159,7 +159,7 @@ expected<std::string> workspaces::capture_diff(const fs::path& worktree,
   args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
                            "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
                            "--submodule=short", base_commit, "--"});
-  return git(worktree, args);
+  return git(env, worktree, args);
 }
 
 } // namespace uet::ledger

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "engine/environment.h"
 
 namespace uet::ledger {
 
@@ -38,7 +39,7 @@ expected<worktree_stamp> read_stamp(const std::filesystem::path& worktree);
 
 class workspaces {
 public:
-  workspaces(std::filesystem::path repo, std::filesystem::path root);
+  workspaces(engine::environment& env, std::filesystem::path repo, std::filesystem::path root);
 
   const std::filesystem::path& root() const { return root_; }
 
@@ -62,11 +63,13 @@ public:
   /// base_commit. If `git add` then stages nothing and the stamp is the same
   /// (no program staged or committed in between), nothing changed and git
   /// diff is not run.
-  static expected<std::string> capture_diff(const std::filesystem::path& worktree,
+  static expected<std::string> capture_diff(engine::environment& env,
+                                            const std::filesystem::path& worktree,
                                             const std::string& base_commit,
                                             const worktree_stamp* pristine = nullptr);
 
 private:
+  engine::environment* env_;
   std::filesystem::path repo_;
   std::filesystem::path root_;
 };

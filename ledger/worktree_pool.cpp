@@ -11,15 +11,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool git_ok(const fs::path& dir, const std::vector<std::string>& args) {
-  auto r = git_run(dir, args);
+bool git_ok(engine::environment& env, const fs::path& dir, const std::vector<std::string>& args) {
+  auto r = git_run(env, dir, args);
   return r && r->exit_code == 0;
 }
 
 } // namespace
 
-worktree_pool::worktree_pool(fs::path repo, fs::path root, std::string prefix)
-    : repo_(repo), prefix_(std::move(prefix)), spaces_(std::move(repo), std::move(root)) {}
+worktree_pool::worktree_pool(engine::environment& env, fs::path repo, fs::path root,
+                             std::string prefix)
+    : env_(&env), repo_(repo), prefix_(std::move(prefix)),
+      spaces_(env, std::move(repo), std::move(root)) {}
 
 fs::path worktree_pool::lease(std::uint64_t* id) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -75,8 +77,9 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
       // the last tool switched to is left where it is (`reset --hard` would
       // move it); hooks off, as for the reset it replaces.
       if ((known == commit && !tracked_dirty) ||
-          git_ok(worktree, {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force",
-                            "--detach", commit}))
+          git_ok(*env_, worktree,
+                 {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach",
+                  commit}))
         return {};
     }
     auto wt = spaces_.create(worktree.filename().string(), commit);
@@ -141,8 +144,9 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
     // staged one, the index is first set back to the base tree (`--reset`
     // keeps the index's stat data: a plain read-tree drops it and the
     // checkout then reads every file).
-    clean = (left != leftovers::unknown || git_ok(worktree, {"read-tree", "--reset", used_at})) &&
-            git_ok(worktree, {"clean", "-ffdxq"});
+    clean = (left != leftovers::unknown ||
+             git_ok(*env_, worktree, {"read-tree", "--reset", used_at})) &&
+            git_ok(*env_, worktree, {"clean", "-ffdxq"});
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto& t = trees_[worktree];
@@ -194,11 +198,12 @@ status worktree_pool::remove_all(std::chrono::milliseconds wait) {
       continue;
     fs::remove_all(wt, ec);
     if (ec)
-      return fail("cannot remove the worktree " + wt.string() + ": " + ec.message());
+      return fail(error_kind::io,
+                  "cannot remove the worktree " + wt.string() + ": " + ec.message());
     prune = true;
   }
   if (prune)
-    if (auto r = git(repo_, {"worktree", "prune"}); !r)
+    if (auto r = git(*env_, repo_, {"worktree", "prune"}); !r)
       return r.error();
   if (!busy.empty())
     return fail("after " + std::to_string(wait.count()) + " ms, " + std::to_string(busy.size()) +

@@ -23,8 +23,10 @@
 // attempt's adapter gives it back a little later; leases are numbered, so
 // that late give_back acts on its own lease only.
 //
-// Thread-safe. lease() is memory only (actors on CAF's scheduler call it);
-// prepare, give_back and remove_all run git and block (detached actors).
+// Thread-safe. lease() and release() are memory only (actors on CAF's
+// scheduler call them); prepare, give_back and remove_all run git and block
+// (detached actors). One attempt's use of a worktree, from lease to
+// give_back, is ledger::attempt_workspace's.
 #pragma once
 
 #include <atomic>
@@ -44,8 +46,10 @@ namespace uet::ledger {
 
 class worktree_pool {
 public:
-  /// Worktrees are root/<prefix>.wt<k> (prefix: the run id).
-  worktree_pool(std::filesystem::path repo, std::filesystem::path root, std::string prefix);
+  /// Worktrees are root/<prefix>.wt<k> (prefix: the run id); git runs
+  /// through env.
+  worktree_pool(engine::environment& env, std::filesystem::path repo, std::filesystem::path root,
+                std::string prefix);
 
   /// Reserves a worktree path for one attempt: an idle one, or a new name.
   /// id: set to this lease's number, for release and give_back.
@@ -95,6 +99,7 @@ public:
   void snapshots_too_big() { snapshots_useful_ = false; }
 
 private:
+  engine::environment* env_;
   std::filesystem::path repo_;
   std::string prefix_;
   workspaces spaces_;

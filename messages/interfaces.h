@@ -14,41 +14,56 @@ namespace uet::msg {
 
 /// Shows a run to its user (progress line, plain lines or JSON): receives a
 /// copy of every event the persistence actor records.
-using reporter_actor = caf::typed_actor<caf::reacts_to<persistence::event_appended>,
-                                        caf::replies_to<sync_atom>::with<std::string>>;
+using reporter_actor =
+    caf::typed_actor<caf::reacts_to<event>, caf::replies_to<sync_atom>::with<std::string>>;
 
-/// The only read-write database connection. Write commands are fire and
-/// forget (batched into one transaction per mailbox drain); sync_atom replies
-/// once everything sent before it is durable: "" or the error text.
-using persistence_actor = caf::typed_actor<
-    caf::reacts_to<persistence::run_started>, caf::reacts_to<persistence::run_state_changed>,
-    caf::reacts_to<persistence::workstream_state_changed>, caf::reacts_to<workstream_states>,
-    caf::reacts_to<persistence::step_started>, caf::reacts_to<persistence::step_finished>,
-    caf::reacts_to<persistence::event_appended>, caf::reacts_to<persistence::patch_recorded>,
-    caf::reacts_to<persistence::patch_status_changed>, caf::reacts_to<drain_atom>,
-    caf::replies_to<sync_atom>::with<std::string>>;
+/// The only read-write database connection. Records are fire and forget
+/// (batched into one transaction per mailbox drain); sync_atom replies once
+/// everything sent before it is durable: "" or the first error the database
+/// gave in this run (it stays until the process ends: a run whose record is
+/// incomplete must say so).
+using persistence_actor =
+    caf::typed_actor<caf::reacts_to<run_opened>, caf::reacts_to<run_state_set>,
+                     caf::reacts_to<ws_state_set>, caf::reacts_to<ws_states_set>,
+                     caf::reacts_to<step_begun>, caf::reacts_to<step_ended>, caf::reacts_to<event>,
+                     caf::reacts_to<patch_created>, caf::reacts_to<patch_state_set>,
+                     caf::reacts_to<drain_atom>, caf::replies_to<sync_atom>::with<std::string>>;
 
-/// The only writer of the integration branch: one patch at a time. Its
-/// verdicts carry the new head (commit_sha, head_seq), where new worktrees
-/// start.
-using ledger_actor = caf::typed_actor<caf::replies_to<patch_request>::with<patch_verdict>>;
+/// The only writer of the integration branch: one patch at a time, in the
+/// order they arrive. Its verdicts carry the new head (commit_sha,
+/// head_seq), where new worktrees start. cancel_atom (the run stops): no
+/// patch is applied from then on, and a verification under way ends; those
+/// patches stay queued (verdict `interrupted`).
+using ledger_actor = caf::typed_actor<caf::replies_to<patch_request>::with<patch_verdict>,
+                                      caf::reacts_to<cancel_atom>>;
 
-/// Runs one workstream attempt's blocking work (worktree, tool, checks) on
-/// its own thread; removes its worktree when it exits.
+/// The ledger's blocking half (git, acceptance commands), on its own
+/// thread; the ledger actor hands it each patch and owns its stop flag.
+using ledger_worker_actor = caf::typed_actor<caf::replies_to<patch_request>::with<patch_verdict>>;
+
+/// Runs one workstream attempt's work (worktree, tool, checks): locally on
+/// a thread of its own, or (later) on a node. cancel_atom ends what runs.
 using adapter_actor = caf::typed_actor<caf::replies_to<edit_request>::with<edit_result>,
-                                       caf::replies_to<check_request>::with<check_result>>;
+                                       caf::replies_to<check_request>::with<check_result>,
+                                       caf::reacts_to<cancel_atom>>;
+
+/// A local adapter's blocking half, on its own thread.
+using adapter_worker_actor = caf::typed_actor<caf::replies_to<edit_request>::with<edit_result>,
+                                              caf::replies_to<check_request>::with<check_result>>;
 
 /// One attempt of one workstream: EDIT -> STATIC -> RUNTIME -> ledger.
-/// Reports a ws_outcome to the supervisor that spawned it, then quits.
-using workstream_actor = caf::typed_actor<caf::reacts_to<start_atom>>;
+/// Reports an attempt_outcome to the supervisor that spawned it, then
+/// quits. cancel_atom: the run stops; what runs is ended, nothing new starts.
+using workstream_actor = caf::typed_actor<caf::reacts_to<start_atom>, caf::reacts_to<cancel_atom>>;
 
 /// Retries, backoff, circuit breakers, crash detection.
 using supervisor_actor =
-    caf::typed_actor<caf::reacts_to<ws_job>, caf::reacts_to<ws_outcome>,
+    caf::typed_actor<caf::reacts_to<ws_job>, caf::reacts_to<attempt_outcome>,
                      caf::reacts_to<retry_atom, ws_job>, caf::reacts_to<stop_atom>>;
 
 /// Holds the DAG and the slots; run_atom replies when the run is over.
+/// stop_atom: stop the run (Ctrl-C): cancels what runs, starts nothing new.
 using scheduler_actor = caf::typed_actor<caf::replies_to<run_atom>::with<run_summary>,
-                                         caf::reacts_to<ws_outcome>, caf::reacts_to<stop_atom>>;
+                                         caf::reacts_to<ws_done>, caf::reacts_to<stop_atom>>;
 
 } // namespace uet::msg

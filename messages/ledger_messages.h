@@ -4,10 +4,14 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
+
+#include "messages/std_inspect.h"
+#include "messages/vocabulary.h"
 
 namespace uet::msg {
 
@@ -23,11 +27,15 @@ struct patch_request {
   std::int64_t verify_timeout_ms = 0;
   std::string verify_log;
   std::map<std::string, std::string> env;
+  /// A patch a killed run left in the ledger (validated .. verified), sent
+  /// again by `resume` with its stored diff: where it was. The ledger
+  /// re-checks it and takes the recovery edge (applied/verified -> queued).
+  std::optional<patch_state> resume_from;
 };
 
 struct patch_verdict {
   bool empty = false;
-  std::string final_state; ///< committed or quarantined (patch_ledger.status)
+  patch_state final_state = patch_state::created; ///< committed or quarantined, unless empty
   std::string commit_sha;
   bool already_committed = false;
   std::string reason;
@@ -46,7 +54,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
   return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
            x.attempt, x.diff, x.allowed_paths, x.verify_commands, x.verify_timeout_ms, x.verify_log,
-           x.env);
+           x.env, x.resume_from);
 }
 
 template <class Inspector>

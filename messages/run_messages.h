@@ -1,5 +1,6 @@
 // What the scheduler, supervisor and workstream actors tell each other about
-// a workstream: which one to run, and how it ended.
+// a workstream: which one to run, how one attempt ended, how the workstream
+// ended, and the run's result.
 #pragma once
 
 #include <cstdint>
@@ -8,39 +9,52 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/vocabulary.h"
+
 namespace uet::msg {
 
 /// Scheduler -> supervisor: run this workstream (all its dependencies are
-/// committed on the integration branch).
+/// done).
 struct ws_job {
   std::uint32_t node = 0; ///< index in the run's DAG
   std::string workstream_id;
 };
 
-/// How one attempt, or a whole workstream, ended. final_state is a SPEC §3
-/// workstreams.state: committed, quarantined, skipped, "failed" for an
-/// attempt the supervisor may retry, or "interrupted" (the run was stopped;
-/// the workstream goes back to pending for `resume`).
-struct ws_outcome {
+/// Workstream actor -> supervisor: how one attempt ended.
+struct attempt_outcome {
   std::uint32_t node = 0;
   std::string workstream_id;
-  std::string final_state;
+  int attempt = 1;
+  attempt_result result = attempt_result::failed;
   std::string reason;
-  int attempts = 0;
   std::string commit_sha;
-  bool retryable = false;   ///< the tool or a check failed: another attempt may pass
-  bool tool_called = false; ///< the attempt reached the tool (counts for its breaker)
-  bool tool_ok = false;
   std::uint64_t head_seq = 0; ///< patch_verdict::head_seq of commit_sha
+  bool retryable = false;     ///< failed: another attempt may pass (the tool or a check failed)
+  bool tool_called = false;   ///< the attempt reached the tool (counts for its breaker)
+  bool tool_ok = false;
+};
+
+/// Supervisor -> scheduler: how a workstream ended in this run; its retries
+/// are over.
+struct ws_done {
+  std::uint32_t node = 0;
+  std::string workstream_id;
+  ws_end end = ws_end::committed;
+  std::string reason;
+  int attempts = 0; ///< the last attempt's number (a resumed run continues them)
+  std::string commit_sha;
 };
 
 /// The run's result, for the command line.
 struct run_summary {
   std::string run_id;
-  std::string state; ///< succeeded, failed, interrupted
+  run_state state = run_state::succeeded; ///< succeeded, failed, interrupted
   std::uint32_t committed = 0, quarantined = 0, blocked = 0, skipped = 0, total = 0;
   std::int64_t elapsed_ms = 0;
   std::vector<std::string> problems; ///< "ws-x: quarantined: reason", one per line
+  /// The state database refused a write during the run: the run's record
+  /// is incomplete (the first error; see the persistence actor).
+  std::string db_error;
 };
 
 template <class Inspector>
@@ -49,15 +63,21 @@ typename Inspector::result_type inspect(Inspector& f, ws_job& x) {
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, ws_outcome& x) {
-  return f(caf::meta::type_name("ws_outcome"), x.node, x.workstream_id, x.final_state, x.reason,
-           x.attempts, x.commit_sha, x.retryable, x.tool_called, x.tool_ok, x.head_seq);
+typename Inspector::result_type inspect(Inspector& f, attempt_outcome& x) {
+  return f(caf::meta::type_name("attempt_outcome"), x.node, x.workstream_id, x.attempt, x.result,
+           x.reason, x.commit_sha, x.head_seq, x.retryable, x.tool_called, x.tool_ok);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ws_done& x) {
+  return f(caf::meta::type_name("ws_done"), x.node, x.workstream_id, x.end, x.reason, x.attempts,
+           x.commit_sha);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_summary& x) {
   return f(caf::meta::type_name("run_summary"), x.run_id, x.state, x.committed, x.quarantined,
-           x.blocked, x.skipped, x.total, x.elapsed_ms, x.problems);
+           x.blocked, x.skipped, x.total, x.elapsed_ms, x.problems, x.db_error);
 }
 
 } // namespace uet::msg

@@ -1,7 +1,8 @@
 // Workstream actor <-> adapter actor: run the tool in the workstream's
 // worktree and capture its change; run acceptance checks in that worktree.
 // Everything a remote node would need travels in the message (argv already
-// templated, the base commit), nothing by reference.
+// templated, the base commit), nothing by reference. A `cancel_atom` to the
+// adapter ends what it is running (its process groups) as Ctrl-C does.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
+
+#include "messages/vocabulary.h"
 
 namespace uet::msg {
 
@@ -48,7 +51,7 @@ struct edit_result {
 };
 
 struct check_request {
-  std::string step; ///< "static" or "runtime"
+  step_kind step = step_kind::static_checks;
   std::vector<std::string> commands;
   std::map<std::string, std::string> env;
   std::int64_t timeout_ms = 0;
@@ -60,6 +63,7 @@ struct check_result {
   int exit_code = 0;
   std::string failed_command;
   std::string reason;
+  bool cancelled = false; ///< ended by cancel_atom: no verdict on the change
 };
 
 template <class Inspector>
@@ -82,7 +86,8 @@ typename Inspector::result_type inspect(Inspector& f, check_request& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, check_result& x) {
-  return f(caf::meta::type_name("check_result"), x.passed, x.exit_code, x.failed_command, x.reason);
+  return f(caf::meta::type_name("check_result"), x.passed, x.exit_code, x.failed_command, x.reason,
+           x.cancelled);
 }
 
 } // namespace uet::msg

@@ -6,39 +6,51 @@
 #include <caf/atom.hpp>
 #include <caf/type_id.hpp>
 
+#include "messages/events.h"
 #include "messages/ledger_messages.h"
-#include "messages/persistence_messages.h"
+#include "messages/record_messages.h"
 #include "messages/run_messages.h"
 #include "messages/tool_messages.h"
 
 CAF_BEGIN_TYPE_ID_BLOCK(uet_actors, caf::first_custom_type_id)
 
+// scheduler, supervisor, workstream
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_job))
-CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_outcome))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::attempt_outcome))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_done))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::run_summary))
+// adapter
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::edit_request))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::edit_result))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::check_request))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::check_result))
+// patch ledger
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_request))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_verdict))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::run_started))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::run_state_changed))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::workstream_state_changed))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::step_started))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::step_finished))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::event_appended))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::patch_recorded))
-CAF_ADD_TYPE_ID(uet_actors, (uet::persistence::patch_status_changed))
-CAF_ADD_TYPE_ID(uet_actors, (uet::msg::workstream_states))
+// persistence, reporter
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::run_opened))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::run_state_set))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_state_set))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_states_set))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::step_begun))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::step_ended))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::event))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_created))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_state_set))
 
 CAF_END_TYPE_ID_BLOCK(uet_actors)
 
 // Atoms (CAF 0.17: at most 10 characters, all prefixed so that none equals a
-// CAF built-in atom by accident).
+// CAF built-in atom by accident), grouped by the actor they address.
+// scheduler
 CAF_ADD_ATOM(uet_actors, uet::msg, run_atom, "uet_run")
 CAF_ADD_ATOM(uet_actors, uet::msg, stop_atom, "uet_stop")
+// supervisor
+CAF_ADD_ATOM(uet_actors, uet::msg, retry_atom, "uet_retry")
+// workstream
 CAF_ADD_ATOM(uet_actors, uet::msg, start_atom, "uet_start")
+// workstream, adapter, patch ledger
+CAF_ADD_ATOM(uet_actors, uet::msg, cancel_atom, "uet_cancel")
+// persistence, reporter
 CAF_ADD_ATOM(uet_actors, uet::msg, drain_atom, "uet_drain")
 CAF_ADD_ATOM(uet_actors, uet::msg, sync_atom, "uet_sync")
-CAF_ADD_ATOM(uet_actors, uet::msg, retry_atom, "uet_retry")

@@ -22,7 +22,7 @@ void touch_schema(SQLite::Database& db) {
 } // namespace
 
 failure database::error(const std::string& what, const std::exception& e) const {
-  return fail("state db " + path_.string() + ": " + what + ": " + e.what());
+  return fail(error_kind::io, "state db " + path_.string() + ": " + what + ": " + e.what());
 }
 
 expected<database> database::open_read_write(const fs::path& path) {
@@ -30,8 +30,8 @@ expected<database> database::open_read_write(const fs::path& path) {
   if (path.has_parent_path())
     fs::create_directories(path.parent_path(), ec);
   if (ec)
-    return fail("state db " + path.string() + ": cannot create directory " +
-                path.parent_path().string() + ": " + ec.message());
+    return fail(error_kind::io, "state db " + path.string() + ": cannot create directory " +
+                                    path.parent_path().string() + ": " + ec.message());
   const char* step = "opening";
   try {
     database d(SQLite::Database(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
@@ -46,22 +46,24 @@ expected<database> database::open_read_write(const fs::path& path) {
     step = "PRAGMA journal_mode=WAL";
     auto mode = db.execAndGet("PRAGMA journal_mode=WAL").getString();
     if (mode != "wal")
-      return fail("state db " + path.string() + ": journal_mode is '" + mode +
-                  "', not 'wal' (a file system without shared memory?)");
+      return fail(error_kind::io, "state db " + path.string() + ": journal_mode is '" + mode +
+                                      "', not 'wal' (a file system without shared memory?)");
     step = "PRAGMA synchronous/foreign_keys";
     db.exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
     return expected<database>(std::move(d));
   } catch (const SQLite::Exception& e) {
-    return fail("state db " + path.string() + ": " + step + ": " + e.what());
+    return fail(error_kind::io, "state db " + path.string() + ": " + step + ": " + e.what());
   }
 }
 
 expected<database> database::open_read_only(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec))
-    return fail("state db " + path.string() +
-                ": no such file (nothing has run in this project yet, or state_db in uet.yaml / "
-                "PIPELINE_DB_PATH names another file)");
+    return fail(
+        error_kind::io,
+        "state db " + path.string() +
+            ": no such file (nothing has run in this project yet, or state_db in uet.yaml / "
+            "PIPELINE_DB_PATH names another file)");
   const char* step = "opening read-only";
   try {
     database d(SQLite::Database(path.string(), SQLite::OPEN_READONLY, busy_timeout_ms), path, true);
@@ -74,7 +76,7 @@ expected<database> database::open_read_only(const fs::path& path) {
     touch_schema(d.sql());
     return expected<database>(std::move(d));
   } catch (const SQLite::Exception& e) {
-    return fail("state db " + path.string() + ": " + step + ": " + e.what());
+    return fail(error_kind::io, "state db " + path.string() + ": " + step + ": " + e.what());
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "ledger/git.h"
 #include "ledger/integration.h"
+#include "messages/vocabulary.h"
 
 namespace uet::persistence {
 
@@ -32,7 +33,7 @@ std::vector<ledger_problem> compare_ledger(const std::map<std::string, db_patch>
   };
   static const std::vector<std::string> none;
   for (const auto& [id, p] : db) {
-    if (p.status != "committed")
+    if (parse_patch_state(p.status) != patch_state::committed)
       continue;
     auto it = branch.find(id);
     const auto& commits = it == branch.end() ? none : it->second;
@@ -56,7 +57,7 @@ std::vector<ledger_problem> compare_ledger(const std::map<std::string, db_patch>
           "commit " + sha_list(commits) +
               " on the branch carries it, but the database has no "
               "such patch");
-    else if (it->second.status != "committed")
+    else if (parse_patch_state(it->second.status) != patch_state::committed)
       add(ledger_problem_kind::not_committed, id,
           "commit " + sha_list(commits) + " on the branch carries it, but the database has it '" +
               it->second.status + "'");
@@ -83,31 +84,15 @@ expected<std::map<std::string, db_patch>> read_db_patches(database& db) {
   }
 }
 
-namespace {
-
-expected<trailer_index> branch_trailers(const std::filesystem::path& repo,
-                                        const std::string& branch) {
-  auto exists = ledger::git_run(repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + branch});
-  if (!exists)
-    return exists.error();
-  if (exists->exit_code == 0)
-    return ledger::read_patch_trailers(repo, branch);
-  // No branch yet is fine (nothing committed); no repository is not.
-  if (auto top = ledger::git(repo, {"rev-parse", "--git-dir"}); !top)
-    return fail(repo.string() + " is not a git repository: " + top.message());
-  return trailer_index{};
-}
-
-} // namespace
-
-expected<std::vector<ledger_problem>> check_ledger(database& db, const std::filesystem::path& repo,
+expected<std::vector<ledger_problem>> check_ledger(database& db, engine::environment& env,
+                                                   const std::filesystem::path& repo,
                                                    const std::string& branch) {
   auto patches = read_db_patches(db);
   if (!patches)
     return patches.error();
-  auto trailers = branch_trailers(repo, branch);
+  auto trailers = ledger::read_patch_trailers(env, repo, branch);
   if (!trailers)
-    return fail("reading branch " + branch + " of " + repo.string() + ": " + trailers.message());
+    return trailers.error();
   return compare_ledger(*patches, *trailers);
 }
 
@@ -119,7 +104,8 @@ std::vector<write_command> repair_committed(
   auto prefix = run_id + ".";
   for (const auto& [id, commits] : branch)
     if (commits.size() == 1 && id.compare(0, prefix.size(), prefix) == 0)
-      if (auto it = db.find(id); it == db.end() || it->second.status != "committed")
+      if (auto it = db.find(id);
+          it == db.end() || parse_patch_state(it->second.status) != patch_state::committed)
         to_commit.emplace(id, commits.front());
   std::vector<write_command> out;
   for (const auto& [id, sha] : to_commit) {
@@ -129,7 +115,7 @@ std::vector<write_command> repair_committed(
         continue;
       out.push_back(std::move(*row));
     }
-    out.push_back(patch_status_changed{id, "committed", at, sha, {}});
+    out.push_back(patch_status_changed{id, to_string(patch_state::committed), at, sha, {}});
   }
   return out;
 }

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "engine/environment.h"
+#include "ledger/integration.h"
 #include "persistence/database.h"
 #include "persistence/write_commands.h"
 
@@ -26,7 +28,7 @@ struct db_patch {
 };
 
 /// patch id -> the commits on the branch carrying its UET-Patch trailer.
-using trailer_index = std::unordered_map<std::string, std::vector<std::string>>;
+using trailer_index = ledger::trailer_index;
 
 enum class ledger_problem_kind {
   no_commit,       ///< committed in the DB, no commit on the branch carries it
@@ -60,9 +62,10 @@ std::vector<write_command> repair_committed(
 /// Every patch's status and commit_sha from db.
 expected<std::map<std::string, db_patch>> read_db_patches(database& db);
 
-/// Reads the database and the branch's trailers and compares them. A branch
-/// that does not exist yet holds no patches.
-expected<std::vector<ledger_problem>> check_ledger(database& db, const std::filesystem::path& repo,
+/// Reads the database and the branch's trailers (git through env) and
+/// compares them. A branch that does not exist yet holds no patches.
+expected<std::vector<ledger_problem>> check_ledger(database& db, engine::environment& env,
+                                                   const std::filesystem::path& repo,
                                                    const std::string& branch);
 
 /// PRAGMA integrity_check and PRAGMA foreign_key_check: one line per

@@ -27,13 +27,15 @@ status run_file(database& db, const migration& m, bool up) {
     if (now == after)
       return {};
     if (now != before)
-      return fail("state db " + db.path().string() + ": " + file + ": expected schema version " +
-                  std::to_string(before) + ", found " + std::to_string(now));
+      return fail(error_kind::io, "state db " + db.path().string() + ": " + file +
+                                      ": expected schema version " + std::to_string(before) +
+                                      ", found " + std::to_string(now));
     db.sql().exec(up ? m.up : m.down);
     if (int v = read_version(db.sql()); v != after)
-      return fail("state db " + db.path().string() + ": " + file + " left schema version " +
-                  std::to_string(v) + " instead of " + std::to_string(after) +
-                  " (each file must insert/delete its own schema_migrations row)");
+      return fail(error_kind::io,
+                  "state db " + db.path().string() + ": " + file + " left schema version " +
+                      std::to_string(v) + " instead of " + std::to_string(after) +
+                      " (each file must insert/delete its own schema_migrations row)");
     t.commit();
     return {};
   } catch (const SQLite::Exception& e) {
@@ -106,9 +108,10 @@ expected<version_change> rollback(database& db) {
   if (*from == 0)
     return version_change{0, 0};
   if (*from > latest_version())
-    return fail("state db " + db.path().string() + ": schema version " + std::to_string(*from) +
-                " is newer than this uet-actors knows (" + std::to_string(latest_version()) +
-                "); roll it back with the uet-actors that created it");
+    return fail(error_kind::io,
+                "state db " + db.path().string() + ": schema version " + std::to_string(*from) +
+                    " is newer than this uet-actors knows (" + std::to_string(latest_version()) +
+                    "); roll it back with the uet-actors that created it");
   if (auto s = run_file(db, known_migrations()[*from - 1], false); !s)
     return s.error();
   return version_change{*from, *from - 1};

@@ -79,19 +79,29 @@ auto to_count = [](SQLite::Statement& s) {
 
 } // namespace
 
+namespace {
+
+/// Every name of an enum whose values run from first to last.
+template <class E>
+std::vector<std::string> names(E first, E last) {
+  std::vector<std::string> v;
+  for (auto i = static_cast<int>(first); i <= static_cast<int>(last); ++i)
+    v.emplace_back(to_string(static_cast<E>(i)));
+  return v;
+}
+
+} // namespace
+
 const std::vector<std::string>& run_states() {
-  static const std::vector<std::string> v{"pending", "running", "succeeded", "failed",
-                                          "interrupted"};
+  static const auto v = names(run_state::pending, run_state::interrupted);
   return v;
 }
 const std::vector<std::string>& workstream_states() {
-  static const std::vector<std::string> v{"pending",     "ready",   "running", "committed",
-                                          "quarantined", "blocked", "skipped"};
+  static const auto v = names(ws_state::pending, ws_state::skipped);
   return v;
 }
 const std::vector<std::string>& patch_statuses() {
-  static const std::vector<std::string> v{"created",  "validated", "queued",     "applied",
-                                          "verified", "committed", "quarantined"};
+  static const auto v = names(patch_state::created, patch_state::quarantined);
   return v;
 }
 
@@ -112,14 +122,14 @@ expected<std::optional<run_row>> state_reader::latest_run() {
       std::string(run_columns) + " ORDER BY started_at DESC, rowid DESC LIMIT 1", no_bind, to_run));
 }
 
-expected<std::vector<std::string>> state_reader::workstreams_ever(const std::string& state) {
+expected<std::vector<std::string>> state_reader::workstreams_ever(ws_state state) {
   return select<std::string>(
-      db_, "listing workstreams ever " + state,
+      db_, std::string("listing workstreams ever ") + to_string(state),
       "SELECT DISTINCT w.workstream_id FROM workstreams w JOIN uet_runs r ON r.run_id = w.run_id"
       " WHERE w.state = ?1 AND NOT (json_valid(r.options)"
       " AND coalesce(json_extract(r.options, '$.dry_run'), 0) != 0)"
       " ORDER BY w.workstream_id",
-      [&](SQLite::Statement& s) { s.bind(1, state); },
+      [&](SQLite::Statement& s) { s.bind(1, to_string(state)); },
       [](SQLite::Statement& s) { return text(s, 0); });
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "messages/vocabulary.h"
 #include "persistence/database.h"
 
 namespace uet::persistence {
@@ -82,7 +83,8 @@ struct patch_filter {
   bool with_content = false;
 };
 
-/// The states and statuses the schema accepts (its CHECK constraints).
+/// The states and statuses the schema accepts (its CHECK constraints), as
+/// messages/vocabulary.h names them.
 const std::vector<std::string>& run_states();
 const std::vector<std::string>& workstream_states();
 const std::vector<std::string>& patch_statuses();
@@ -101,7 +103,7 @@ public:
   expected<std::vector<workstream_row>> workstreams(const std::string& run_id);
   /// Ids of workstreams a run that was not a dry run ended in `state` (e.g.
   /// skipped: a dry run skips everything), sorted.
-  expected<std::vector<std::string>> workstreams_ever(const std::string& state);
+  expected<std::vector<std::string>> workstreams_ever(ws_state state);
   /// count per state, for progress lines.
   expected<std::map<std::string, std::int64_t>> workstream_counts(const std::string& run_id);
 

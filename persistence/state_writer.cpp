@@ -1,5 +1,7 @@
 #include "persistence/state_writer.h"
 
+#include "messages/vocabulary.h"
+
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
@@ -37,7 +39,9 @@ std::string sql_workstream_states(int rows) {
 
 // The states a workstream ends in (write_commands.h: finished_at is set).
 bool final_state(const std::string& s) {
-  return s == "committed" || s == "quarantined" || s == "blocked" || s == "skipped";
+  auto st = parse_ws_state(s);
+  return st == ws_state::committed || st == ws_state::quarantined || st == ws_state::blocked ||
+         st == ws_state::skipped;
 }
 
 const char* const sql_step_started =
@@ -176,7 +180,8 @@ struct state_writer::statements {
     text(s, base + 2, c.workstream_id);
     text(s, base + 3, c.state);
     s.bind(base + 4, c.attempts);
-    if (c.state == "running") // started_at: kept from the first time (COALESCE)
+    if (parse_ws_state(c.state) ==
+        ws_state::running) // started_at: kept from the first time (COALESCE)
       text(s, base + 5, c.at);
     else
       s.bind(base + 5);
@@ -360,7 +365,7 @@ status state_writer::write(const std::vector<write_command>& batch) {
   else
     what += "command " + std::to_string(i + 1) + " (" + kind_name(batch[i]) + " " +
             std::visit(key_of{}, batch[i]) + ")";
-  return fail("state db " + db_.path().string() + ": " + what + ": " + why);
+  return fail(error_kind::io, "state db " + db_.path().string() + ": " + what + ": " + why);
 }
 
 } // namespace uet::persistence

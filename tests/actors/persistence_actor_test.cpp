@@ -13,19 +13,25 @@
 using namespace uet;
 using namespace uet::test;
 
+namespace {
+
+msg::run_opened opened(const std::string& run_id) {
+  return {run_id, "proj", run_target{}, engine_kind::uet, 2, iso8601_now(), "{}"};
+}
+
+} // namespace
+
 TEST_CASE("persistence actor: a burst of events is written, sync replies once durable") {
   temp_dir dir;
   auto db_path = dir / "state.db";
   caf::actor_system sys{test::caf_config()};
-  auto setup = actors::prepare_persistence(db_path, "test");
+  auto setup = actors::prepare_persistence(engine::environment::real(), db_path, "test");
   REQUIRE(setup);
   setup->telemetry_file = dir / "telemetry.jsonl";
   auto p = actors::spawn_persistence(sys, std::move(*setup));
-  caf::anon_send(p,
-                 persistence::run_started{"r1", "proj", "phase-all", "uet", 2, iso8601_now(), ""});
+  caf::anon_send(p, opened("r1"));
   for (int i = 0; i < 2000; ++i)
-    caf::anon_send(p, persistence::event_appended{"r1", std::string("ws"), "tick", iso8601_now(),
-                                                  "{\"i\":" + std::to_string(i) + "}"});
+    caf::anon_send(p, msg::event{"r1", std::string("ws"), iso8601_now(), ev::ws_started{i, "sh"}});
   caf::scoped_actor self{sys};
   std::string err = "no reply";
   self->request(p, caf::infinite, msg::sync_atom_v)
@@ -47,19 +53,19 @@ TEST_CASE("persistence actor: a burst of events is written, sync replies once du
 TEST_CASE("persistence actor: a batch of workstream states is written in order with the rest") {
   temp_dir dir;
   caf::actor_system sys{test::caf_config()};
-  auto setup = actors::prepare_persistence(dir / "state.db", "test");
+  auto setup = actors::prepare_persistence(engine::environment::real(), dir / "state.db", "test");
   REQUIRE(setup);
   auto p = actors::spawn_persistence(sys, std::move(*setup));
-  caf::anon_send(p,
-                 persistence::run_started{"r1", "proj", "phase-all", "uet", 2, iso8601_now(), ""});
-  msg::workstream_states batch;
+  caf::anon_send(p, opened("r1"));
+  msg::ws_states_set batch;
   for (int i = 0; i < 1000; ++i)
-    batch.changes.push_back({"r1", "ws-" + std::to_string(i), "pending", 0, iso8601_now(), {}});
-  batch.changes[7] = {"r1", "ws-7", "committed", 0, iso8601_now(), "committed by an earlier run"};
+    batch.changes.push_back(
+        {"r1", "ws-" + std::to_string(i), ws_state::pending, 0, iso8601_now(), {}});
+  batch.changes[7] = {"r1", "ws-7",        ws_state::committed,
+                      0,    iso8601_now(), "committed by an earlier run"};
   caf::anon_send(p, std::move(batch));
   // Single changes after the batch apply after it.
-  caf::anon_send(
-      p, persistence::workstream_state_changed{"r1", "ws-3", "running", 1, iso8601_now(), {}});
+  caf::anon_send(p, msg::ws_state_set{"r1", "ws-3", ws_state::running, 1, iso8601_now(), {}});
   caf::scoped_actor self{sys};
   std::string err = "no reply";
   self->request(p, caf::infinite, msg::sync_atom_v)
@@ -76,23 +82,31 @@ TEST_CASE("persistence actor: a batch of workstream states is written in order w
   self->send_exit(p, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE("persistence actor: a bad command is reported by sync and costs no other row") {
+TEST_CASE(
+    "persistence actor: a bad command is reported by every sync after it and costs no other row") {
   temp_dir dir;
   caf::actor_system sys{test::caf_config()};
-  auto setup = actors::prepare_persistence(dir / "state.db", "test");
+  auto setup = actors::prepare_persistence(engine::environment::real(), dir / "state.db", "test");
   REQUIRE(setup);
   auto p = actors::spawn_persistence(sys, std::move(*setup));
-  caf::anon_send(p,
-                 persistence::run_started{"r1", "proj", "phase-all", "uet", 2, iso8601_now(), ""});
-  caf::anon_send(p, persistence::event_appended{"r1", std::nullopt, "ok1", iso8601_now(), ""});
-  // Unknown patch: the update fails.
-  caf::anon_send(p, persistence::patch_status_changed{"nope", "committed", iso8601_now(), {}, {}});
-  caf::anon_send(p, persistence::event_appended{"r1", std::nullopt, "ok2", iso8601_now(), ""});
+  caf::anon_send(p, opened("r1"));
+  caf::anon_send(p, msg::event{"r1", std::nullopt, iso8601_now(), ev::run_interrupted{}});
+  // Unknown patches: the updates fail.
+  caf::anon_send(p, msg::patch_state_set{"nope", patch_state::committed, iso8601_now(), {}, {}});
+  caf::anon_send(p, msg::patch_state_set{"nope2", patch_state::committed, iso8601_now(), {}, {}});
+  caf::anon_send(p, msg::event{"r1", std::nullopt, iso8601_now(), ev::empty_change{}});
   caf::scoped_actor self{sys};
-  std::string err;
-  self->request(p, caf::infinite, msg::sync_atom_v)
-      .receive([&](const std::string& e) { err = e; }, [&](const caf::error&) {});
+  auto sync = [&] {
+    std::string err = "no reply";
+    self->request(p, caf::infinite, msg::sync_atom_v)
+        .receive([&](const std::string& e) { err = e; }, [&](const caf::error&) {});
+    return err;
+  };
+  auto err = sync();
   CHECK(err.find("nope") != std::string::npos);
+  CHECK(err.find("nope2") == std::string::npos); // the first error
+  // Sticky: a later sync, with nothing new written, still says so.
+  CHECK(sync() == err);
   auto ro = persistence::database::open_read_only(dir / "state.db");
   REQUIRE(ro);
   persistence::state_reader reader(*ro);
@@ -103,15 +117,17 @@ TEST_CASE("persistence actor: a bad command is reported by sync and costs no oth
 TEST_CASE("persistence actor: while it lives, no second writer can open the database") {
   temp_dir dir;
   caf::actor_system sys{test::caf_config()};
-  auto setup = actors::prepare_persistence(dir / "state.db", "first writer");
+  auto setup =
+      actors::prepare_persistence(engine::environment::real(), dir / "state.db", "first writer");
   REQUIRE(setup);
   auto p = actors::spawn_persistence(sys, std::move(*setup));
-  auto second = actors::prepare_persistence(dir / "state.db", "second writer");
+  auto second =
+      actors::prepare_persistence(engine::environment::real(), dir / "state.db", "second writer");
   REQUIRE_FALSE(second);
   CHECK(second.message().find("first writer") != std::string::npos);
   caf::scoped_actor self{sys};
   self->send_exit(p, caf::exit_reason::user_shutdown);
   self->wait_for(p);
   // Once it is gone, the lock is free again.
-  CHECK(actors::prepare_persistence(dir / "state.db", "third writer"));
+  CHECK(actors::prepare_persistence(engine::environment::real(), dir / "state.db", "third writer"));
 }

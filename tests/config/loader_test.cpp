@@ -1,11 +1,11 @@
 // config/loader: workstream files load in path order, each named by its
-// path relative to the project root; cli::subgraph of every workstream is
+// path relative to the project root; run::subgraph of every workstream is
 // the graph the load built (run reuses it for phase-all).
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "cli/project_context.h"
 #include "config/loader.h"
+#include "run/project.h"
 #include "tests/support/test_env.h"
 
 using namespace uet;
@@ -41,14 +41,14 @@ TEST_CASE("loader: every workstream selected, subgraph is the graph the load bui
   for (const auto& s : specs)
     write_file(dir / (std::string("workstreams/") + s[0] + ".yaml"),
                std::string("workstream_id: ") + s[0] + "\ndependencies: " + s[1] + "\n");
-  auto p = cli::load_checked_project(dir.path());
+  auto p = run::load_checked_project(dir.path());
   const auto& b = p.bundle;
   std::vector<std::string> all{"d", "b", "a", "c"};
-  CHECK(cli::selects_all(b, all));
-  CHECK(cli::selects_all(b, {"a", "b", "c", "d", "not-a-workstream"}));
-  CHECK_FALSE(cli::selects_all(b, {"a", "b", "c"}));
-  CHECK_FALSE(cli::selects_all(b, {"a", "b", "c", "c"}));
-  auto sub = cli::subgraph(b, all);
+  CHECK(run::selects_all(b, all));
+  CHECK(run::selects_all(b, {"a", "b", "c", "d", "not-a-workstream"}));
+  CHECK_FALSE(run::selects_all(b, {"a", "b", "c"}));
+  CHECK_FALSE(run::selects_all(b, {"a", "b", "c", "c"}));
+  auto sub = run::subgraph(b, all);
   REQUIRE(sub.size() == p.graph.size());
   CHECK(sub.edge_count() == p.graph.edge_count());
   for (std::size_t i = 0; i < sub.size(); ++i) {

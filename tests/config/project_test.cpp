@@ -37,7 +37,7 @@ TEST_CASE("project: the environment overrides uet.yaml") {
   CHECK(cfg.dry_run);
   CHECK(cfg.ledger_dir == "/p/ledger");
   CHECK(cfg.debug);
-  CHECK(cfg.engine == "legacy");
+  CHECK(cfg.engine == uet::engine_kind::legacy);
 }
 
 TEST_CASE("project: bad environment values are problems naming the variable") {

@@ -19,7 +19,7 @@ namespace uet::test {
 /// Runs git in dir; REQUIREs exit 0; returns stdout without trailing newlines.
 inline std::string git_in(const fs::path& dir, const std::vector<std::string>& args,
                           const std::optional<std::string>& stdin_data = std::nullopt) {
-  auto r = ledger::git(dir, args, stdin_data);
+  auto r = ledger::git(uet::engine::environment::real(), dir, args, stdin_data);
   INFO("git " << (args.empty() ? "" : args[0]) << ": " << (r ? "" : r.message()));
   REQUIRE(r);
   return ledger::chomp(*r);
@@ -34,7 +34,8 @@ inline void make_executable(const fs::path& p) {
 /// tmp/worktrees made from its first commit.
 struct repo_fixture {
   explicit repo_fixture(const std::map<std::string, std::string>& files)
-      : tmp("uet-ledger"), repo(tmp / "repo"), ws(repo, tmp / "worktrees") {
+      : tmp("uet-ledger"), repo(tmp / "repo"),
+        ws(uet::engine::environment::real(), repo, tmp / "worktrees") {
     make_git_repo(repo, files);
     base = git_in(repo, {"rev-parse", "HEAD"});
   }
@@ -46,7 +47,7 @@ struct repo_fixture {
     INFO((wt ? "" : wt.message()));
     REQUIRE(wt);
     change(*wt);
-    auto diff = ws.capture_diff(*wt, base);
+    auto diff = ws.capture_diff(uet::engine::environment::real(), *wt, base);
     INFO((diff ? "" : diff.message()));
     REQUIRE(diff);
     REQUIRE(ws.remove(*wt));

@@ -40,7 +40,7 @@ struct pipeline_fixture {
     cfg.repo = repo.repo;
     cfg.worktree = repo.tmp / "integration";
     cfg.branch = branch;
-    auto tree = integration_tree::open(cfg);
+    auto tree = integration_tree::open(uet::engine::environment::real(), cfg);
     INFO((tree ? "" : tree.message()));
     REQUIRE(tree);
     pipe.emplace(std::move(*tree), patch_store(ledger_dir()));
@@ -57,7 +57,8 @@ struct pipeline_fixture {
   }
   // A blob on the integration branch, byte for byte.
   std::optional<std::string> blob(const std::string& path) const {
-    auto r = git_run(repo.repo, {"cat-file", "blob", "refs/heads/" + branch + ":" + path});
+    auto r = git_run(uet::engine::environment::real(), repo.repo,
+                     {"cat-file", "blob", "refs/heads/" + branch + ":" + path});
     REQUIRE(r);
     if (r->exit_code != 0)
       return std::nullopt;
@@ -337,7 +338,7 @@ TEST_CASE("pipeline: the same patch submitted twice is committed exactly once") 
   auto head1 = f.head();
 
   auto count_commits = [&] {
-    auto idx = read_patch_trailers(f.repo.repo, branch);
+    auto idx = read_patch_trailers(uet::engine::environment::real(), f.repo.repo, branch);
     REQUIRE(idx);
     auto it = idx->find(s.patch_id);
     return it == idx->end() ? std::size_t(0) : it->second.size();
@@ -460,7 +461,7 @@ TEST_CASE("pipeline: acceptance failure resets the tree, quarantines, commits no
   CHECK_FALSE(fs::exists(f.integration() / "src/feature.txt"));
   CHECK_FALSE(fs::exists(f.integration() / "never-ran"));
   CHECK(f.pipe->tree().commits_of(s.patch_id).empty());
-  auto idx = read_patch_trailers(f.repo.repo, branch);
+  auto idx = read_patch_trailers(uet::engine::environment::real(), f.repo.repo, branch);
   REQUIRE(idx);
   CHECK(idx->count(s.patch_id) == 0);
   CHECK(fs::exists(f.pipe->store().quarantine_json_path(s.patch_id)));
@@ -589,7 +590,8 @@ std::string move_branch_outside(pipeline_fixture& f, const std::string& file) {
 }
 
 bool is_ancestor(pipeline_fixture& f, const std::string& a, const std::string& b) {
-  auto r = git_run(f.repo.repo, {"merge-base", "--is-ancestor", a, b});
+  auto r =
+      git_run(uet::engine::environment::real(), f.repo.repo, {"merge-base", "--is-ancestor", a, b});
   REQUIRE(r);
   return r->exit_code == 0;
 }
@@ -659,7 +661,7 @@ TEST_CASE("pipeline: the commit message is 'uet: <ws> <title>' with UET-Run and 
   CHECK(body == "uet: ws-auth Add login\n\nUET-Run: run-1\nUET-Patch: run-1.ws-auth.1");
   CHECK(git_in(f.repo.repo, {"log", "-1", "--format=%(trailers:key=UET-Run,valueonly)",
                              "refs/heads/" + branch}) == "run-1");
-  auto idx = read_patch_trailers(f.repo.repo, branch);
+  auto idx = read_patch_trailers(uet::engine::environment::real(), f.repo.repo, branch);
   REQUIRE(idx);
   REQUIRE(idx->count("run-1.ws-auth.1") == 1);
   CHECK(idx->at("run-1.ws-auth.1") == std::vector<std::string>{o.commit_sha});
@@ -684,7 +686,7 @@ TEST_CASE("pipeline: patches commit one after another in submission order") {
   }
   auto log = git_in(f.repo.repo, {"log", "--format=%H", "-4", "refs/heads/" + branch});
   CHECK(log == shas[3] + "\n" + shas[2] + "\n" + shas[1] + "\n" + shas[0]);
-  auto idx = read_patch_trailers(f.repo.repo, branch);
+  auto idx = read_patch_trailers(uet::engine::environment::real(), f.repo.repo, branch);
   REQUIRE(idx);
   CHECK(idx->size() == 4);
 }
@@ -765,7 +767,7 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   cfg.repo = r.repo;
   cfg.worktree = r.tmp / "integ";
   cfg.branch = "uet/int2";
-  auto t = integration_tree::open(cfg);
+  auto t = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE(t);
   auto head = t->head();
   REQUIRE(head);
@@ -774,7 +776,7 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   // A stray file in the worktree is gone after a re-open.
   write_file(cfg.worktree / "stray.txt", "x\n");
   write_file(cfg.worktree / "src/a.txt", "modified\n");
-  auto again = integration_tree::open(cfg);
+  auto again = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE(again);
   CHECK_FALSE(fs::exists(cfg.worktree / "stray.txt"));
   CHECK(read_text(cfg.worktree / "src/a.txt") == "alpha\nbeta\ngamma\n");
@@ -784,7 +786,7 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   git_in(cfg.worktree, {"commit", "-q", "--allow-empty", "-m", "moved"});
   auto moved = git_in(r.repo, {"rev-parse", "uet/int2"});
   git_in(cfg.worktree, {"checkout", "-q", "--detach", r.base});
-  auto third = integration_tree::open(cfg);
+  auto third = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE(third);
   CHECK(third->opened_at() == moved);
   CHECK(git_in(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"}) == "uet/int2");
@@ -793,7 +795,7 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   cfg.branch = "uet/int3";
   cfg.worktree = r.tmp / "integ3";
   cfg.base_ref = "no-such-ref";
-  auto bad = integration_tree::open(cfg);
+  auto bad = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE_FALSE(bad);
   CHECK_THAT(bad.message(), Contains("no-such-ref"));
 }
@@ -808,9 +810,9 @@ TEST_CASE("integration: a worktree registered with another clone is made again f
   cfg.repo = r.repo;
   cfg.worktree = r.tmp / "integ";
   cfg.branch = "uet/int";
-  REQUIRE(integration_tree::open(cfg));
+  REQUIRE(integration_tree::open(uet::engine::environment::real(), cfg));
   cfg.repo = clone;
-  auto t = integration_tree::open(cfg);
+  auto t = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE(t);
   auto common = git_in(cfg.worktree, {"rev-parse", "--path-format=absolute", "--git-common-dir"});
   CHECK(fs::equivalent(common, clone / ".git"));
@@ -838,13 +840,14 @@ TEST_CASE("integration: a repository that is missing or not git is named as such
   integration_config cfg;
   cfg.repo = dir / "nope";
   cfg.worktree = dir / "integration";
-  auto missing = integration_tree::open(cfg);
+  auto missing = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.message(), Contains("(uet.yaml: repo) does not exist"));
   fs::create_directories(dir / "plain");
   cfg.repo = dir / "plain";
-  if (git_run(cfg.repo, {"rev-parse", "--git-dir"})->exit_code != 0) { // not inside some repo
-    auto plain = integration_tree::open(cfg);
+  if (git_run(uet::engine::environment::real(), cfg.repo, {"rev-parse", "--git-dir"})->exit_code !=
+      0) { // not inside some repo
+    auto plain = integration_tree::open(uet::engine::environment::real(), cfg);
     REQUIRE_FALSE(plain);
     CHECK_THAT(plain.message(), Contains("is not a git repository"));
   }
@@ -921,7 +924,7 @@ TEST_CASE("pipeline: a repository with no git identity still gets commits, as ue
   integration_config cfg;
   cfg.repo = repo;
   cfg.worktree = tmp / "integration";
-  auto tree = integration_tree::open(cfg);
+  auto tree = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE(tree);
   patch_pipeline pipe(std::move(*tree), patch_store(tmp / "ledger"));
   patch_submission s;

@@ -137,7 +137,7 @@ TEST_CASE("workspace: a captured diff applies onto the base elsewhere and gives 
   write_file(*wt / "debug.log", "ignored\n");                 // .gitignore'd
   write_file(*wt / "build/out.o", "ignored\n");               // .gitignore'd
 
-  auto diff = f.ws.capture_diff(*wt, f.base);
+  auto diff = f.ws.capture_diff(uet::engine::environment::real(), *wt, f.base);
   REQUIRE(diff);
   INFO(*diff);
   CHECK(diff->find("rename from src/moved.txt") != std::string::npos);
@@ -173,12 +173,12 @@ TEST_CASE("workspace: only .gitignore'd changes or none at all capture as empty"
   repo_fixture f(base_files());
   auto wt = f.ws.create("ws", f.base);
   REQUIRE(wt);
-  auto none = f.ws.capture_diff(*wt, f.base);
+  auto none = f.ws.capture_diff(uet::engine::environment::real(), *wt, f.base);
   REQUIRE(none);
   CHECK(none->empty());
   write_file(*wt / "x.log", "log\n");
   write_file(*wt / "build/a/b.o", "obj\n");
-  auto ignored = f.ws.capture_diff(*wt, f.base);
+  auto ignored = f.ws.capture_diff(uet::engine::environment::real(), *wt, f.base);
   REQUIRE(ignored);
   CHECK(ignored->empty());
 }
@@ -191,7 +191,7 @@ TEST_CASE("workspace: a tool's commits in the worktree are part of the captured 
   git_in(*wt, {"add", "committed.txt"});
   git_in(*wt, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "tool"});
   write_file(*wt / "uncommitted.txt", "and left this\n");
-  auto diff = f.ws.capture_diff(*wt, f.base);
+  auto diff = f.ws.capture_diff(uet::engine::environment::real(), *wt, f.base);
   REQUIRE(diff);
   CHECK(diff->find("b/committed.txt") != std::string::npos);
   CHECK(diff->find("b/uncommitted.txt") != std::string::npos);
@@ -205,7 +205,7 @@ TEST_CASE("workspace: with a pristine stamp, nothing staged and nothing moved ca
   REQUIRE(stamp);
   CHECK(stamp->head == f.base);
   write_file(*wt / "x.log", "ignored\n");
-  auto none = f.ws.capture_diff(*wt, f.base, &*stamp);
+  auto none = f.ws.capture_diff(uet::engine::environment::real(), *wt, f.base, &*stamp);
   REQUIRE(none);
   CHECK(none->empty());
   CHECK_FALSE(read_stamp(f.tmp / "nowhere"));
@@ -229,7 +229,7 @@ TEST_CASE("workspace: a tool that staged or committed its change is seen despite
     git_in(*wt, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "tool"});
     want = "b/committed.txt";
   }
-  auto diff = f.ws.capture_diff(*wt, f.base, &*stamp);
+  auto diff = f.ws.capture_diff(uet::engine::environment::real(), *wt, f.base, &*stamp);
   REQUIRE(diff);
   CHECK(diff->find(want) != std::string::npos);
 }

@@ -63,7 +63,7 @@ TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, not
   // knowing nothing of it.
   auto left = GENERATE(worktree_pool::leftovers::staged, worktree_pool::leftovers::unknown);
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
   CHECK(wt == f.tmp / "worktrees" / "run1.wt0");
   REQUIRE(pool.prepare(wt, f.base));
@@ -75,7 +75,7 @@ TEST_CASE("worktree pool: a reused worktree is exactly the next base commit, not
   write_file(wt / "new/dir/file.txt", "new\n");
   write_file(wt / "build/out.o", "ignored\n");
   write_file(wt / "debug.log", "ignored\n");
-  REQUIRE(f.ws.capture_diff(wt, f.base));
+  REQUIRE(f.ws.capture_diff(uet::engine::environment::real(), wt, f.base));
   write_file(wt / "after-capture.txt", "untracked\n");
   pool.give_back(wt, f.base, left);
   // Cleared when given back, before anyone needs it again: nothing outside
@@ -102,7 +102,7 @@ TEST_CASE("worktree pool: reused at the same commit, a worktree loses the tracke
   // The integration head has not moved: prepare has no new base to reset
   // to, yet the last attempt's edits, staged or not, must not be seen.
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   for (bool staged : {true, false}) {
     auto wt = pool.lease();
     REQUIRE(pool.prepare(wt, f.base));
@@ -110,7 +110,7 @@ TEST_CASE("worktree pool: reused at the same commit, a worktree loses the tracke
     fs::remove(wt / "src/a.txt");
     write_file(wt / "src/new.txt", "new\n");
     if (staged)
-      REQUIRE(f.ws.capture_diff(wt, f.base));
+      REQUIRE(f.ws.capture_diff(uet::engine::environment::real(), wt, f.base));
     else
       git_in(wt, {"commit", "-q", "--allow-empty", "-m", "the tool committed"});
     pool.give_back(wt, f.base);
@@ -126,7 +126,7 @@ TEST_CASE("worktree pool: reused at the same commit, a worktree loses the tracke
 
 TEST_CASE("worktree pool: a nested repository or a branch a tool made does not outlive it") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
   REQUIRE(pool.prepare(wt, f.base));
   // A scaffolder's nested repository with a commit: `git add --all` stages
@@ -135,7 +135,7 @@ TEST_CASE("worktree pool: a nested repository or a branch a tool made does not o
   git_in(wt / "sub", {"init", "-q"});
   git_in(wt / "sub", {"add", "x.txt"});
   git_in(wt / "sub", {"commit", "-qm", "nested"});
-  REQUIRE(f.ws.capture_diff(wt, f.base));
+  REQUIRE(f.ws.capture_diff(uet::engine::environment::real(), wt, f.base));
   // The tool also switched to a branch of its own and committed there.
   git_in(wt, {"checkout", "-q", "-b", "tool-branch"});
   git_in(wt, {"commit", "-qm", "on the tool's branch"});
@@ -162,7 +162,7 @@ TEST_CASE("worktree pool: released before its cleanup, a worktree is leased agai
   // worktree (not make another), wait in prepare for the cleanup, and not
   // be ended by the old attempt's late give_back.
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   std::uint64_t first = 0;
   auto wt = pool.lease(&first);
   REQUIRE(pool.prepare(wt, f.base));
@@ -195,7 +195,7 @@ TEST_CASE("worktree pool: released before its cleanup, a worktree is leased agai
 
 TEST_CASE("worktree pool: only its lease can prepare a worktree, and not forever") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   std::uint64_t id = 0;
   auto wt = pool.lease(&id);
   REQUIRE(pool.prepare(wt, f.base, id));
@@ -232,7 +232,7 @@ TEST_CASE("worktree pool: only its lease can prepare a worktree, and not forever
 
 TEST_CASE("worktree pool: remove_all leaves a worktree still in use and says so") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto held = pool.lease();
   REQUIRE(pool.prepare(held, f.base));
   auto idle = pool.lease();
@@ -250,7 +250,7 @@ TEST_CASE("worktree pool: remove_all leaves a worktree still in use and says so"
 
 TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   std::vector<fs::path> held{pool.lease(), pool.lease(), pool.lease()};
   std::vector<uet::status> results(held.size());
   std::vector<std::thread> threads;
@@ -279,7 +279,7 @@ TEST_CASE("worktree pool: leases held at once are distinct worktrees") {
 TEST_CASE(
     "worktree pool: a worktree given back with tracked files untouched loses its other files") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
   REQUIRE(pool.prepare(wt, f.base));
   write_file(wt / "build/out.o", "ignored\n");
@@ -294,7 +294,7 @@ TEST_CASE(
 
 TEST_CASE("worktree pool: a worktree given back untouched is reused as it is, without git") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
   REQUIRE(pool.prepare(wt, f.base));
   // The caller's word (a tree_snapshot) is taken: a file it did not report
@@ -314,7 +314,7 @@ TEST_CASE("worktree pool: a worktree given back untouched is reused as it is, wi
 
 TEST_CASE("worktree pool: prepare waits for a worktree still being cleared") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
   REQUIRE(pool.prepare(wt, f.base));
   for (int i = 0; i < 200; ++i)
@@ -340,7 +340,7 @@ TEST_CASE("worktree pool: prepare waits for a worktree still being cleared") {
 
 TEST_CASE("worktree pool: a broken or cut-short worktree is made again from nothing") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
   REQUIRE(pool.prepare(wt, f.base));
 
@@ -370,7 +370,7 @@ TEST_CASE("worktree pool: a broken or cut-short worktree is made again from noth
 
 TEST_CASE("worktree pool: remove_all leaves no worktree and no registration") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto a = pool.lease();
   auto b = pool.lease();
   REQUIRE(pool.prepare(a, f.base));
@@ -393,7 +393,7 @@ TEST_CASE("worktree pool: remove_all leaves no worktree and no registration") {
 
 TEST_CASE("worktree pool: a bad commit is an error naming git's complaint") {
   repo_fixture f(base_files());
-  worktree_pool pool(f.repo, f.tmp / "worktrees", "run1");
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
   auto wt = pool.lease();
   auto st = pool.prepare(wt, "0123456789012345678901234567890123456789");
   REQUIRE_FALSE(st);

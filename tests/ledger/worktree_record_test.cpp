@@ -74,7 +74,8 @@ TEST_CASE("worktree record: worktrees made concurrently while git lists them all
   std::atomic<int> list_failures{0};
   std::thread lister([&] {
     while (!done) {
-      auto r = git_run(f.repo, {"worktree", "list", "--porcelain"});
+      auto r =
+          git_run(uet::engine::environment::real(), f.repo, {"worktree", "list", "--porcelain"});
       list_failures += !r || r->exit_code != 0;
     }
   });

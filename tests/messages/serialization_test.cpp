@@ -37,48 +37,85 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   CHECK(e2.argv == e.argv);
   CHECK(e2.env == e.env);
   round_trip(sys, msg::edit_result{true, true, 0, 0, false, false, 12, "exit code 0", "", "diff"});
-  round_trip(sys, msg::check_request{"static", {"make"}, {{"A", "b"}}, 5, "log"});
+  round_trip(sys, msg::check_request{step_kind::static_checks, {"make"}, {{"A", "b"}}, 5, "log"});
   round_trip(sys, msg::check_result{false, 2, "make", "'make' exit code 2"});
   msg::patch_request pr;
   pr.diff = std::string("binary\0bytes", 12);
   pr.allowed_paths = {"src/**"};
   CHECK(round_trip(sys, pr).diff == pr.diff);
-  round_trip(sys, msg::patch_verdict{false, "quarantined", "", false, "conflict", {"a.txt:3"}});
-  CHECK(
-      round_trip(sys, msg::patch_verdict{false, "committed", "abc", false, "", {}, 41}).head_seq ==
-      41);
+  round_trip(
+      sys, msg::patch_verdict{false, patch_state::quarantined, "", false, "conflict", {"a.txt:3"}});
+  CHECK(round_trip(sys, msg::patch_verdict{false, patch_state::committed, "abc", false, "", {}, 41})
+            .head_seq == 41);
   round_trip(sys, msg::ws_job{7, "ws-7"});
-  round_trip(sys, msg::ws_outcome{1, "ws", "failed", "why", 2, "", true, true, false});
-  CHECK(round_trip(sys, msg::ws_outcome{1, "ws", "committed", "", 1, "abc", false, true, true, 9})
+  round_trip(sys, msg::attempt_outcome{1, "ws", 2, attempt_result::failed, "why", "", 0, true, true,
+                                       false});
+  CHECK(round_trip(sys, msg::attempt_outcome{1, "ws", 1, attempt_result::committed, "", "abc", 9,
+                                             false, true, true})
             .head_seq == 9);
-  round_trip(sys, msg::run_summary{"run", "failed", 1, 2, 3, 4, 10, 99, {"x: blocked"}});
+  CHECK(round_trip(sys, msg::ws_done{1, "ws", ws_end::quarantined, "why", 3, ""}).end ==
+        ws_end::quarantined);
+  round_trip(sys,
+             msg::run_summary{"run", run_state::failed, 1, 2, 3, 4, 10, 99, {"x: blocked"}, ""});
+  msg::patch_request resumed;
+  resumed.resume_from = patch_state::verified;
+  CHECK(round_trip(sys, resumed).resume_from == patch_state::verified);
 }
 
-TEST_CASE("messages: database write commands keep optional fields, set or not") {
+TEST_CASE("messages: records for the database keep optional fields, set or not") {
   caf::actor_system sys{test::caf_config()};
-  persistence::step_finished a{"s1", "failed", std::int64_t{3}, "t", std::string("boom")};
+  msg::step_ended a{"r", "w",   step_kind::runtime, 2, step_state::failed, std::int64_t{3},
+                    "t", "boom"};
   auto a2 = round_trip(sys, a);
   REQUIRE(a2.exit_code);
   CHECK(*a2.exit_code == 3);
-  CHECK(a2.error == std::optional<std::string>("boom"));
-  persistence::step_finished b{"s2", "succeeded", std::nullopt, "t", std::nullopt};
-  auto b2 = round_trip(sys, b);
-  CHECK_FALSE(b2.exit_code);
-  CHECK_FALSE(b2.error);
-  round_trip(sys, persistence::run_started{"r", "p", "phase-all", "uet", 4, "t", "{}"});
-  round_trip(sys, persistence::run_state_changed{"r", "succeeded", "t", true});
-  round_trip(sys, persistence::workstream_state_changed{"r", "w", "blocked", 0, "t", "dep failed"});
-  round_trip(sys, persistence::step_started{"s", "r", "w", "edit", 1, "t", std::string("l")});
-  round_trip(sys, persistence::event_appended{"r", std::nullopt, "run_started", "t", "{}"});
-  round_trip(sys, persistence::patch_recorded{"p", "r", "w", 1, "diff", "created", "t"});
-  round_trip(sys, persistence::patch_status_changed{"p", "committed", "t", std::string("abc"), {}});
-  msg::workstream_states batch;
-  batch.changes = {{"r", "w1", "pending", 0, "t", {}}, {"r", "w2", "committed", 0, "t", "earlier"}};
+  CHECK(a2.step == step_kind::runtime);
+  CHECK(a2.state == step_state::failed);
+  msg::step_ended b{"r", "w", step_kind::edit, 1, step_state::succeeded, std::nullopt, "t", ""};
+  CHECK_FALSE(round_trip(sys, b).exit_code);
+  auto target = run_target{run_target::kind::workstream, "ws-a"};
+  CHECK(round_trip(sys, msg::run_opened{"r", "p", target, engine_kind::legacy, 4, "t", "{}"})
+            .target == target);
+  round_trip(sys, msg::run_state_set{"r", run_state::succeeded, "t", true});
+  round_trip(sys, msg::step_begun{"r", "w", step_kind::edit, 1, "t", "l"});
+  round_trip(sys, msg::patch_created{"p", "r", "w", 1, "diff", "t"});
+  round_trip(sys, msg::patch_state_set{"p", patch_state::committed, "t", std::string("abc"), {}});
+  msg::ws_states_set batch;
+  batch.changes = {{"r", "w1", ws_state::pending, 0, "t", {}},
+                   {"r", "w2", ws_state::committed, 0, "t", "earlier"}};
   auto batch2 = round_trip(sys, batch);
   REQUIRE(batch2.changes.size() == 2);
   CHECK_FALSE(batch2.changes[0].reason);
   CHECK(batch2.changes[1].reason == std::optional<std::string>("earlier"));
-  CHECK(round_trip(sys, msg::workstream_states{}).changes.empty());
+  CHECK(round_trip(sys, msg::ws_states_set{}).changes.empty());
+}
+
+TEST_CASE("messages: every kind of event survives a binary round trip, its kind included") {
+  caf::actor_system sys{test::caf_config()};
+  std::vector<ev::body> bodies{
+      ev::run_started{"phase-all", 3, 4, engine_kind::legacy, true},
+      ev::run_finished{run_state::interrupted, 1, 2, 3, 4, 10, 99},
+      ev::run_interrupted{},
+      ev::ws_started{2, "sh"},
+      ev::ws_finished{ws_end::skipped, 1, "", "nothing"},
+      ev::ws_blocked{"dependency a failed"},
+      ev::ws_retry{2, 3, 500, "exit code 1"},
+      ev::step_finished{step_kind::static_checks, 1, step_state::timed_out, "slow"},
+      ev::empty_change{},
+      ev::breaker_moved{"sh", breaker_state::closed, breaker_state::open, "3 of 4"},
+      ev::breaker_rejected{"sh", 5},
+      ev::patch_moved{"r.w.1", 1, patch_state::applied, ""},
+      ev::branch_restored{"moved"},
+  };
+  REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    INFO("alternative " << i);
+    REQUIRE(bodies[i].index() == i);
+    auto back = round_trip(sys, msg::event{"r", std::string("w"), "t", bodies[i]});
+    CHECK(back.body.index() == i);
+  }
+  CHECK(std::get<ev::ws_retry>(round_trip(sys, msg::event{"r", {}, "t", bodies[6]}).body)
+            .next_attempt == 3);
 }
 
 TEST_CASE("messages: a tool's breaker counts the tool, not git around it nor a Ctrl-C") {

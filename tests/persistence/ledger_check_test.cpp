@@ -67,7 +67,7 @@ TEST_CASE("ledger_check: against a real branch, which may not exist yet") {
   auto repo = repo_dir.path();
   make_git_repo(repo);
   // No integration branch yet and nothing committed: nothing to disagree on.
-  auto none = check_ledger(f.db, repo, "uet/integration");
+  auto none = check_ledger(f.db, uet::engine::environment::real(), repo, "uet/integration");
   INFO(why(none));
   REQUIRE(none.ok());
   CHECK(none->empty());
@@ -79,11 +79,12 @@ TEST_CASE("ledger_check: against a real branch, which may not exist yet") {
   auto sha = ledger::chomp(must_run({"git", "rev-parse", "HEAD"}, repo));
   f.write({a_run(), patch_recorded{"p1", "run-1", "ws-a", 1, "diff", "created", "t"},
            patch_status_changed{"p1", "committed", "t", sha, {}}});
-  auto ok = check_ledger(f.db, repo, "uet/integration");
+  auto ok = check_ledger(f.db, uet::engine::environment::real(), repo, "uet/integration");
   REQUIRE(ok.ok());
   CHECK(ok->empty());
 
-  auto not_git = check_ledger(f.db, repo_dir / "nope", "uet/integration");
+  auto not_git =
+      check_ledger(f.db, uet::engine::environment::real(), repo_dir / "nope", "uet/integration");
   CHECK_FALSE(not_git.ok());
 }
 

@@ -8,7 +8,7 @@
 #include "config/loader.h"
 #include "engine/dag.h"
 
-namespace uet::cli {
+namespace uet::run {
 
 struct checked_project {
   config::project_bundle bundle; ///< problems sorted by file, cycles included
@@ -29,4 +29,4 @@ engine::dag subgraph(const config::project_bundle& bundle, const std::vector<std
 /// ids) is the graph load_checked_project built).
 bool selects_all(const config::project_bundle& bundle, const std::vector<std::string>& ids);
 
-} // namespace uet::cli
+} // namespace uet::run

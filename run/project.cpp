@@ -1,4 +1,4 @@
-#include "cli/project_context.h"
+#include "run/project.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -6,7 +6,7 @@
 
 #include "config/references.h"
 
-namespace uet::cli {
+namespace uet::run {
 
 namespace {
 
@@ -73,4 +73,4 @@ bool selects_all(const config::project_bundle& b, const std::vector<std::string>
   return true;
 }
 
-} // namespace uet::cli
+} // namespace uet::run

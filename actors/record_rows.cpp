@@ -1,0 +1,64 @@
+#include "actors/record_rows.h"
+
+#include "messages/event_json.h"
+
+namespace uet::actors {
+
+std::string step_attempt_id(const std::string& run_id, const std::string& workstream_id,
+                            step_kind step, int attempt) {
+  return run_id + "." + workstream_id + "." + to_string(step) + "." + std::to_string(attempt);
+}
+
+persistence::run_started to_row(const msg::run_opened& m) {
+  return {m.run_id,      m.project_id, m.target.to_phase_id(), to_string(m.engine),
+          m.max_workers, m.at,         m.options_json};
+}
+
+persistence::run_state_changed to_row(const msg::run_state_set& m) {
+  return {m.run_id, to_string(m.state), m.at, m.finished};
+}
+
+persistence::workstream_state_changed to_row(msg::ws_state_set m) {
+  return {std::move(m.run_id), std::move(m.workstream_id), to_string(m.state), m.attempts,
+          std::move(m.at),     std::move(m.reason)};
+}
+
+persistence::step_started to_row(const msg::step_begun& m) {
+  return {step_attempt_id(m.run_id, m.workstream_id, m.step, m.attempt),
+          m.run_id,
+          m.workstream_id,
+          to_string(m.step),
+          m.attempt,
+          m.at,
+          m.log_path};
+}
+
+persistence::step_finished to_row(const msg::step_ended& m) {
+  persistence::step_finished row{step_attempt_id(m.run_id, m.workstream_id, m.step, m.attempt),
+                                 to_string(m.state), m.exit_code, m.at, std::nullopt};
+  if (!m.error.empty())
+    row.error = m.error;
+  return row;
+}
+
+persistence::patch_recorded to_row(msg::patch_created m) {
+  return {std::move(m.patch_id),
+          std::move(m.run_id),
+          std::move(m.workstream_id),
+          m.attempt,
+          std::move(m.diff),
+          "created",
+          std::move(m.at)};
+}
+
+persistence::patch_status_changed to_row(msg::patch_state_set m) {
+  return {std::move(m.patch_id), to_string(m.state), std::move(m.at), std::move(m.commit_sha),
+          std::move(m.error)};
+}
+
+persistence::event_appended to_row(const msg::event& m) {
+  auto text = msg::render_event(m.body);
+  return {m.run_id, m.workstream_id, std::move(text.type), m.at, std::move(text.payload)};
+}
+
+} // namespace uet::actors

@@ -1,0 +1,26 @@
+// The one place where what actors record (messages/record_messages.h,
+// messages/events.h) becomes rows of the state database
+// (persistence/write_commands.h): states become their SPEC §3 names, a step
+// attempt gets its id, an event its type name and JSON payload.
+#pragma once
+
+#include "messages/events.h"
+#include "messages/record_messages.h"
+#include "persistence/write_commands.h"
+
+namespace uet::actors {
+
+persistence::run_started to_row(const msg::run_opened& m);
+persistence::run_state_changed to_row(const msg::run_state_set& m);
+persistence::workstream_state_changed to_row(msg::ws_state_set m);
+persistence::step_started to_row(const msg::step_begun& m);
+persistence::step_finished to_row(const msg::step_ended& m);
+persistence::patch_recorded to_row(msg::patch_created m);
+persistence::patch_status_changed to_row(msg::patch_state_set m);
+persistence::event_appended to_row(const msg::event& m);
+
+/// "<run>.<workstream>.<step>.<attempt>": step_attempts.step_attempt_id.
+std::string step_attempt_id(const std::string& run_id, const std::string& workstream_id,
+                            step_kind step, int attempt);
+
+} // namespace uet::actors

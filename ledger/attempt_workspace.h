@@ -1,0 +1,64 @@
+// One attempt's worktree, from lease to give-back: the one owner of what an
+// attempt does to a pooled worktree (ledger/worktree_pool.h). It leases a
+// worktree when made, makes it a clean checkout of the attempt's base and
+// records a tree_snapshot, captures the tool's change as a diff and knows
+// what the attempt left (so the pool clears exactly that), and gives the
+// worktree back when destroyed.
+//
+// Threads: made on any thread (the lease is memory only); prepare, capture
+// and the destructor run git and block, so they belong to the attempt's own
+// thread. early_release() may be called from any thread, once the attempt's
+// outcome is known and before anyone hears of it, so the next attempt on
+// that worker finds the worktree idle instead of making another.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/expected.h"
+#include "engine/environment.h"
+#include "ledger/tree_snapshot.h"
+#include "ledger/worktree_pool.h"
+
+namespace uet::ledger {
+
+class attempt_workspace {
+public:
+  explicit attempt_workspace(engine::environment& env, std::shared_ptr<worktree_pool> pool);
+  ~attempt_workspace();
+  attempt_workspace(const attempt_workspace&) = delete;
+  attempt_workspace& operator=(const attempt_workspace&) = delete;
+
+  /// Where the tool runs (the {workspace} placeholder).
+  const std::filesystem::path& path() const { return path_; }
+
+  /// Makes the worktree a clean detached checkout of base_commit (waiting
+  /// for the last attempt's cleanup), then snapshots it.
+  status prepare(const std::string& base_commit);
+
+  /// The tool's change against the base, as `git diff --binary` text; ""
+  /// when it changed nothing. Records what is left for the give-back.
+  expected<std::string> capture();
+
+  /// Commands ran in the worktree after the capture (acceptance checks):
+  /// they may have left anything, a staged nested repository included.
+  void commands_ran() { left_ = worktree_pool::leftovers::unknown; }
+
+  /// Ends the lease (memory only; idempotent). See the file comment.
+  std::function<void()> early_release() const;
+
+private:
+  engine::environment* env_;
+  std::shared_ptr<worktree_pool> pool_;
+  std::filesystem::path path_;
+  std::uint64_t lease_ = 0;
+  std::string prepared_at_; ///< the base, once the worktree is a checkout of it
+  std::optional<tree_snapshot> pristine_;
+  worktree_pool::leftovers left_ = worktree_pool::leftovers::unknown;
+};
+
+} // namespace uet::ledger

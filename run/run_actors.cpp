@@ -1,0 +1,154 @@
+// run_session's last steps: the actors' start, the wait for the run's end,
+// and their shutdown; then execute(), every step in order.
+#include <caf/all.hpp>
+
+#include "actors/ledger_actor.h"
+#include "actors/record_rows.h"
+#include "actors/scheduler_actor.h"
+#include "base/clock.h"
+#include "base/files.h"
+#include "ledger/patch_store.h"
+#include "run/run_session.h"
+#include "run/signals.h"
+
+namespace uet::run {
+
+namespace {
+
+/// A patch row the database never got, rebuilt from the patch store.
+std::optional<persistence::patch_recorded> recreate_row(const ledger::patch_store& store,
+                                                        const std::string& run_id,
+                                                        const std::string& patch_id,
+                                                        const std::string& at) {
+  auto id = ledger::parse_patch_id(patch_id, run_id);
+  if (!id)
+    return std::nullopt;
+  auto saved = read_file(store.patch_path(patch_id), std::size_t(1) << 30);
+  std::string diff = saved ? std::move(*saved) : std::string();
+  return actors::to_row(
+      msg::patch_created{patch_id, run_id, id->workstream_id, id->attempt, diff, at});
+}
+
+} // namespace
+
+/// The run's first rows, written before any actor's: its uet_runs row (or,
+/// resumed, its state back to running), and what resume found the branch
+/// holds that the database missed.
+std::vector<persistence::write_command> run_session::start_rows() {
+  std::vector<persistence::write_command> rows;
+  const auto now = iso8601_now();
+  const auto& run_id = ctx_->run_id;
+  if (!resume_) {
+    rows.emplace_back(
+        actors::to_row(msg::run_opened{run_id, ctx_->project.project, ctx_->target, ctx_->engine,
+                                       ctx_->parallel, now, options_json(plan_)}));
+    return rows;
+  }
+  rows.emplace_back(actors::to_row(msg::run_state_set{run_id, run_state::running, now, false}));
+  // A run killed between `git commit` and the database update left patch
+  // rows behind the branch: the branch is the truth.
+  ledger::patch_store store(ctx_->project.ledger_dir);
+  for (auto& c : persistence::repair_committed(
+           run_id, resume_->patches, trailers_, now,
+           [&](const std::string& id) { return recreate_row(store, run_id, id, now); }))
+    rows.push_back(std::move(c));
+  for (auto i : reconciled_->found_on_branch)
+    rows.emplace_back(actors::to_row(
+        msg::ws_state_set{run_id, ctx_->spec(i).id, ws_state::committed, ctx_->prior(i), now,
+                          std::string("found on the integration branch on resume")}));
+  return rows;
+}
+
+status run_session::start() {
+  block_stop_signals(); // before the actor system starts its threads
+  caf_config_ = std::make_unique<caf::actor_system_config>();
+  caf_config_->add_message_types<caf::id_block::uet_actors>();
+  // The actors here exchange a few messages per workstream and block nowhere
+  // (subprocesses, git and SQLite run on detached threads). CAF's default
+  // work-stealing workers poll while idle and took ~0.7 of this machine's two
+  // cores during real runs; the sharing policy sleeps on a condition variable.
+  caf_config_->set("scheduler.policy", caf::atom("sharing"));
+  system_ = std::make_unique<caf::actor_system>(*caf_config_);
+  auto total = static_cast<std::uint32_t>(ctx_->workstreams.size());
+  reporter_ = system_->spawn(actors::reporter_behavior, opts_.report, total);
+  db_->telemetry_file = ctx_->telemetry_file;
+  db_->observer = reporter_;
+  db_->first_batch = start_rows();
+  persistence_ = actors::spawn_persistence(*system_, std::move(*db_));
+  db_.reset();
+  if (ledger_)
+    ledger_actor_ = actors::spawn_ledger(*system_, std::move(*ledger_), persistence_);
+  ledger_.reset();
+  scheduler_ =
+      system_->spawn(actors::scheduler_behavior, std::shared_ptr<const actors::run_context>(ctx_),
+                     persistence_, ledger_actor_);
+  if (opts_.on_start)
+    opts_.on_start(*ctx_, plan_);
+  return {};
+}
+
+expected<msg::run_summary> run_session::wait() {
+  msg::run_summary summary;
+  std::string failure;
+  {
+    stop_on_signals watcher([sched = scheduler_] { caf::anon_send(sched, msg::stop_atom_v); });
+    caf::scoped_actor self{*system_};
+    self->request(scheduler_, caf::infinite, msg::run_atom_v)
+        .receive([&](const msg::run_summary& s) { summary = s; },
+                 [&](const caf::error& e) { failure = system_->render(e); });
+    // Let the reporter print the last events before the summary.
+    self->request(reporter_, caf::infinite, msg::sync_atom_v)
+        .receive([](const std::string&) {}, [](const caf::error&) {});
+  }
+  if (!failure.empty())
+    return fail("the run's actors failed: " + failure);
+  return summary;
+}
+
+status run_session::shut_down() {
+  // The persistence actor was synced by the scheduler before it replied.
+  if (persistence_)
+    caf::anon_send_exit(persistence_, caf::exit_reason::user_shutdown);
+  if (ledger_actor_)
+    caf::anon_send_exit(ledger_actor_, caf::exit_reason::user_shutdown);
+  if (reporter_)
+    caf::anon_send_exit(reporter_, caf::exit_reason::user_shutdown);
+  // Every workstream has reported, so no adapter uses a worktree any more.
+  if (pool_)
+    return pool_->remove_all();
+  return {};
+}
+
+expected<run_result> execute(const run_request& req, checked_project project, run_options opts) {
+  run_session s(std::move(opts), std::move(project));
+  if (req.resume) {
+    if (auto st = s.read_resume(*req.resume); !st)
+      return st.error();
+    if (s.already_succeeded()) {
+      run_result r;
+      r.nothing_to_do = "run " + s.resumed()->run.run_id + " already succeeded; nothing to do";
+      return r;
+    }
+  }
+  using step = status (run_session::*)();
+  if (auto st = s.resolve(req); !st)
+    return st.error();
+  for (step next : {&run_session::open_database, &run_session::weigh_by_history,
+                    &run_session::take_branch, &run_session::check_dependencies,
+                    &run_session::reconcile_resume, &run_session::open_ledger, &run_session::start})
+    if (auto st = (s.*next)(); !st)
+      return st.error();
+  auto summary = s.wait();
+  auto cleanup = s.shut_down();
+  if (!summary)
+    return summary.error();
+  run_result r;
+  r.summary = std::move(*summary);
+  r.plan = s.plan();
+  r.context = s.context();
+  if (!cleanup)
+    r.warning = cleanup.message();
+  return r;
+}
+
+} // namespace uet::run
