@@ -10,52 +10,6 @@
 
 using namespace uet::test;
 
-namespace {
-
-const std::string sh_tool = R"(tools:
-  sh:
-    adapter: subprocess
-    argv: ["/bin/sh", "-eu", "-c", "{prompt}"]
-    timeout_s: 30
-)";
-
-std::string ws(const std::string& prompt, const std::string& scope, const std::string& deps = "[]",
-               const std::string& extra = "") {
-  std::string indented;
-  for (char c : prompt) {
-    indented += c;
-    if (c == '\n')
-      indented += "    ";
-  }
-  return "title: test\nexecution_request:\n  tool_id: sh\n  prompt: |\n    " + indented +
-         "\nconstraints:\n  file_scope:\n    allowed_paths: [\"" + scope +
-         "\"]\ndependencies: " + deps + "\n" + extra;
-}
-
-/// Once a tool has written `ready` (polled every 25 ms for up to poll_for),
-/// waits `settle`, then sends `sig` to the pid in `pidfile` (default: the
-/// pid in `ready`). Join the thread after the run it stops.
-std::thread signal_when_written(fs::path ready, std::chrono::milliseconds settle, int sig,
-                                std::chrono::milliseconds poll_for = std::chrono::seconds(10),
-                                fs::path pidfile = {}) {
-  return std::thread([=] {
-    for (auto waited = std::chrono::milliseconds(0); waited < poll_for && !fs::exists(ready);
-         waited += std::chrono::milliseconds(25))
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    std::this_thread::sleep_for(settle);
-    ::kill(std::stoi(read_text(pidfile.empty() ? ready : pidfile)), sig);
-  });
-}
-
-std::string ws_state(const nlohmann::json& status, const std::string& id) {
-  for (const auto& w : status["workstreams"])
-    if (w["workstream_id"] == id)
-      return w["state"];
-  return "<missing>";
-}
-
-} // namespace
-
 TEST_CASE("run: dependents read what their dependencies wrote, one commit per workstream") {
   // b and c fail unless a's file is already in their worktree, d unless b's and c's are.
   pipeline_project p(sh_tool, {{"a", ws("echo A > a.txt", "a.txt")},

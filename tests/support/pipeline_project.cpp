@@ -1,6 +1,7 @@
 #include "tests/support/pipeline_project.h"
 
 #include <catch2/catch.hpp>
+#include <csignal>
 
 namespace uet::test {
 
@@ -52,6 +53,44 @@ int pipeline_project::patch_commits() const {
     start = nl == std::string::npos ? log.size() : nl + 1;
   }
   return n;
+}
+
+const std::string sh_tool = R"(tools:
+  sh:
+    adapter: subprocess
+    argv: ["/bin/sh", "-eu", "-c", "{prompt}"]
+    timeout_s: 30
+)";
+
+std::string ws(const std::string& prompt, const std::string& scope, const std::string& deps,
+               const std::string& extra) {
+  std::string indented;
+  for (char c : prompt) {
+    indented += c;
+    if (c == '\n')
+      indented += "    ";
+  }
+  return "title: test\nexecution_request:\n  tool_id: sh\n  prompt: |\n    " + indented +
+         "\nconstraints:\n  file_scope:\n    allowed_paths: [\"" + scope +
+         "\"]\ndependencies: " + deps + "\n" + extra;
+}
+
+std::thread signal_when_written(fs::path ready, std::chrono::milliseconds settle, int sig,
+                                std::chrono::milliseconds poll_for, fs::path pidfile) {
+  return std::thread([=] {
+    for (auto waited = std::chrono::milliseconds(0); waited < poll_for && !fs::exists(ready);
+         waited += std::chrono::milliseconds(25))
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::this_thread::sleep_for(settle);
+    ::kill(std::stoi(read_text(pidfile.empty() ? ready : pidfile)), sig);
+  });
+}
+
+std::string ws_state(const nlohmann::json& status, const std::string& id) {
+  for (const auto& w : status["workstreams"])
+    if (w["workstream_id"] == id)
+      return w["state"];
+  return "<missing>";
 }
 
 } // namespace uet::test

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -38,5 +39,23 @@ public:
 private:
   temp_dir dir_{"uet-e2e"};
 };
+
+/// tools.yaml with one tool, `sh`: its prompt is a shell script (sh -eu -c).
+extern const std::string sh_tool;
+
+/// A workstream document for the `sh` tool: the prompt, one allowed path
+/// (glob), its dependencies as YAML, and `extra` YAML appended.
+std::string ws(const std::string& prompt, const std::string& scope, const std::string& deps = "[]",
+               const std::string& extra = "");
+
+/// Once a tool has written `ready` (polled every 25 ms for up to poll_for),
+/// waits `settle`, then sends `sig` to the pid in `pidfile` (default: the
+/// pid in `ready`). Join the thread after the run it stops.
+std::thread signal_when_written(fs::path ready, std::chrono::milliseconds settle, int sig,
+                                std::chrono::milliseconds poll_for = std::chrono::seconds(10),
+                                fs::path pidfile = {});
+
+/// A workstream's state in `status --json` ("<missing>" when absent).
+std::string ws_state(const nlohmann::json& status, const std::string& id);
 
 } // namespace uet::test

@@ -59,7 +59,10 @@ fs::path source_dir() {
   return UET_SOURCE_DIR;
 }
 fs::path binary() {
-  return UET_BINARY;
+  // UET_TEST_BINARY runs the end-to-end tests against another build (to see
+  // a test fail on the tree before a fix).
+  const char* other = std::getenv("UET_TEST_BINARY");
+  return other && *other ? fs::path(other) : fs::path(UET_BINARY);
 }
 
 engine::process_result run_cli(const std::vector<std::string>& args, const fs::path& cwd,
