@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "ledger/diff.h"
 #include "ledger/workspace.h"
 #include "tests/ledger/ledger_fixture.h"
 
@@ -116,6 +117,17 @@ TEST_CASE("workspace: a nested repository is captured as a gitlink whatever hide
   });
   CHECK_THAT(diff, Catch::Contains("new file mode 160000"));
   CHECK_THAT(diff, !Catch::Contains("Submodule nested"));
+  CHECK(uet::ledger::has_gitlink(diff));
+}
+
+TEST_CASE("workspace: a file whose text looks like a gitlink header is no gitlink") {
+  repo_fixture f(base_files());
+  auto diff = f.capture([](const fs::path& wt) {
+    write_file(wt / "notes.txt", "new file mode 160000\nindex 1..2 160000\n160000\n");
+    write_file(wt / "160000", "a file named like the mode\n");
+  });
+  CHECK_THAT(diff, Catch::Contains("+new file mode 160000"));
+  CHECK_FALSE(uet::ledger::has_gitlink(diff));
 }
 
 TEST_CASE("workspace: a captured diff applies onto the base elsewhere and gives the same tree") {
