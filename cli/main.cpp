@@ -14,6 +14,8 @@
 
 namespace {
 
+using namespace uet::cli;
+
 void setup_logging() {
   auto logger = spdlog::stderr_color_mt("uet");
   logger->set_pattern("%^%l%$: %v");
@@ -23,126 +25,195 @@ void setup_logging() {
   spdlog::set_default_logger(logger);
 }
 
+/// Everything the command line can say, and which subcommand said it.
+struct parsed {
+  std::string dir;
+  CLI::App* validate = nullptr;
+  bool validate_json = false;
+  CLI::App* convert = nullptr;
+  convert_args conv;
+  CLI::App* plan_cmd = nullptr;
+  plan_args plan;
+  int plan_workers = 0;
+  CLI::App* init = nullptr;
+  std::string init_dir = ".";
+  bool init_force = false;
+  CLI::App* health = nullptr;
+  bool health_json = false;
+  CLI::App* db_cmd = nullptr;
+  db_args db;
+  CLI::App* ledger_cmd = nullptr;
+  CLI::Option* ledger_state_opt = nullptr;
+  CLI::Option* ledger_run_opt = nullptr;
+  ledger_args ledger;
+  std::string ledger_state, ledger_run;
+  CLI::App* run_cmd = nullptr;
+  CLI::App* run_ws = nullptr;
+  run_args run;
+  int run_parallel = 0;
+  std::string run_engine;
+  std::uint64_t run_seed = 0;
+  CLI::App* resume = nullptr;
+  std::string resume_run;
+  bool resume_json = false;
+  CLI::App* status = nullptr;
+  std::string status_run;
+  bool status_json = false;
+  CLI::App* events = nullptr;
+  std::string events_run;
+  bool events_json = false;
+};
+
+// CLI::Range alone calls "abc" a value out of range.
+std::string check_slots(std::string& v) {
+  int n = 0;
+  std::size_t used = 0;
+  try {
+    n = std::stoi(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != v.size())
+    return "'" + v + "' is not a number of worker slots (a whole number, 1 to 256)";
+  if (n < 1 || n > 256)
+    return v + " worker slots: must be 1 to 256";
+  return {};
+}
+
+void add_project_commands(CLI::App& app, parsed& p) {
+  p.validate = app.add_subcommand("validate", "Parse and validate everything; list every problem");
+  p.validate->add_flag("--json", p.validate_json, "Print one JSON document");
+  p.convert = app.add_subcommand("convert", "Convert legacy JSON workstreams to UET YAML");
+  p.convert->add_option("IN", p.conv.in, "Directory of legacy *.json files (or one file)")
+      ->required();
+  p.convert->add_option("OUT_DIR", p.conv.out, "Directory for the UET *.yaml files")->required();
+  p.convert->add_flag("--check", p.conv.check,
+                      "Prove the round trip: convert each output back and compare");
+  p.convert->add_flag("--force", p.conv.force, "Overwrite existing output files");
+  p.convert->add_flag("--json", p.conv.json, "Print the conversion report as JSON");
+  p.plan_cmd = app.add_subcommand("plan", "Show waves, critical path and makespan bound");
+  p.plan_cmd->add_option("PHASE", p.plan.phase, "phase-all or a phase named in uet.yaml")
+      ->required();
+  auto* pj = p.plan_cmd->add_flag("--json", p.plan.json, "Print JSON");
+  auto* pd = p.plan_cmd->add_flag("--dot", p.plan.dot, "Print a Graphviz digraph");
+  pj->excludes(pd);
+  p.plan_cmd
+      ->add_option("--workers", p.plan_workers,
+                   "Workers for the makespan bound (default max_workers)")
+      ->check(CLI::Range(1, 256));
+  p.init = app.add_subcommand("init", "Scaffold uet.yaml, tools.yaml and a workstream");
+  p.init->add_option("DIR", p.init_dir, "Where to create the project (default: .)");
+  p.init->add_flag("--force", p.init_force, "Overwrite existing files");
+  p.health = app.add_subcommand("health-check", "Check config, tools on PATH, git, state dir");
+  p.health->add_flag("--json", p.health_json, "Print JSON");
+}
+
+void add_state_commands(CLI::App& app, parsed& p) {
+  p.db_cmd = app.add_subcommand("db", "State database: schema migrations, integrity and ledger");
+  p.db_cmd->add_option("ACTION", p.db.action, "migrate, rollback (one version) or check")
+      ->required()
+      ->check(CLI::IsMember({"migrate", "rollback", "check"}));
+  p.db_cmd->add_flag("--json", p.db.json, "Print JSON");
+  p.ledger_cmd = app.add_subcommand("ledger", "Patches and their states (reads the database)");
+  p.ledger_state_opt =
+      p.ledger_cmd->add_option("--state", p.ledger_state, "Only patches in this state");
+  p.ledger_run_opt = p.ledger_cmd->add_option("--run", p.ledger_run, "Only patches of this run");
+  p.ledger_cmd->add_flag("--json", p.ledger.json, "Print a JSON array");
+  p.status = app.add_subcommand("status", "Runs, workstream states and progress");
+  p.status->add_option("RUN_ID", p.status_run, "Default: the latest run");
+  p.status->add_flag("--json", p.status_json, "Print JSON");
+  p.events = app.add_subcommand("events", "The event log of a run");
+  p.events->add_option("RUN_ID", p.events_run, "Default: the latest run");
+  p.events->add_flag("--json", p.events_json, "One JSON object per line");
+}
+
+void add_run_options(CLI::App* cmd, parsed& p) {
+  cmd->add_option("--parallel", p.run_parallel, "Worker slots (default max_workers)")
+      ->check(CLI::Validator(check_slots, "1..256"));
+  cmd->add_flag("--dry-run", p.run.dry_run,
+                "Plan, actors and database rows, but no tools and no acceptance commands");
+  cmd->add_option("--engine", p.run_engine, "uet (default) or legacy (sequential baseline)")
+      ->check(CLI::IsMember({"uet", "legacy"}));
+  cmd->add_option("--seed", p.run_seed, "Seed for retry jitter (same seed, same delays)");
+  cmd->add_flag("--json", p.run.json, "One JSON object per event, then a summary object");
+}
+
+void add_run_commands(CLI::App& app, parsed& p) {
+  p.run_cmd = app.add_subcommand("run", "Run a phase: every workstream onto the branch");
+  p.run_cmd->add_option("PHASE", p.run.phase, "phase-all or a phase named in uet.yaml")->required();
+  add_run_options(p.run_cmd, p);
+  p.run_ws = app.add_subcommand("run-workstream", "Run one workstream (and nothing else)");
+  p.run_ws->add_option("ID", p.run.phase, "The workstream id")->required();
+  add_run_options(p.run_ws, p);
+  p.resume = app.add_subcommand("resume", "Finish an interrupted run (default: the latest)");
+  p.resume->add_option("RUN_ID", p.resume_run, "The run to continue");
+  p.resume->add_flag("--json", p.resume_json, "One JSON object per event, then a summary object");
+}
+
+/// The options given only when set (0 and "" mean "not given").
+void settle_optionals(parsed& p) {
+  if (p.plan_workers > 0)
+    p.plan.workers = p.plan_workers;
+  if (p.run_parallel > 0)
+    p.run.parallel = p.run_parallel;
+  if (!p.run_engine.empty())
+    p.run.engine = p.run_engine;
+  if (p.run_seed > 0)
+    p.run.seed = p.run_seed;
+  if (*p.ledger_state_opt)
+    p.ledger.state = p.ledger_state;
+  if (*p.ledger_run_opt)
+    p.ledger.run = p.ledger_run;
+  if (*p.run_ws)
+    p.run.single_workstream = true;
+}
+
+int dispatch(const parsed& p) {
+  if (*p.validate)
+    return validate_command(p.validate_json);
+  if (*p.convert)
+    return convert_command(p.conv);
+  if (*p.plan_cmd)
+    return plan_command(p.plan);
+  if (*p.init)
+    return init_command(p.init_dir, p.init_force);
+  if (*p.health)
+    return health_command(p.health_json);
+  if (*p.db_cmd)
+    return db_command(p.db);
+  if (*p.ledger_cmd)
+    return ledger_command(p.ledger);
+  if (*p.run_cmd || *p.run_ws)
+    return run_command(p.run);
+  if (*p.resume) {
+    run_args r;
+    r.resume = p.resume_run;
+    r.json = p.resume_json;
+    return run_command(r);
+  }
+  if (*p.status)
+    return status_command(p.status_run, p.status_json);
+  if (*p.events)
+    return events_command(p.events_run, p.events_json);
+  return to_int(uet::exit_code::internal);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-  using namespace uet;
-  using namespace uet::cli;
+  using uet::exit_code;
+  using uet::to_int;
   // A closed stdout (`run ... | head`) must not kill a run midway and leave
   // its tools orphaned: writes then fail with EPIPE and the run goes on.
   ::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"uet-actors: run a DAG of AI-development workstreams onto an integration branch"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "uet-actors 0.1.0");
-  std::string dir;
-  app.add_option("-C", dir, "Run as if started in DIR (like git -C)")->type_name("DIR");
-
-  bool validate_json = false;
-  auto* validate =
-      app.add_subcommand("validate", "Parse and validate everything; list every problem");
-  validate->add_flag("--json", validate_json, "Print one JSON document");
-
-  convert_args conv;
-  auto* convert = app.add_subcommand("convert", "Convert legacy JSON workstreams to UET YAML");
-  convert->add_option("IN", conv.in, "Directory of legacy *.json files (or one file)")->required();
-  convert->add_option("OUT_DIR", conv.out, "Directory for the UET *.yaml files")->required();
-  convert->add_flag("--check", conv.check,
-                    "Prove the round trip: convert each output back and compare");
-  convert->add_flag("--force", conv.force, "Overwrite existing output files");
-  convert->add_flag("--json", conv.json, "Print the conversion report as JSON");
-
-  plan_args plan;
-  int plan_workers = 0;
-  auto* plan_cmd = app.add_subcommand("plan", "Show waves, critical path and makespan bound");
-  plan_cmd->add_option("PHASE", plan.phase, "phase-all or a phase named in uet.yaml")->required();
-  auto* pj = plan_cmd->add_flag("--json", plan.json, "Print JSON");
-  auto* pd = plan_cmd->add_flag("--dot", plan.dot, "Print a Graphviz digraph");
-  pj->excludes(pd);
-  plan_cmd
-      ->add_option("--workers", plan_workers,
-                   "Workers for the makespan bound (default max_workers)")
-      ->check(CLI::Range(1, 256));
-
-  std::string init_dir = ".";
-  bool init_force = false;
-  auto* init = app.add_subcommand("init", "Scaffold uet.yaml, tools.yaml and a workstream");
-  init->add_option("DIR", init_dir, "Where to create the project (default: .)");
-  init->add_flag("--force", init_force, "Overwrite existing files");
-
-  bool health_json = false;
-  auto* health = app.add_subcommand("health-check", "Check config, tools on PATH, git, state dir");
-  health->add_flag("--json", health_json, "Print JSON");
-
-  db_args db;
-  auto* db_cmd =
-      app.add_subcommand("db", "State database: schema migrations, integrity and ledger");
-  db_cmd->add_option("ACTION", db.action, "migrate, rollback (one version) or check")
-      ->required()
-      ->check(CLI::IsMember({"migrate", "rollback", "check"}));
-  db_cmd->add_flag("--json", db.json, "Print JSON");
-
-  ledger_args ledger;
-  std::string ledger_state, ledger_run;
-  auto* ledger_cmd = app.add_subcommand("ledger", "Patches and their states (reads the database)");
-  auto* ls = ledger_cmd->add_option("--state", ledger_state, "Only patches in this state");
-  auto* lr = ledger_cmd->add_option("--run", ledger_run, "Only patches of this run");
-  ledger_cmd->add_flag("--json", ledger.json, "Print a JSON array");
-
-  run_args run;
-  int run_parallel = 0;
-  std::string run_engine;
-  std::uint64_t run_seed = 0;
-  auto add_run_options = [&](CLI::App* cmd) {
-    cmd->add_option("--parallel", run_parallel, "Worker slots (default max_workers)")
-        ->check(CLI::Validator(
-            [](std::string& v) -> std::string {
-              // CLI::Range alone calls "abc" a value out of range.
-              int n = 0;
-              std::size_t used = 0;
-              try {
-                n = std::stoi(v, &used);
-              } catch (const std::exception&) {
-                used = 0;
-              }
-              if (used == 0 || used != v.size())
-                return "'" + v + "' is not a number of worker slots (a whole number, 1 to 256)";
-              if (n < 1 || n > 256)
-                return v + " worker slots: must be 1 to 256";
-              return {};
-            },
-            "1..256"));
-    cmd->add_flag("--dry-run", run.dry_run,
-                  "Plan, actors and database rows, but no tools and no acceptance commands");
-    cmd->add_option("--engine", run_engine, "uet (default) or legacy (sequential baseline)")
-        ->check(CLI::IsMember({"uet", "legacy"}));
-    cmd->add_option("--seed", run_seed, "Seed for retry jitter (same seed, same delays)");
-    cmd->add_flag("--json", run.json, "One JSON object per event, then a summary object");
-  };
-  auto* run_cmd = app.add_subcommand("run", "Run a phase: every workstream onto the branch");
-  run_cmd->add_option("PHASE", run.phase, "phase-all or a phase named in uet.yaml")->required();
-  add_run_options(run_cmd);
-  auto* run_ws = app.add_subcommand("run-workstream", "Run one workstream (and nothing else)");
-  run_ws->add_option("ID", run.phase, "The workstream id")->required();
-  add_run_options(run_ws);
-
-  std::string resume_run;
-  bool resume_json = false;
-  auto* resume = app.add_subcommand("resume", "Finish an interrupted run (default: the latest)");
-  resume->add_option("RUN_ID", resume_run, "The run to continue");
-  resume->add_flag("--json", resume_json, "One JSON object per event, then a summary object");
-
-  std::string status_run;
-  bool status_json = false;
-  auto* status = app.add_subcommand("status", "Runs, workstream states and progress");
-  status->add_option("RUN_ID", status_run, "Default: the latest run");
-  status->add_flag("--json", status_json, "Print JSON");
-
-  std::string events_run;
-  bool events_json = false;
-  auto* events = app.add_subcommand("events", "The event log of a run");
-  events->add_option("RUN_ID", events_run, "Default: the latest run");
-  events->add_flag("--json", events_json, "One JSON object per line");
-
+  parsed p;
+  app.add_option("-C", p.dir, "Run as if started in DIR (like git -C)")->type_name("DIR");
+  add_project_commands(app, p);
+  add_state_commands(app, p);
+  add_run_commands(app, p);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -155,58 +226,16 @@ int main(int argc, char** argv) {
     std::cerr << "uet-actors: " << e.what() << "\nRun 'uet-actors --help' for usage.\n";
     return to_int(exit_code::bad_input);
   }
-  if (!dir.empty() && ::chdir(dir.c_str()) != 0) {
-    std::cerr << "uet-actors: -C " << dir << ": " << std::strerror(errno) << '\n';
+  if (!p.dir.empty() && ::chdir(p.dir.c_str()) != 0) {
+    std::cerr << "uet-actors: -C " << p.dir << ": " << std::strerror(errno) << '\n';
     return to_int(exit_code::bad_input);
   }
   setup_logging();
-  if (plan_workers > 0)
-    plan.workers = plan_workers;
-  if (run_parallel > 0)
-    run.parallel = run_parallel;
-  if (!run_engine.empty())
-    run.engine = run_engine;
-  if (run_seed > 0)
-    run.seed = run_seed;
+  settle_optionals(p);
   try {
-    if (*validate)
-      return validate_command(validate_json);
-    if (*convert)
-      return convert_command(conv);
-    if (*plan_cmd)
-      return plan_command(plan);
-    if (*init)
-      return init_command(init_dir, init_force);
-    if (*health)
-      return health_command(health_json);
-    if (*db_cmd)
-      return db_command(db);
-    if (*ledger_cmd) {
-      if (*ls)
-        ledger.state = ledger_state;
-      if (*lr)
-        ledger.run = ledger_run;
-      return ledger_command(ledger);
-    }
-    if (*run_cmd)
-      return run_command(run);
-    if (*run_ws) {
-      run.single_workstream = true;
-      return run_command(run);
-    }
-    if (*resume) {
-      run_args r;
-      r.resume = resume_run;
-      r.json = resume_json;
-      return run_command(r);
-    }
-    if (*status)
-      return status_command(status_run, status_json);
-    if (*events)
-      return events_command(events_run, events_json);
+    return dispatch(p);
   } catch (const std::exception& e) {
     std::cerr << "uet-actors: internal error: " << e.what() << '\n';
     return to_int(exit_code::internal);
   }
-  return to_int(exit_code::internal);
 }

@@ -68,6 +68,88 @@ void print_dot(const engine::dag& g, const engine::plan_summary& p,
   out << "}\n";
 }
 
+/// The plan of one phase, with what printing it needs.
+struct phase_plan {
+  engine::dag g{{}};
+  engine::plan_summary plan;
+  std::unordered_map<std::string, std::string> titles;
+  std::vector<std::string> external; ///< dependencies outside the phase, first seen first
+};
+
+phase_plan make_phase_plan(const config::project_bundle& b, const std::vector<std::string>& ids,
+                           int workers) {
+  phase_plan p;
+  p.g = run::subgraph(b, ids);
+  p.plan = engine::make_plan(p.g, workers);
+  std::unordered_set<std::string> chosen(ids.begin(), ids.end());
+  std::unordered_set<std::string> ext_seen;
+  for (const auto& ws : b.workstreams) {
+    if (!chosen.count(ws.id))
+      continue;
+    p.titles[ws.id] = ws.title;
+    for (const auto& d : ws.dependencies)
+      if (!chosen.count(d) && ext_seen.insert(d).second)
+        p.external.push_back(d);
+  }
+  return p;
+}
+
+void print_plan_json(const std::string& phase, const phase_plan& p) {
+  const auto& g = p.g;
+  json waves = json::array();
+  for (const auto& w : p.plan.waves) {
+    json ids_json = json::array();
+    for (auto v : w)
+      ids_json.push_back(g.id(v));
+    waves.push_back(ids_json);
+  }
+  json path = json::array();
+  for (auto v : p.plan.critical_path)
+    path.push_back(g.id(v));
+  print_json(
+      json{{"phase", phase},
+           {"workstreams", g.size()},
+           {"dependencies", g.edge_count()},
+           {"external_dependencies", p.external},
+           {"waves", waves},
+           {"critical_path", json{{"length", p.plan.critical_length}, {"workstreams", path}}},
+           {"total_work", p.plan.total_work},
+           {"workers", p.plan.workers},
+           {"makespan_lower_bound", p.plan.makespan_lower_bound},
+           {"duration_unit", "estimate (1 per workstream)"}});
+}
+
+void print_plan_text(const std::string& phase, const phase_plan& p) {
+  const auto& g = p.g;
+  const auto& plan = p.plan;
+  auto& out = std::cout;
+  out << phase << ": " << plural(g.size(), "workstream") << ", " << g.edge_count()
+      << (g.edge_count() == 1 ? " dependency, " : " dependencies, ")
+      << plural(plan.waves.size(), "wave") << '\n';
+  const std::size_t shown = 20;
+  for (std::size_t w = 0; w < plan.waves.size(); ++w) {
+    out << "  wave " << w + 1 << " (" << plan.waves[w].size() << "):";
+    for (std::size_t i = 0; i < plan.waves[w].size() && i < shown; ++i)
+      out << ' ' << g.id(plan.waves[w][i]);
+    if (plan.waves[w].size() > shown)
+      out << " ... (+" << plan.waves[w].size() - shown << " more; --json lists all)";
+    out << '\n';
+  }
+  out << "critical path (" << num(plan.critical_length) << " units):";
+  for (std::size_t i = 0; i < plan.critical_path.size(); ++i)
+    out << (i ? " -> " : " ") << g.id(plan.critical_path[i]);
+  out << '\n';
+  if (!p.external.empty()) {
+    out << "outside this phase (must already be committed):";
+    for (const auto& e : p.external)
+      out << ' ' << e;
+    out << '\n';
+  }
+  out << "makespan lower bound with " << plural(plan.workers, "worker") << ": max(critical path "
+      << num(plan.critical_length) << ", work " << num(plan.total_work) << " / " << plan.workers
+      << ") = " << num(plan.makespan_lower_bound) << " units (1 unit per workstream)\n";
+}
+
 } // namespace
 
 int plan_command(const plan_args& a) {
@@ -85,78 +167,13 @@ int plan_command(const plan_args& a) {
     std::cerr << "plan: " << ids.message() << '\n';
     return to_int(exit_code::bad_input);
   }
-  auto g = run::subgraph(b, *ids);
-  int workers = a.workers.value_or(b.config.max_workers);
-  auto plan = engine::make_plan(g, workers);
-
-  std::unordered_map<std::string, std::string> titles;
-  std::vector<std::string> external;
-  {
-    std::unordered_set<std::string> chosen(ids->begin(), ids->end());
-    std::unordered_set<std::string> ext_seen;
-    for (const auto& ws : b.workstreams) {
-      if (!chosen.count(ws.id))
-        continue;
-      titles[ws.id] = ws.title;
-      for (const auto& d : ws.dependencies)
-        if (!chosen.count(d) && ext_seen.insert(d).second)
-          external.push_back(d);
-    }
-  }
-  if (a.dot) {
-    print_dot(g, plan, titles);
-    return 0;
-  }
-  if (a.json) {
-    json waves = json::array();
-    for (const auto& w : plan.waves) {
-      json ids_json = json::array();
-      for (auto v : w)
-        ids_json.push_back(g.id(v));
-      waves.push_back(ids_json);
-    }
-    json path = json::array();
-    for (auto v : plan.critical_path)
-      path.push_back(g.id(v));
-    print_json(
-        json{{"phase", a.phase},
-             {"workstreams", g.size()},
-             {"dependencies", g.edge_count()},
-             {"external_dependencies", external},
-             {"waves", waves},
-             {"critical_path", json{{"length", plan.critical_length}, {"workstreams", path}}},
-             {"total_work", plan.total_work},
-             {"workers", plan.workers},
-             {"makespan_lower_bound", plan.makespan_lower_bound},
-             {"duration_unit", "estimate (1 per workstream)"}});
-    return 0;
-  }
-  auto& out = std::cout;
-  out << a.phase << ": " << plural(g.size(), "workstream") << ", " << g.edge_count()
-      << (g.edge_count() == 1 ? " dependency, " : " dependencies, ")
-      << plural(plan.waves.size(), "wave") << '\n';
-  const std::size_t shown = 20;
-  for (std::size_t w = 0; w < plan.waves.size(); ++w) {
-    out << "  wave " << w + 1 << " (" << plan.waves[w].size() << "):";
-    for (std::size_t i = 0; i < plan.waves[w].size() && i < shown; ++i)
-      out << ' ' << g.id(plan.waves[w][i]);
-    if (plan.waves[w].size() > shown)
-      out << " ... (+" << plan.waves[w].size() - shown << " more; --json lists all)";
-    out << '\n';
-  }
-  out << "critical path (" << num(plan.critical_length) << " units):";
-  for (std::size_t i = 0; i < plan.critical_path.size(); ++i)
-    out << (i ? " -> " : " ") << g.id(plan.critical_path[i]);
-  out << '\n';
-  if (!external.empty()) {
-    out << "outside this phase (must already be committed):";
-    for (const auto& e : external)
-      out << ' ' << e;
-    out << '\n';
-  }
-  out << "makespan lower bound with " << plural(plan.workers, "worker") << ": max(critical path "
-      << num(plan.critical_length) << ", work " << num(plan.total_work) << " / " << plan.workers
-      << ") = " << num(plan.makespan_lower_bound) << " units (1 unit per workstream)\n";
+  auto plan = make_phase_plan(b, *ids, a.workers.value_or(b.config.max_workers));
+  if (a.dot)
+    print_dot(plan.g, plan.plan, plan.titles);
+  else if (a.json)
+    print_plan_json(a.phase, plan);
+  else
+    print_plan_text(a.phase, plan);
   return 0;
 }
 
