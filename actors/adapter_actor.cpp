@@ -64,6 +64,9 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
 }
 
 msg::check_result run_check(worker_state& st, const msg::check_request& r) {
+  if (!r.checkout.empty())
+    if (auto at = st.workspace->check_out(r.checkout); !at)
+      return msg::check_result{false, -1, "", at.message(), false};
   // Acceptance commands may leave anything, a staged nested repository
   // included: the full cleanup then.
   st.workspace->commands_ran();

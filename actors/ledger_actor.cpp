@@ -1,6 +1,7 @@
 #include "actors/ledger_actor.h"
 
 #include <atomic>
+#include <unordered_map>
 
 #include <caf/all.hpp>
 
@@ -16,7 +17,7 @@ using stop_flag = std::shared_ptr<std::atomic<bool>>;
 struct worker_state {
   ledger_setup setup;
   stop_flag stop;
-  std::uint64_t commits = 0; ///< made by this run: patch_verdict::head_seq
+  std::uint64_t commits = 0; ///< made by this run: patch_news::head_seq
   static inline const char* name = "patch-ledger-worker";
 };
 
@@ -36,20 +37,38 @@ ledger::patch_submission to_submission(const msg::patch_request& r, const std::a
   s.verify_timeout = std::chrono::milliseconds(r.verify_timeout_ms);
   s.verify_log = r.verify_log;
   s.env = r.env;
+  s.verify_always = r.verify_always;
   s.resume_from = r.resume_from;
   return s;
 }
 
-msg::patch_verdict to_verdict(const ledger::patch_outcome& o) {
-  msg::patch_verdict v;
-  v.empty = o.empty;
-  v.final_state = o.final_state;
-  v.commit_sha = o.commit_sha;
-  v.already_committed = o.already_committed;
-  v.interrupted = o.interrupted;
-  v.reason = o.reason;
-  v.details = o.details;
-  return v;
+/// The news as they go out; each commit gets the next head_seq, and a
+/// branch put back is an event.
+msg::patch_news_batch to_batch(worker_ptr self, msg::persistence_actor db,
+                               const std::string& run_id, std::vector<ledger::gate_news> news) {
+  msg::patch_news_batch b;
+  for (auto& n : news) {
+    msg::patch_news m{n.patch_id,
+                      n.kind,
+                      n.spec.commit,
+                      n.spec.parent,
+                      n.spec.tree,
+                      n.epoch,
+                      n.already_committed,
+                      std::move(n.reason),
+                      std::move(n.details),
+                      n.branch_restored,
+                      0};
+    if (n.kind == gate_news_kind::committed) {
+      m.commit = n.commit_sha;
+      if (!n.already_committed)
+        m.head_seq = ++self->state.commits;
+    }
+    if (!n.branch_restored.empty())
+      self->send(db, make_event(run_id, std::nullopt, ev::branch_restored{n.branch_restored}));
+    b.news.push_back(std::move(m));
+  }
+  return b;
 }
 
 /// Every state change goes to the database before the next step starts
@@ -74,40 +93,93 @@ void record_transitions(worker_ptr self, msg::persistence_actor db) {
 }
 
 msg::ledger_worker_actor::behavior_type worker_behavior(worker_ptr self, ledger_setup setup,
-                                                        stop_flag stop, msg::persistence_actor db) {
+                                                        stop_flag stop, msg::persistence_actor db,
+                                                        std::string run_id) {
   self->state.setup = std::move(setup);
   self->state.stop = std::move(stop);
   record_transitions(self, db);
+  auto gate = [self]() -> ledger::patch_pipeline& { return *self->state.setup.pipeline; };
   return {
-      [=](const msg::patch_request& r) -> msg::patch_verdict {
-        auto& st = self->state;
-        auto o = st.setup.pipeline->submit(to_submission(r, st.stop.get()));
-        if (!o.branch_restored.empty())
-          self->send(db,
-                     make_event(r.run_id, r.workstream_id, ev::branch_restored{o.branch_restored}));
-        auto v = to_verdict(o);
-        if (!v.empty && v.final_state == patch_state::committed && !v.already_committed)
-          v.head_seq = ++st.commits;
-        return v;
+      [=](const msg::patch_request& r) {
+        std::vector<ledger::gate_news> news{gate().join(to_submission(r, self->state.stop.get()))};
+        return to_batch(self, db, run_id, std::move(news));
       },
+      [=](const msg::patch_tested& t) {
+        auto news =
+            gate().tested(t.patch_id, t.epoch, {t.passed, t.reason, t.failed_command, t.tested_by});
+        return to_batch(self, db, run_id, std::move(news));
+      },
+      [=](msg::withdraw_atom, const std::string& patch_id, const std::string& why) {
+        return to_batch(self, db, run_id, gate().withdraw(patch_id, why));
+      },
+      [=](msg::cancel_atom) { return to_batch(self, db, run_id, gate().interrupt()); },
   };
 }
 
 struct ledger_state {
   msg::ledger_worker_actor worker;
   stop_flag stop = std::make_shared<std::atomic<bool>>(false);
+  /// Who sent each patch still in the gate, to hear its news.
+  std::unordered_map<std::string, msg::workstream_actor> senders;
   static inline const char* name = "patch-ledger";
 };
 
 using ledger_ptr = msg::ledger_actor::stateful_pointer<ledger_state>;
 
+bool final_news(gate_news_kind k) {
+  return k != gate_news_kind::test;
+}
+
+/// Hands the worker a message and each patch's news to its sender.
+template <class... Ts>
+void through_worker(ledger_ptr self, Ts&&... xs) {
+  self->request(self->state.worker, caf::infinite, std::forward<Ts>(xs)...)
+      .then([=](msg::patch_news_batch& b) {
+        auto& senders = self->state.senders;
+        for (auto& n : b.news) {
+          auto it = senders.find(n.patch_id);
+          if (it == senders.end())
+            continue;
+          auto to = it->second;
+          if (final_news(n.kind))
+            senders.erase(it);
+          self->send(to, std::move(n));
+        }
+      });
+}
+
 msg::ledger_actor::behavior_type ledger_behavior(ledger_ptr self, ledger_setup setup,
-                                                 msg::persistence_actor db) {
-  self->state.worker = self->spawn<caf::detached + caf::linked>(worker_behavior, std::move(setup),
-                                                                self->state.stop, db);
+                                                 msg::persistence_actor db, std::string run_id) {
+  self->state.worker = self->spawn<caf::detached + caf::linked>(
+      worker_behavior, std::move(setup), self->state.stop, db, std::move(run_id));
+  // A sender that dies with its patch in the gate withdraws it: the patches
+  // behind it must not wait for a test nobody will run.
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& senders = self->state.senders;
+    for (auto it = senders.begin(); it != senders.end();) {
+      if (it->second.address() != dm.source) {
+        ++it;
+        continue;
+      }
+      auto patch_id = it->first;
+      it = senders.erase(it);
+      through_worker(self, msg::withdraw_atom_v, patch_id,
+                     "its attempt ended before a verdict (" + caf::to_string(dm.reason) + ")");
+    }
+  });
   return {
-      [=](msg::patch_request& r) { return self->delegate(self->state.worker, std::move(r)); },
-      [=](msg::cancel_atom) { self->state.stop->store(true); },
+      [=](msg::patch_request& r) {
+        if (auto sender = caf::actor_cast<msg::workstream_actor>(self->current_sender())) {
+          self->monitor(sender);
+          self->state.senders[r.patch_id] = sender;
+        }
+        through_worker(self, std::move(r));
+      },
+      [=](msg::patch_tested& t) { through_worker(self, std::move(t)); },
+      [=](msg::cancel_atom) {
+        self->state.stop->store(true);
+        through_worker(self, msg::cancel_atom_v);
+      },
   };
 }
 
@@ -138,8 +210,8 @@ expected<ledger_setup> prepare_ledger(const run_context& ctx, std::shared_ptr<fi
 }
 
 msg::ledger_actor spawn_ledger(caf::actor_system& sys, ledger_setup setup,
-                               msg::persistence_actor persistence) {
-  return sys.spawn(ledger_behavior, std::move(setup), std::move(persistence));
+                               msg::persistence_actor persistence, const std::string& run_id) {
+  return sys.spawn(ledger_behavior, std::move(setup), std::move(persistence), run_id);
 }
 
 } // namespace uet::actors

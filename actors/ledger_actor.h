@@ -1,10 +1,12 @@
 // The patch-ledger actor: the only writer of the integration branch
-// (invariant 3). Its worker (detached: every step runs git or acceptance
-// commands) takes patches one at a time, in the order they were submitted;
-// the actor in front of it answers at once and takes cancel_atom, which
-// sets the worker's stop flag (the two halves' own, as for the adapter):
-// nothing is applied from then on, and a verification under way ends. The
-// worker holds the branch's lock file for as long as it lives.
+// (invariant 3), the gate of ledger/patch_pipeline.h. Its worker (detached:
+// every step runs git, and `verify: always` runs acceptance commands) holds
+// the gate; the actor in front of it answers at once, routes each patch's
+// news to the workstream that sent it (monitored: one that dies withdraws
+// its patch), and takes cancel_atom, which sets the worker's stop flag (the
+// two halves' own, as for the adapter): nothing joins or lands from then
+// on, and a verification under way ends. The worker holds the branch's
+// lock file for as long as it lives.
 #pragma once
 
 #include <functional>
@@ -36,7 +38,8 @@ expected<std::shared_ptr<file_lock>> lock_branch(engine::environment& env,
 expected<ledger_setup> prepare_ledger(const run_context& ctx, std::shared_ptr<file_lock> lock,
                                       ledger::trailer_index trailers);
 
+/// The ledger for run_id (its events carry it).
 msg::ledger_actor spawn_ledger(caf::actor_system& sys, ledger_setup setup,
-                               msg::persistence_actor persistence);
+                               msg::persistence_actor persistence, const std::string& run_id);
 
 } // namespace uet::actors

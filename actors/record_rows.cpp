@@ -5,8 +5,9 @@
 namespace uet::actors {
 
 std::string step_attempt_id(const std::string& run_id, const std::string& workstream_id,
-                            step_kind step, int attempt) {
-  return run_id + "." + workstream_id + "." + to_string(step) + "." + std::to_string(attempt);
+                            step_kind step, int attempt, std::uint64_t test) {
+  auto id = run_id + "." + workstream_id + "." + to_string(step) + "." + std::to_string(attempt);
+  return test > 1 ? id + ".t" + std::to_string(test) : id;
 }
 
 persistence::run_started to_row(const msg::run_opened& m) {
@@ -24,7 +25,7 @@ persistence::workstream_state_changed to_row(msg::ws_state_set m) {
 }
 
 persistence::step_started to_row(const msg::step_begun& m) {
-  return {step_attempt_id(m.run_id, m.workstream_id, m.step, m.attempt),
+  return {step_attempt_id(m.run_id, m.workstream_id, m.step, m.attempt, m.test),
           m.run_id,
           m.workstream_id,
           to_string(m.step),
@@ -34,8 +35,9 @@ persistence::step_started to_row(const msg::step_begun& m) {
 }
 
 persistence::step_finished to_row(const msg::step_ended& m) {
-  persistence::step_finished row{step_attempt_id(m.run_id, m.workstream_id, m.step, m.attempt),
-                                 to_string(m.state), m.exit_code, m.at, std::nullopt};
+  persistence::step_finished row{
+      step_attempt_id(m.run_id, m.workstream_id, m.step, m.attempt, m.test), to_string(m.state),
+      m.exit_code, m.at, std::nullopt};
   if (!m.error.empty())
     row.error = m.error;
   return row;

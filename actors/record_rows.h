@@ -19,8 +19,9 @@ persistence::patch_recorded to_row(msg::patch_created m);
 persistence::patch_status_changed to_row(msg::patch_state_set m);
 persistence::event_appended to_row(const msg::event& m);
 
-/// "<run>.<workstream>.<step>.<attempt>": step_attempts.step_attempt_id.
+/// "<run>.<workstream>.<step>.<attempt>", then ".t<n>" from a patch's
+/// second test on: step_attempts.step_attempt_id.
 std::string step_attempt_id(const std::string& run_id, const std::string& workstream_id,
-                            step_kind step, int attempt);
+                            step_kind step, int attempt, std::uint64_t test = 1);
 
 } // namespace uet::actors

@@ -119,7 +119,14 @@ void launch(supervisor_ptr self, const msg::ws_job& job) {
   else if (!admitted(self, job, attempt))
     return;
   st.attempts[job.node] = std::max(st.attempts[job.node], attempt);
-  workstream_args args{st.ctx, job.node, attempt, st.head, again, self, st.db, st.ledger};
+  workstream_args args{st.ctx, job.node, attempt, st.head, again, {}, self, st.db, st.ledger};
+  if (auto c = st.conflicts.find(job.node); c != st.conflicts.end()) {
+    // Its patch did not apply where the gate had it: edit again there, told why.
+    args.conflict = std::move(c->second.first);
+    if (!c->second.second.empty())
+      args.base_commit = std::move(c->second.second);
+    st.conflicts.erase(c);
+  }
   auto w = self->template spawn<caf::monitored>(workstream_behavior, std::move(args));
   st.live.emplace(w.address(), job.node);
   st.running[job.node] = w;
@@ -153,6 +160,8 @@ void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
   }
   switch (o.result) {
   case attempt_result::failed:
+    if (!o.conflict.empty())
+      s.conflicts[o.node] = {o.conflict, o.retry_base};
     return attempt_failed(self, o.node, o.reason, o.retryable);
   case attempt_result::committed:
     return done(self, o.node, ws_end::committed, o.reason, o.commit_sha);

@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include <caf/stateful_actor.hpp>
 
@@ -36,6 +37,9 @@ struct supervisor_state {
   std::unordered_map<std::uint32_t, engine::breaker_permit> permits;
   std::vector<int> attempts;     ///< the last attempt number used (prior runs included)
   std::vector<bool> resubmitted; ///< the node's resumed patch went to the ledger already
+  /// Per node, after its patch did not apply to its future tree: why (the
+  /// next attempt's {conflict}) and where the next attempt starts.
+  std::unordered_map<std::uint32_t, std::pair<std::string, std::string>> conflicts;
   /// Attempt actors alive: actor -> node, and node -> actor (to cancel it).
   std::unordered_map<caf::actor_addr, std::uint32_t> live;
   std::unordered_map<std::uint32_t, msg::workstream_actor> running;

@@ -4,13 +4,13 @@
 
 #include "actors/executor.h"
 #include "actors/records.h"
+#include "actors/workstream_steps.h"
 #include "base/clock.h"
 #include "engine/tool_command.h"
-#include "ledger/patch_store.h"
 
 namespace uet::actors {
 
-namespace {
+namespace detail {
 
 const config::workstream_spec& spec_of(workstream_ptr self) {
   return self->state.args.ctx->spec(self->state.args.node);
@@ -21,28 +21,26 @@ void event(workstream_ptr self, ev::body body) {
   self->send(a.db, make_event(a.ctx->run_id, spec_of(self).id, std::move(body)));
 }
 
-std::string log_of(workstream_ptr self, const char* step) {
+std::string log_of(workstream_ptr self, const char* name) {
   const auto& a = self->state.args;
-  return a.ctx->log_path(spec_of(self).id, step, a.attempt).string();
+  return a.ctx->log_path(spec_of(self).id, name, a.attempt).string();
 }
 
-void step_begin(workstream_ptr self, step_kind step) {
+void step_begin(workstream_ptr self, step_kind step, std::uint64_t test) {
   const auto& a = self->state.args;
   self->send(a.db, msg::step_begun{a.ctx->run_id, spec_of(self).id, step, a.attempt, iso8601_now(),
-                                   log_of(self, to_string(step))});
+                                   log_of(self, to_string(step)), test});
 }
 
 void step_end(workstream_ptr self, step_kind step, step_state state,
-              std::optional<std::int64_t> exit_code, const std::string& error) {
+              std::optional<std::int64_t> exit_code, const std::string& error, std::uint64_t test) {
   const auto& a = self->state.args;
   self->send(a.db, msg::step_ended{a.ctx->run_id, spec_of(self).id, step, a.attempt, state,
-                                   exit_code, iso8601_now(), error});
+                                   exit_code, iso8601_now(), error, test});
   event(self, ev::step_finished{step, a.attempt, state, error});
 }
 
-/// Reports the outcome once and quits; the adapter (and its worktree) goes too.
-void finish(workstream_ptr self, attempt_result result, std::string reason,
-            bool retryable = false) {
+void finish(workstream_ptr self, attempt_result result, std::string reason, bool retryable) {
   auto& st = self->state;
   st.phase = attempt_phase::finished;
   st.outcome.node = st.args.node;
@@ -61,111 +59,43 @@ void finish(workstream_ptr self, attempt_result result, std::string reason,
   self->quit();
 }
 
-/// After cancel_atom, a step's end is the attempt's end, whatever it says.
-bool cancelled(workstream_ptr self) {
-  return self->state.phase == attempt_phase::cancelling;
-}
-
 std::map<std::string, std::string> wt_env(workstream_ptr self) {
   const auto& ctx = *self->state.args.ctx;
   return engine::workstream_env(spec_of(self), ctx.run_id, ctx.logs_dir);
 }
 
-/// The tool's own limit applies to every step (a run never has an unknown
-/// tool: validation refuses it; the default spec is only a guard).
 std::int64_t timeout_ms(workstream_ptr self) {
+  // A run never has an unknown tool (validation refuses it); the default
+  // spec is only a guard.
   const auto* tool = self->state.args.ctx->tools.find(spec_of(self).tool_id);
   auto limit = engine::step_timeout(tool ? *tool : config::tool_spec{}, spec_of(self));
   return std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
 }
 
-void on_verdict(workstream_ptr self, const msg::patch_verdict& v) {
-  self->state.outcome.commit_sha = v.commit_sha;
-  self->state.outcome.head_seq = v.head_seq;
-  if (v.empty)
-    finish(self, attempt_result::skipped, "the tool changed nothing");
-  else if (v.interrupted)
-    finish(self, attempt_result::interrupted, v.reason);
-  else if (v.final_state == patch_state::committed)
-    finish(self, attempt_result::committed,
-           v.already_committed ? "already on the integration branch" : "");
-  else
-    finish(self, attempt_result::quarantined, v.reason);
-}
-
-void submit(workstream_ptr self, std::optional<patch_state> resume_from = std::nullopt) {
+bool start_adapter(workstream_ptr self, std::string* workspace) {
   auto& st = self->state;
-  const auto& ctx = *st.args.ctx;
   const auto& ws = spec_of(self);
-  st.phase = attempt_phase::submitting;
-  msg::patch_request r;
-  r.run_id = ctx.run_id;
-  r.workstream_id = ws.id;
-  r.title = ws.title;
-  r.patch_id = ledger::make_patch_id(ctx.run_id, ws.id, st.args.attempt);
-  r.attempt = st.args.attempt;
-  r.diff = st.diff;
-  r.allowed_paths = ws.allowed_paths;
-  r.verify_commands = ws.static_checks;
-  r.verify_commands.insert(r.verify_commands.end(), ws.commands.begin(), ws.commands.end());
-  r.verify_timeout_ms = timeout_ms(self);
-  r.verify_log = log_of(self, "verify");
-  r.env = wt_env(self);
-  r.resume_from = resume_from;
-  self->request(st.args.ledger, caf::infinite, std::move(r))
-      .then([=](const msg::patch_verdict& v) { on_verdict(self, v); },
-            [=](const caf::error& e) {
-              finish(self, attempt_result::failed, "the patch ledger failed: " + caf::to_string(e));
-            });
+  auto handle = st.args.ctx->executor->start(*self, {st.args.node, ws.id, st.args.attempt});
+  if (!handle) {
+    finish(self, attempt_result::failed, "cannot start the attempt: " + handle.message(), true);
+    return false;
+  }
+  st.adapter = handle->adapter;
+  st.release = std::move(handle->release);
+  if (workspace)
+    *workspace = handle->workspace.string();
+  return true;
 }
 
-void run_check(workstream_ptr self, step_kind step);
+} // namespace detail
 
-/// What follows a step that passed: edit -> static -> runtime -> the ledger.
-void after(workstream_ptr self, step_kind done) {
-  if (cancelled(self))
-    return finish(self, attempt_result::interrupted, "stopped before the next step");
-  switch (done) {
-  case step_kind::edit:
-    return run_check(self, step_kind::static_checks);
-  case step_kind::static_checks:
-    return run_check(self, step_kind::runtime);
-  case step_kind::runtime:
-    return submit(self);
-  }
-}
+namespace {
 
-void on_check(workstream_ptr self, step_kind step, const msg::check_result& c) {
-  if (c.cancelled || (cancelled(self) && !c.passed)) {
-    step_end(self, step, step_state::cancelled, std::nullopt, c.reason);
-    return finish(self, attempt_result::interrupted,
-                  to_string(step) + std::string(" check: ") + c.reason);
-  }
-  if (!c.passed) {
-    step_end(self, step, step_state::failed, c.exit_code, c.reason);
-    return finish(self, attempt_result::failed,
-                  to_string(step) + std::string(" check failed: ") + c.reason, true);
-  }
-  step_end(self, step, step_state::succeeded, 0, "");
-  after(self, step);
-}
+using namespace detail;
 
-void run_check(workstream_ptr self, step_kind step) {
-  const auto& ws = spec_of(self);
-  const auto& commands = step == step_kind::static_checks ? ws.static_checks : ws.commands;
-  if (commands.empty())
-    return after(self, step);
-  self->state.phase = attempt_phase::checking;
-  step_begin(self, step);
-  msg::check_request r{step, commands, wt_env(self), timeout_ms(self),
-                       log_of(self, to_string(step))};
-  self->request(self->state.adapter, caf::infinite, std::move(r))
-      .then([=](const msg::check_result& c) { on_check(self, step, c); },
-            [=](const caf::error& e) {
-              auto why = "the adapter failed: " + caf::to_string(e);
-              step_end(self, step, step_state::failed, std::nullopt, why);
-              finish(self, attempt_result::failed, why, true);
-            });
+/// After cancel_atom, a step's end is the attempt's end, whatever it says.
+bool cancelled(workstream_ptr self) {
+  return self->state.phase == attempt_phase::cancelling;
 }
 
 void on_edit(workstream_ptr self, msg::edit_result& e) {
@@ -188,23 +118,23 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
     event(self, ev::empty_change{});
     return finish(self, attempt_result::skipped, "the tool changed nothing");
   }
+  if (cancelled(self))
+    return finish(self, attempt_result::interrupted, "stopped before the patch went to the ledger");
   s.diff = std::move(e.diff);
-  after(self, step_kind::edit);
+  s.worktree_at = s.args.base_commit; // plus the change, staged
+  join(self);
 }
 
 void run_edit(workstream_ptr self) {
   auto& st = self->state;
   const auto& ctx = *st.args.ctx;
   const auto& ws = spec_of(self);
-  auto handle = ctx.executor->start(*self, {st.args.node, ws.id, st.args.attempt});
-  if (!handle)
-    return finish(self, attempt_result::failed, "cannot start the attempt: " + handle.message(),
-                  true);
-  st.adapter = handle->adapter;
-  st.release = std::move(handle->release);
+  std::string workspace;
+  if (!start_adapter(self, &workspace))
+    return;
   st.phase = attempt_phase::editing;
   auto log = log_of(self, "edit");
-  engine::tool_run_context trc{ctx.run_id, handle->workspace, ctx.logs_dir, log};
+  engine::tool_run_context trc{ctx.run_id, workspace, ctx.logs_dir, log, st.args.conflict};
   auto cmd = engine::build_tool_command(*ctx.tools.find(ws.tool_id), ws, trc);
   step_begin(self, step_kind::edit);
   if (!cmd) {
@@ -233,9 +163,10 @@ void start(workstream_ptr self) {
   if (auto why = a.ctx->executor->runs_nothing())
     return finish(self, attempt_result::skipped, *why);
   if (a.resubmit && a.node < a.ctx->resubmit.size() && a.ctx->resubmit[a.node]) {
-    // A killed run's patch, checked in its worktree already: to the ledger.
+    // A killed run's patch: to the gate again, tested again on its new
+    // future tree, without running the tool again.
     self->state.diff = a.ctx->resubmit[a.node]->diff;
-    return submit(self, a.ctx->resubmit[a.node]->state);
+    return join(self, a.ctx->resubmit[a.node]->state);
   }
   run_edit(self);
 }
@@ -246,12 +177,15 @@ void cancel(workstream_ptr self) {
   case attempt_phase::idle:
     return finish(self, attempt_result::interrupted, "stopped before it started");
   case attempt_phase::editing:
-  case attempt_phase::checking:
+  case attempt_phase::testing:
     st.phase = attempt_phase::cancelling;
     if (st.adapter)
       self->send(st.adapter, msg::cancel_atom_v);
     return;
-  case attempt_phase::submitting: // the ledger, cancelled by the scheduler, answers
+  case attempt_phase::joining: // the ledger, cancelled by the scheduler, says interrupted
+  case attempt_phase::waiting:
+    st.phase = attempt_phase::cancelling;
+    return;
   case attempt_phase::cancelling:
   case attempt_phase::finished:
     return;
@@ -269,6 +203,7 @@ msg::workstream_actor::behavior_type workstream_behavior(workstream_ptr self,
           start(self);
       },
       [=](msg::cancel_atom) { cancel(self); },
+      [=](msg::patch_news& n) { on_news(self, n); },
   };
 }
 

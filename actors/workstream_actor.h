@@ -1,15 +1,18 @@
 // The workstream actor: one attempt of one workstream. EDIT (the tool, via
-// the adapter the run's executor gives it) -> STATIC -> RUNTIME (acceptance
-// in the worktree) -> the patch ledger; each step a step_attempts row, each
-// change an event. Sends exactly one attempt_outcome to its supervisor,
-// then quits. It never writes the database or git itself: it only sends
-// messages. cancel_atom (the run stops): the running step is ended and
-// nothing new starts; the attempt ends interrupted.
+// the adapter the run's executor gives it) -> the patch ledger's gate ->
+// STATIC -> RUNTIME on the commit the gate gives (the patch's future tree:
+// the integration head plus every patch queued ahead), reported back, again
+// after each reset -> landed. Each step a step_attempts row, each change an
+// event. Sends exactly one attempt_outcome to its supervisor, then quits. It
+// never writes the database or git itself: it only sends messages.
+// cancel_atom (the run stops): the running step is ended and nothing new
+// starts; a patch in the gate hears `interrupted` from the ledger.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <caf/stateful_actor.hpp>
 
@@ -22,12 +25,15 @@ struct workstream_args {
   std::shared_ptr<const run_context> ctx;
   std::uint32_t node = 0;
   int attempt = 1;
-  /// The integration head to start from (it holds every dependency's
-  /// commit); the supervisor's newest known head.
+  /// The commit to start from (it holds every dependency's commit): the
+  /// supervisor's newest known head, or where the last attempt's patch no
+  /// longer applied.
   std::string base_commit;
   /// Send ctx->resubmit[node]'s patch to the ledger instead of running the
   /// tool (the first attempt of a resumed run only).
   bool resubmit = false;
+  /// The last attempt's conflict, for the tool's {conflict} ("" none).
+  std::string conflict;
   msg::supervisor_actor supervisor;
   msg::persistence_actor db;
   msg::ledger_actor ledger;
@@ -37,18 +43,23 @@ struct workstream_args {
 enum class attempt_phase : std::uint8_t {
   idle,       ///< not started
   editing,    ///< the tool runs
-  checking,   ///< an acceptance step runs in the worktree
-  submitting, ///< the patch ledger has the patch
-  cancelling, ///< cancel_atom came while a step ran: waiting for it to end
+  joining,    ///< the patch went to the gate; waiting for what to test
+  testing,    ///< acceptance runs on the gate's commit
+  waiting,    ///< tested; waiting for the patch to land (or a reset)
+  cancelling, ///< cancel_atom came: waiting for the running step, or the gate, to end
   finished,   ///< the outcome is sent
 };
 
 struct workstream_state {
   workstream_args args;
   attempt_phase phase = attempt_phase::idle;
+  bool in_gate = false; ///< the patch went to the ledger: its verdict ends the attempt
   msg::adapter_actor adapter;
   std::function<void()> release; ///< the executor's early release (attempt_handle)
   std::string diff;
+  msg::patch_news test;                ///< the test running (or last run)
+  std::optional<msg::patch_news> next; ///< a newer test that came meanwhile
+  std::string worktree_at;             ///< the commit whose tree the worktree holds ("" none yet)
   msg::attempt_outcome outcome;
   static inline const char* name = "workstream";
 };

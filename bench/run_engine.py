@@ -30,7 +30,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench", "out")
-BUILD = os.path.join(ROOT, "build")
+# BUILD_DIR: another build (e.g. of the tree before a change, in a clone) to
+# measure beside this one in the same go.
+BUILD = os.path.abspath(os.environ.get("BUILD_DIR") or os.path.join(ROOT, "build"))
 GIT_ENV = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
                GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
 
@@ -51,7 +53,7 @@ def snapshot_binary(tag):
     binary in the middle of a series of runs."""
     src = os.path.join(BUILD, "uet-actors")
     if not os.access(src, os.X_OK):
-        sys.exit("build/uet-actors is missing: run scripts/build.sh first")
+        sys.exit(src + " is missing: run scripts/build.sh first")
     bindir = os.path.join(OUT, "bin")
     os.makedirs(bindir, exist_ok=True)
     dst = os.path.join(bindir, "uet-actors." + tag)
@@ -60,10 +62,12 @@ def snapshot_binary(tag):
     os.replace(tmp, dst)
     subprocess.run([dst, "--version"], check=True, stdout=subprocess.DEVNULL)
     mtime = dt.datetime.fromtimestamp(os.path.getmtime(src), dt.timezone.utc)
-    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+    tree = os.path.dirname(BUILD)
+    head = subprocess.run(["git", "-C", tree, "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True).stdout.strip()
-    log("binary: build/uet-actors built %s (tree at %s + uncommitted changes), snapshot %s"
-        % (mtime.strftime("%Y-%m-%d %H:%M UTC"), head, os.path.relpath(dst, ROOT)))
+    log("binary: %s built %s (tree %s at %s + uncommitted changes), snapshot %s"
+        % (src, mtime.strftime("%Y-%m-%d %H:%M UTC"), tree, head, os.path.relpath(dst, ROOT)))
+    print("Binary: %s (tree at %s).\n" % (src, head))
     print("Run of %s; load average at start %.1f (2 cores).\n"
           % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg()[0]))
     return dst

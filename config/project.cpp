@@ -91,7 +91,7 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
   if (!r.is_object())
     return;
   r.reject_unknown({"project", "repo", "base_ref", "integration_branch", "workstreams", "tools",
-                    "state_db", "ledger_dir", "max_workers", "phases", "nodes"});
+                    "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify"});
   if (auto s = r.string("project"))
     cfg.project = *s;
   auto path_field = [&](const char* key, fs::path& target) {
@@ -121,6 +121,12 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
   }
   if (auto n = r.integer("max_workers", 1, 256))
     cfg.max_workers = static_cast<int>(*n);
+  if (auto v = r.string("verify")) {
+    if (auto m = parse_verify_mode(*v))
+      cfg.verify = *m;
+    else
+      r.error("verify", "'" + *v + "' is not a verification mode (use identity or always)");
+  }
   if (const value* phases = r.object("phases")) {
     field_reader pr(*phases, file, "phases", out);
     for (const auto& name : phases->keys()) {

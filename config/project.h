@@ -27,6 +27,7 @@ struct project_config {
   int max_workers = 4;
   std::map<std::string, std::vector<std::string>> phases;
   std::vector<std::string> nodes;
+  verify_mode verify = verify_mode::identity;
   // From the environment only.
   bool dry_run = false;
   bool debug = false;

@@ -9,8 +9,8 @@ namespace uet::config {
 
 namespace {
 
-const char* const placeholders[] = {"{prompt}", "{workspace}", "{workstream_id}", "{run_id}",
-                                    "{files}"};
+const char* const placeholders[] = {"{prompt}", "{workspace}", "{workstream_id}",
+                                    "{run_id}", "{files}",     "{conflict}"};
 
 void check_argv(field_reader& r, const std::vector<std::string>& argv) {
   if (argv.empty()) {
@@ -35,7 +35,8 @@ void check_argv(field_reader& r, const std::vector<std::string>& argv) {
                   std::end(placeholders);
       if (ident && !ours && (p == 0 || a[p - 1] != '$'))
         r.warning(field, "unknown placeholder " + name +
-                             " (known: {prompt} {workspace} {workstream_id} {run_id} {files}); "
+                             " (known: {prompt} {workspace} {workstream_id} {run_id} {files} "
+                             "{conflict}); "
                              "it is passed through unchanged");
     }
   }

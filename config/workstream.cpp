@@ -112,7 +112,7 @@ std::optional<workstream_spec> parse_workstream(const value& doc, const std::str
     return std::nullopt;
   r.reject_unknown({"workstream_id", "title", "phase", "priority", "execution_request",
                     "constraints", "acceptance_criteria", "dependencies", "resilience_policy",
-                    "extensions"});
+                    "verify", "extensions"});
   workstream_spec ws;
   ws.file = file;
   auto id = r.string("workstream_id", true);
@@ -143,6 +143,12 @@ std::optional<workstream_spec> parse_workstream(const value& doc, const std::str
     ws.dependencies = *deps;
   if (const value* rp = r.object("resilience_policy"))
     ws.resilience = parse_resilience(*rp, file, "resilience_policy", out);
+  if (auto v = r.string("verify")) {
+    if (auto m = parse_verify_mode(*v))
+      ws.verify = *m;
+    else
+      r.error("verify", "'" + *v + "' is not a verification mode (use identity or always)");
+  }
   if (const value* ext = r.object("extensions"))
     ws.extensions = *ext;
   if (!id_ok)

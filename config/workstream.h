@@ -9,6 +9,7 @@
 
 #include "config/problem.h"
 #include "config/value.h"
+#include "messages/vocabulary.h"
 
 namespace uet::config {
 
@@ -39,6 +40,7 @@ struct workstream_spec {
   std::vector<std::string> commands;      ///< acceptance_criteria.commands
   std::vector<std::string> dependencies;  ///< as written (duplicates kept)
   resilience_spec resilience;
+  std::optional<verify_mode> verify; ///< none: uet.yaml's
   value extensions = value::object();
   std::string file; ///< where it was read from, for messages
 };

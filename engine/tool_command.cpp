@@ -8,10 +8,9 @@ namespace uet::engine {
 std::string substitute_placeholders(const std::string& element, const config::workstream_spec& ws,
                                     const tool_run_context& ctx) {
   const std::pair<const char*, std::string> values[] = {
-      {"{prompt}", ws.prompt},
-      {"{workspace}", ctx.workspace.string()},
-      {"{workstream_id}", ws.id},
-      {"{run_id}", ctx.run_id},
+      {"{prompt}", ws.prompt},      {"{workspace}", ctx.workspace.string()},
+      {"{workstream_id}", ws.id},   {"{run_id}", ctx.run_id},
+      {"{conflict}", ctx.conflict},
   };
   std::string out;
   out.reserve(element.size());

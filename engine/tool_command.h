@@ -22,9 +22,13 @@ struct tool_run_context {
   std::filesystem::path workspace;   ///< the workstream's worktree; also the cwd
   std::filesystem::path log_root;    ///< exported as LOG_ROOT
   std::filesystem::path output_file; ///< empty: capture output in memory
+  /// Why the last attempt's patch did not apply to its future tree, with
+  /// the rejected hunks ("" after any other attempt): the {conflict}
+  /// placeholder, so the tool can be told.
+  std::string conflict;
 };
 
-/// Substitutes {prompt}, {workspace}, {workstream_id} and {run_id} anywhere in
+/// Substitutes {prompt}, {workspace}, {workstream_id}, {run_id} and {conflict} anywhere in
 /// one argv element, in one left-to-right pass: a value that itself contains
 /// "{run_id}" is not substituted again. Other {names} are kept verbatim.
 std::string substitute_placeholders(const std::string& element, const config::workstream_spec& ws,

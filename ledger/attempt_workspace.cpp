@@ -1,6 +1,7 @@
 #include "ledger/attempt_workspace.h"
 
 #include "ledger/diff.h"
+#include "ledger/git.h"
 #include "ledger/workspace.h"
 
 namespace uet::ledger {
@@ -33,6 +34,23 @@ status attempt_workspace::prepare(const std::string& base_commit) {
     else if (s)
       pristine_ = std::move(*s);
   }
+  return {};
+}
+
+status attempt_workspace::check_out(const std::string& commit) {
+  if (prepared_at_.empty())
+    return prepare(commit);
+  // The tool's change is staged, acceptance output may lie around: a
+  // forced, detached checkout gives exactly commit's tracked files (hooks
+  // off, as for the pool's own checkouts).
+  auto r =
+      git(*env_, path_,
+          {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
+  left_ = worktree_pool::leftovers::unknown;
+  pristine_.reset();
+  if (!r)
+    return r.error().context("cannot check out the patch's future tree: ");
+  prepared_at_ = commit;
   return {};
 }
 

@@ -44,6 +44,10 @@ public:
   /// when it changed nothing. Records what is left for the give-back.
   expected<std::string> capture();
 
+  /// Makes the worktree a clean detached checkout of commit (a patch's
+  /// future tree, to test it there); prepares it first if no edit did.
+  status check_out(const std::string& commit);
+
   /// Commands ran in the worktree after the capture (acceptance checks):
   /// they may have left anything, a staged nested repository included.
   void commands_ran() { left_ = worktree_pool::leftovers::unknown; }

@@ -25,7 +25,7 @@ std::string chomp(std::string s) {
 
 expected<git_output> git_run(engine::environment& env, const std::filesystem::path& dir,
                              const std::vector<std::string>& args,
-                             const std::optional<std::string>& stdin_data) {
+                             const std::optional<std::string>& stdin_data, const git_env& extra) {
   engine::process_request req;
   req.argv.reserve(args.size() + 3);
   req.argv = {"git", "-C", dir.string()};
@@ -36,6 +36,7 @@ expected<git_output> git_run(engine::environment& env, const std::filesystem::pa
              {"GIT_EDITOR", "true"},
              {"GIT_PAGER", "cat"},
              {"GIT_OPTIONAL_LOCKS", "0"}};
+  req.env.insert(extra.begin(), extra.end());
   req.stdin_data = stdin_data;
   req.merge_stderr = false;
   req.max_output_bytes = 256u << 20;
@@ -53,8 +54,8 @@ expected<git_output> git_run(engine::environment& env, const std::filesystem::pa
 
 expected<std::string> git(engine::environment& env, const std::filesystem::path& dir,
                           const std::vector<std::string>& args,
-                          const std::optional<std::string>& stdin_data) {
-  auto r = git_run(env, dir, args, stdin_data);
+                          const std::optional<std::string>& stdin_data, const git_env& extra) {
+  auto r = git_run(env, dir, args, stdin_data, extra);
   if (!r)
     return r.error();
   if (r->exit_code != 0) {

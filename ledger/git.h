@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,17 +22,22 @@ struct git_output {
   std::string err; ///< stderr
 };
 
+/// Variables for one git call (GIT_INDEX_FILE for a private index, say).
+using git_env = std::map<std::string, std::string>;
+
 /// Runs git and returns its outputs whatever the exit code; fails only if git
 /// could not be started.
 expected<git_output> git_run(engine::environment& env, const std::filesystem::path& dir,
                              const std::vector<std::string>& args,
-                             const std::optional<std::string>& stdin_data = std::nullopt);
+                             const std::optional<std::string>& stdin_data = std::nullopt,
+                             const git_env& extra = {});
 
 /// Runs git and fails unless it exits 0; the failure names the command and
 /// quotes git's stderr. Returns stdout.
 expected<std::string> git(engine::environment& env, const std::filesystem::path& dir,
                           const std::vector<std::string>& args,
-                          const std::optional<std::string>& stdin_data = std::nullopt);
+                          const std::optional<std::string>& stdin_data = std::nullopt,
+                          const git_env& extra = {});
 
 /// s without trailing newlines.
 std::string chomp(std::string s);

@@ -85,10 +85,38 @@ expected<trailer_index> read_patch_trailers(engine::environment& env, const fs::
   return index;
 }
 
-expected<integration_tree> integration_tree::open(engine::environment& env,
-                                                  const integration_config& cfg,
-                                                  std::optional<trailer_index> trailers) {
-  integration_tree t(env, cfg);
+namespace {
+
+/// A worktree other than `ours` whose HEAD is on branch: moving the branch
+/// would change its index and files under its user.
+std::optional<fs::path> checked_out_elsewhere(const fs::path& repo, const std::string& branch,
+                                              const fs::path& ours) {
+  auto common = common_dir_of(repo);
+  if (!common)
+    return std::nullopt;
+  const std::string on_branch = "ref: refs/heads/" + branch;
+  auto head_of = [](const fs::path& head_file) {
+    std::ifstream in(head_file);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  };
+  // The main worktree, when the repository has one (not bare).
+  if (common->filename() == ".git" && head_of(*common / "HEAD") == on_branch)
+    return common->parent_path();
+  auto records = list_worktree_records(repo);
+  if (!records)
+    return std::nullopt;
+  std::error_code ec;
+  for (const auto& r : *records)
+    if (r.present && !fs::equivalent(r.worktree, ours, ec) &&
+        head_of(r.admin_dir / "HEAD") == on_branch)
+      return r.worktree;
+  return std::nullopt;
+}
+
+/// The branch's head, creating the branch at base_ref first if needed.
+expected<std::string> branch_head(engine::environment& env, const integration_config& cfg) {
   const auto& repo = cfg.repo;
   std::error_code missing;
   if (!fs::is_directory(repo, missing))
@@ -102,63 +130,88 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
     return fail(error_kind::bad_input,
                 "the repository " + repo.string() +
                     " (uet.yaml: repo) is not a git repository: " + chomp(exists->err));
-  t.opened_at_ = chomp(exists->out);
-  if (exists->exit_code != 0) {
-    auto base = git(env, repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
-    if (!base)
-      return fail(error_kind::bad_input, "base_ref '" + cfg.base_ref +
-                                             "' does not name a commit in " + repo.string() + ": " +
-                                             base.message());
-    t.opened_at_ = chomp(*base);
-    if (auto r = git(env, repo, {"branch", cfg.branch, t.opened_at_}); !r)
+  if (exists->exit_code == 0)
+    return chomp(exists->out);
+  auto base = git(env, repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
+  if (!base)
+    return fail(error_kind::bad_input, "base_ref '" + cfg.base_ref +
+                                           "' does not name a commit in " + repo.string() + ": " +
+                                           base.message());
+  if (auto r = git(env, repo, {"branch", cfg.branch, chomp(*base)}); !r)
+    return r.error();
+  return chomp(*base);
+}
+
+/// The ledger's worktree, registered with this repository (not a copy of
+/// another clone's .uet) and detached; one an older version left on the
+/// branch is detached in place. Returns its private git directory.
+expected<fs::path> detached_worktree(engine::environment& env, const integration_config& cfg,
+                                     const std::string& head) {
+  const auto& repo = cfg.repo;
+  std::error_code ec;
+  auto gitdir = git_dir_of(cfg.worktree);
+  if (gitdir) {
+    auto common = common_dir_of(repo);
+    if (common && fs::equivalent(gitdir->parent_path(), *common / "worktrees", ec)) {
+      std::ifstream in(*gitdir / "HEAD");
+      std::string line;
+      std::getline(in, line);
+      if (line.rfind("ref: ", 0) == 0)
+        if (auto r = git(env, cfg.worktree, {"checkout", "--quiet", "--detach"}); !r)
+          return r.error();
+      return *gitdir;
+    }
+    if (auto r =
+            git_run(env, repo, {"worktree", "remove", "--force", "--force", cfg.worktree.string()});
+        !r)
       return r.error();
   }
+  fs::remove_all(cfg.worktree, ec);
+  (void)git_run(env, repo, {"worktree", "prune"}); // a failure shows in the add below
+  fs::create_directories(cfg.worktree.parent_path(), ec);
+  if (auto r =
+          git(env, repo, {"worktree", "add", "--quiet", "--detach", cfg.worktree.string(), head});
+      !r)
+    return fail(error_kind::git, "cannot make the integration worktree at " +
+                                     cfg.worktree.string() + ": " + r.message());
+  return git_dir_of(cfg.worktree);
+}
+
+} // namespace
+
+expected<integration_tree> integration_tree::open(engine::environment& env,
+                                                  const integration_config& cfg,
+                                                  std::optional<trailer_index> trailers) {
+  integration_tree t(env, cfg);
+  auto head = branch_head(env, cfg);
+  if (!head)
+    return head.error();
+  t.opened_at_ = t.expected_head_ = *head;
+  if (auto where = checked_out_elsewhere(cfg.repo, cfg.branch, cfg.worktree))
+    return fail(error_kind::bad_input,
+                "the integration branch " + cfg.branch + " is checked out in " + where->string() +
+                    ": the run would move it under you; switch that worktree to another branch "
+                    "first (git -C " +
+                    where->string() + " switch --detach)");
   // Independent reads of the repository, run beside the worktree's setup.
   auto email = std::async(std::launch::async, [&] {
-    return git_run(env, repo, {"config", "user.email"});
+    return git_run(env, cfg.repo, {"config", "user.email"});
   });
   auto read = std::async(std::launch::async, [&]() -> expected<trailer_index> {
     if (trailers)
       return std::move(*trailers);
-    return read_patch_trailers(env, repo, cfg.branch);
+    return read_patch_trailers(env, cfg.repo, cfg.branch);
   });
-
-  std::error_code ec;
-  // Registered with this repository (not a copy of another clone's .uet)
-  // and on the branch: its .git file and HEAD say so (read, no process).
-  auto gitdir = git_dir_of(cfg.worktree);
-  bool registered = false;
-  if (gitdir) {
-    auto common = common_dir_of(repo);
-    std::error_code other;
-    std::ifstream in(*gitdir / "HEAD");
-    std::string line;
-    registered = common && fs::equivalent(gitdir->parent_path(), *common / "worktrees", other) &&
-                 std::getline(in, line) && line == "ref: refs/heads/" + cfg.branch;
-    if (!registered)
-      if (auto r = git_run(env, repo,
-                           {"worktree", "remove", "--force", "--force", cfg.worktree.string()});
-          !r)
-        return r.error();
-  }
-  if (!registered) {
-    fs::remove_all(cfg.worktree, ec);
-    (void)git_run(env, repo, {"worktree", "prune"}); // a failure shows in the add below
-    fs::create_directories(cfg.worktree.parent_path(), ec);
-    if (auto r = git(env, repo, {"worktree", "add", "--quiet", cfg.worktree.string(), cfg.branch});
-        !r)
-      return fail(error_kind::git, "cannot check out " + cfg.branch + " at " +
-                                       cfg.worktree.string() + ": " + r.message() +
-                                       " (is the branch checked out elsewhere?)");
-    gitdir = git_dir_of(cfg.worktree);
-  }
+  auto gitdir = detached_worktree(env, cfg, *head);
+  if (!gitdir)
+    return gitdir.error();
   // A killed run may leave the worktree's index.lock behind; this ledger is
   // the only writer of the integration worktree, so the lock is stale.
-  if (gitdir)
-    fs::remove(*gitdir / "index.lock", ec);
-  if (auto st = t.reset(); !st)
+  std::error_code ec;
+  fs::remove(*gitdir / "index.lock", ec);
+  t.speculation_index_ = *gitdir / "uet-speculation-index";
+  if (auto st = t.check_out(*head); !st) // a clean checkout of the branch head
     return st.error();
-  t.expected_head_ = t.opened_at_;
   if (auto e = email.get(); !e || e->exit_code != 0)
     t.identity_ = {"-c", "user.name=uet-actors", "-c", "user.email=uet-actors@localhost"};
   auto idx = read.get();
@@ -169,15 +222,15 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
 }
 
 expected<std::string> integration_tree::head() const {
-  // A commit on the branch writes its loose ref file (git's files backend):
-  // read it rather than start rev-parse, once per patch.
+  // Moving the branch writes its loose ref file (git's files backend): read
+  // it rather than start rev-parse, once per patch.
   if (auto common = common_dir_of(cfg_.repo)) {
     std::ifstream in(*common / "refs" / "heads" / cfg_.branch);
     std::string sha;
     if (std::getline(in, sha) && is_object_id(sha))
       return sha;
   }
-  auto r = git(*env_, cfg_.worktree, {"rev-parse", "HEAD"});
+  auto r = git(*env_, cfg_.repo, {"rev-parse", "--verify", "refs/heads/" + cfg_.branch});
   if (!r)
     return r.error();
   return chomp(*r);
@@ -191,42 +244,64 @@ status integration_tree::reset() {
   return {};
 }
 
-apply_result integration_tree::apply(const std::string& diff) {
-  apply_result res;
-  std::vector<std::string> args = stable_diff_config();
-  args.insert(args.end(), {"apply", "--index", "--whitespace=nowarn", "-"});
-  auto r = git_run(*env_, cfg_.worktree, args, diff);
-  if (!r) {
-    res.message = r.message();
-    return res;
-  }
-  if (r->exit_code == 0) {
-    res.applied = true;
-    return res;
-  }
-  res.message = chomp(r->err);
-  res.conflicts = conflicts_from(r->err);
-  if (auto st = reset(); !st) // git apply is all-or-nothing, but leave nothing to chance
-    res.message += "; then resetting the tree failed: " + st.message();
-  return res;
+status integration_tree::check_out(const std::string& commit) {
+  if (auto r = git(
+          *env_, cfg_.worktree,
+          {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
+      !r)
+    return r.error();
+  if (auto r = git(*env_, cfg_.worktree, {"clean", "-ffdxq"}); !r)
+    return r.error();
+  return {};
 }
 
-expected<std::string> integration_tree::commit(const std::string& message,
-                                               const std::string& patch_id) {
-  std::vector<std::string> args = identity_;
-  // No automatic maintenance after each commit: it costs a process per
-  // commit and, when it does repack, stalls every patch queued behind this
-  // one. The user's next git command does it instead.
-  args.insert(args.end(), {"-c", "maintenance.auto=false", "-c", "gc.auto=0", "commit", "--quiet",
-                           "--no-verify", "--allow-empty-message", "-F", "-"});
-  if (auto r = git(*env_, cfg_.worktree, args, message); !r)
+std::map<std::string, std::string> integration_tree::speculation_env() const {
+  return {{"GIT_INDEX_FILE", speculation_index_.string()}};
+}
+
+status integration_tree::reset_speculation(const std::string& commit) {
+  if (auto r = git(*env_, cfg_.worktree, {"read-tree", commit}, std::nullopt, speculation_env());
+      !r)
     return r.error();
-  auto sha = head();
-  if (sha) {
-    index_[patch_id].push_back(*sha);
-    expected_head_ = *sha;
+  return {};
+}
+
+expected<spec_commit> integration_tree::speculate(const std::string& parent,
+                                                  const std::string& diff,
+                                                  const std::string& message,
+                                                  apply_result& conflict) {
+  std::vector<std::string> args = stable_diff_config();
+  args.insert(args.end(), {"apply", "--cached", "--whitespace=nowarn", "-"});
+  auto r = git_run(*env_, cfg_.worktree, args, diff, speculation_env());
+  if (!r)
+    return r.error();
+  if (r->exit_code != 0) {
+    conflict.applied = false;
+    conflict.message = chomp(r->err);
+    conflict.conflicts = conflicts_from(r->err);
+    return spec_commit{};
   }
-  return sha;
+  conflict = apply_result{true, {}, ""};
+  auto tree = git(*env_, cfg_.worktree, {"write-tree"}, std::nullopt, speculation_env());
+  if (!tree)
+    return tree.error();
+  std::vector<std::string> commit_args = identity_;
+  commit_args.insert(commit_args.end(), {"commit-tree", chomp(*tree), "-p", parent, "-F", "-"});
+  auto commit = git(*env_, cfg_.worktree, commit_args, message);
+  if (!commit)
+    return commit.error();
+  return spec_commit{chomp(*commit), parent, chomp(*tree)};
+}
+
+status integration_tree::land(const std::string& commit, const std::string& patch_id) {
+  const auto ref = "refs/heads/" + cfg_.branch;
+  if (auto r = git(*env_, cfg_.repo,
+                   {"update-ref", "-m", "uet-actors: " + patch_id, ref, commit, expected_head_});
+      !r)
+    return r.error();
+  index_[patch_id].push_back(commit);
+  expected_head_ = commit;
+  return {};
 }
 
 expected<std::string> integration_tree::guard_head() {
@@ -247,24 +322,9 @@ expected<std::string> integration_tree::guard_head() {
     return fail(error_kind::git,
                 "the integration branch was moved to " + *now +
                     " outside the ledger, and putting it back failed: " + r.message());
-  if (auto st = reset(); !st)
-    return st.error();
   return "the integration branch had been moved outside the ledger, to " + *now +
          "; it was put back to " + expected_head_ + " (that commit is kept as refs/uet/foreign/" +
          *now + ")";
-}
-
-expected<std::string> integration_tree::index_tree() const {
-  auto r = git(*env_, cfg_.worktree, {"write-tree"});
-  if (!r)
-    return r.error();
-  return chomp(*r);
-}
-
-status integration_tree::restore_index(const std::string& tree) {
-  if (auto r = git(*env_, cfg_.worktree, {"read-tree", "--reset", tree}); !r)
-    return r.error();
-  return {};
 }
 
 std::vector<std::string> integration_tree::commits_of(const std::string& patch_id) const {

@@ -1,10 +1,19 @@
-// The integration worktree: the one checkout of the integration branch that
-// patches are applied to, verified in, and committed from. Only the
-// patch-ledger actor holds one (invariant 3: one writer of the branch).
+// The integration branch and the ledger's tools on it. The branch moves only
+// by compare-and-swap `update-ref` to a commit the ledger made (never by a
+// checkout of it), so no worktree holds it: after a run the user can check
+// it out. Commits are made in the object store from a private index (the
+// speculation index): a patch is applied to the index of the commit ahead
+// of it, written as a tree, and recorded as a commit on that commit, with
+// its final message; landing it is moving the branch there. The integration
+// worktree (detached, under .uet/worktrees/integration) is where the ledger
+// itself runs acceptance commands, when a workstream asks for `verify:
+// always`. Only the patch-ledger actor holds one (invariant 3: one writer
+// of the branch).
 // Blocking (git processes): call from a detached actor or a plain thread.
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -20,7 +29,7 @@ using trailer_index = std::unordered_map<std::string, std::vector<std::string>>;
 
 struct integration_config {
   std::filesystem::path repo;     ///< the user's repository
-  std::filesystem::path worktree; ///< where the integration branch is checked out
+  std::filesystem::path worktree; ///< the ledger's detached worktree
   std::string branch = "uet/integration";
   std::string base_ref = "HEAD"; ///< where the branch starts if it does not exist
 };
@@ -31,41 +40,58 @@ struct apply_result {
   std::string message;                ///< git's own words, for the quarantine record
 };
 
+/// A patch applied onto a commit and recorded as a commit of its own.
+struct spec_commit {
+  std::string commit;
+  std::string parent;
+  std::string tree;
+};
+
 class integration_tree {
 public:
   /// Creates the branch from base_ref on first use, adds or reuses the
-  /// worktree, clears a stale index.lock left by a killed run and resets the
-  /// tree to the branch head. `trailers`: which patches the branch holds, as
-  /// the caller read them under the branch's lock (read_patch_trailers);
-  /// nullopt: read them here. Git runs through env.
+  /// detached worktree (detaching one an older version left on the branch),
+  /// clears a stale index.lock left by a killed run and makes the worktree a
+  /// clean checkout of the branch head.
+  /// Refuses (bad input) when the branch is checked out in any other
+  /// worktree: moving it would change files under its user. `trailers`:
+  /// which patches the branch holds, as the caller read them under the
+  /// branch's lock (read_patch_trailers); nullopt: read them here.
   static expected<integration_tree> open(engine::environment& env, const integration_config& cfg,
                                          std::optional<trailer_index> trailers = std::nullopt);
 
   const integration_config& config() const { return cfg_; }
+  /// The branch head as the ref says (one file read; rev-parse if packed).
   expected<std::string> head() const;
   /// The branch head when open() returned (no process).
   const std::string& opened_at() const { return opened_at_; }
+  /// Where the ledger last left the branch.
+  const std::string& landed_head() const { return expected_head_; }
 
-  /// `git apply --index`: all or nothing; on failure the tree is reset.
-  apply_result apply(const std::string& diff);
+  /// Sets the speculation index to commit's tree.
+  status reset_speculation(const std::string& commit);
+  /// Applies diff to the speculation index (which must hold parent's tree)
+  /// and records the result as a commit on parent with message. A diff that
+  /// does not apply leaves the index as it was: applied = false.
+  expected<spec_commit> speculate(const std::string& parent, const std::string& diff,
+                                  const std::string& message, apply_result& conflict);
 
-  /// Back to the branch head: index, files, and untracked and ignored files.
+  /// Moves the branch from where the ledger left it to commit (a commit on
+  /// it), compare-and-swap; records patch_id's trailer.
+  status land(const std::string& commit, const std::string& patch_id);
+
+  /// The worktree as a clean, detached checkout of commit (for commands the
+  /// ledger runs itself).
+  status check_out(const std::string& commit);
+  /// Back to a clean checkout of what HEAD names: index, files, untracked
+  /// and ignored files.
   status reset();
-
-  /// Commits the index with message (trailers included); returns the sha.
-  /// Records the message's UET-Patch trailer in the patch index.
-  expected<std::string> commit(const std::string& message, const std::string& patch_id);
-
-  /// The index as a tree object (`git write-tree`).
-  expected<std::string> index_tree() const;
-  /// Sets the index back to `tree` (`git read-tree --reset`); files untouched.
-  status restore_index(const std::string& tree);
 
   /// The branch is the ledger's alone (invariant 3), but every worktree
   /// shares the repository's refs, so a tool can move it. When it is not
-  /// where the ledger left it, it is put back (compare-and-swap), the other
-  /// commit kept as refs/uet/foreign/<sha>, and the tree reset. Returns what
-  /// happened, "" when nothing had moved (one file read).
+  /// where the ledger left it, it is put back (compare-and-swap) and the
+  /// other commit kept as refs/uet/foreign/<sha>. Returns what happened, ""
+  /// when nothing had moved (one file read).
   expected<std::string> guard_head();
 
   /// The commits on the branch carrying "UET-Patch: patch_id" (normally one).
@@ -79,10 +105,12 @@ public:
 private:
   integration_tree(engine::environment& env, integration_config cfg)
       : env_(&env), cfg_(std::move(cfg)) {}
+  std::map<std::string, std::string> speculation_env() const;
 
   engine::environment* env_;
   integration_config cfg_;
-  std::vector<std::string> identity_; ///< -c user.name/email when the repo has none
+  std::filesystem::path speculation_index_; ///< in the worktree's private git directory
+  std::vector<std::string> identity_;       ///< -c user.name/email when the repo has none
   std::string opened_at_;
   std::string expected_head_; ///< where the ledger left the branch
   trailer_index index_;

@@ -8,35 +8,6 @@ namespace uet::ledger {
 
 namespace {
 
-// Walks one patch through the state machine, refusing illegal moves: a bug
-// here must never let a patch reach `committed` without being verified.
-class walker {
-public:
-  walker(engine::environment& env, const patch_submission& s, patch_outcome& out,
-         const patch_pipeline::transition_listener& l)
-      : env_(env), s_(s), out_(out), listener_(l) {}
-
-  /// False (with out.reason set) when the move is illegal: stop there.
-  [[nodiscard]] bool to(patch_state next, std::string detail = {}) {
-    if (!out_.transitions.empty() && !can_transition(out_.final_state, next)) {
-      out_.reason = std::string("internal: illegal patch transition ") +
-                    to_string(out_.final_state) + " -> " + to_string(next);
-      return false;
-    }
-    out_.final_state = next;
-    out_.transitions.push_back({next, iso8601(env_.wall_now()), std::move(detail)});
-    if (listener_)
-      listener_(s_, out_.transitions.back());
-    return true;
-  }
-
-private:
-  engine::environment& env_;
-  const patch_submission& s_;
-  patch_outcome& out_;
-  const patch_pipeline::transition_listener& listener_;
-};
-
 std::string join_lines(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v)
@@ -44,167 +15,353 @@ std::string join_lines(const std::vector<std::string>& v) {
   return out;
 }
 
+std::string shortened(const std::string& sha) {
+  return sha.substr(0, 12);
+}
+
 } // namespace
 
-patch_outcome patch_pipeline::submit(const patch_submission& s) {
-  patch_outcome out;
-  auto& env = tree_.env();
-  walker w(env, s, out, listener_);
-
-  auto quarantine = [&](std::string reason, std::vector<std::string> details) {
-    out.reason = std::move(reason);
-    out.details = std::move(details);
-    quarantine_record rec{s.patch_id, s.run_id,    s.workstream_id,        s.attempt,
-                          out.reason, out.details, iso8601(env.wall_now())};
-    if (auto st = store_.quarantine(rec, s.diff); !st)
-      out.details.push_back("could not write the quarantine record: " + st.message());
-    // From any state but a terminal one; the walker refuses nothing else.
-    (void)w.to(patch_state::quarantined, out.reason);
-    return out;
-  };
-
-  // A failure after the tree changed: roll it back first (saying so if that
-  // fails too, since the next patch would then meet a dirty tree).
-  auto quarantine_after_reset = [&](std::string reason, std::vector<std::string> details) {
-    if (auto st = tree_.reset(); !st)
-      details.push_back("resetting the integration tree failed: " + st.message());
-    return quarantine(std::move(reason), std::move(details));
-  };
-
-  auto check = check_patch(s.diff, s.allowed_paths);
-  if (check.outcome == check_outcome::empty) {
-    out.empty = true;
-    return out;
+bool patch_pipeline::move(const patch_submission& s, std::optional<patch_state>& state,
+                          patch_state next, std::string detail) {
+  // A bug here must never let a patch reach `committed` without being verified.
+  if (state && !can_transition(*state, next)) {
+    if (s.patch_id == tracked_id_)
+      tracked_.reason = std::string("internal: illegal patch transition ") + to_string(*state) +
+                        " -> " + to_string(next);
+    return false;
   }
+  state = next;
+  patch_transition t{next, iso8601(tree_.env().wall_now()), std::move(detail)};
+  if (s.patch_id == tracked_id_) {
+    tracked_.final_state = next;
+    tracked_.transitions.push_back(t);
+  }
+  if (listener_)
+    listener_(s, t);
+  return true;
+}
+
+gate_news patch_pipeline::quarantine(const patch_submission& s, std::optional<patch_state>& state,
+                                     gate_news_kind kind, std::string reason,
+                                     std::vector<std::string> details) {
+  quarantine_record rec{s.patch_id,
+                        s.run_id,
+                        s.workstream_id,
+                        s.attempt,
+                        reason,
+                        details,
+                        iso8601(tree_.env().wall_now())};
+  if (auto st = store_.quarantine(rec, s.diff); !st)
+    details.push_back("could not write the quarantine record: " + st.message());
+  // From any state but a terminal one, and a quarantined patch has left the queue.
+  (void)move(s, state, patch_state::quarantined, reason);
+  gate_news n;
+  n.patch_id = s.patch_id;
+  n.kind = kind;
+  n.reason = std::move(reason);
+  n.details = std::move(details);
+  return n;
+}
+
+gate_news patch_pipeline::join(const patch_submission& s) {
+  gate_news news;
+  news.patch_id = s.patch_id;
+  auto check = check_patch(s.diff, s.allowed_paths);
+  if (check.outcome == check_outcome::empty)
+    return news; // kind empty: no patch, no state
+  entry e{s, std::nullopt, {}, 0};
   bool recovering = s.resume_from && (*s.resume_from == patch_state::applied ||
                                       *s.resume_from == patch_state::verified);
   if (recovering) {
-    // The run died between apply and commit; opening the tree reset it, so
-    // the patch goes back to the queue (the recovery edge).
-    out.final_state = *s.resume_from;
-    out.transitions.push_back({*s.resume_from, iso8601(env.wall_now()), "resumed"});
-    if (!w.to(patch_state::queued, "re-queued after a restart"))
-      return out;
-  } else if (!w.to(patch_state::created)) {
-    return out;
+    // The run died after the patch was speculated; it goes back to the
+    // queue (the recovery edge) and joins again.
+    e.state = *s.resume_from;
+    if (s.patch_id == tracked_id_)
+      tracked_.transitions.push_back({*s.resume_from, iso8601(tree_.env().wall_now()), "resumed"});
+    if (!move(s, e.state, patch_state::queued, "re-queued after a restart"))
+      return quarantine(s, e.state, gate_news_kind::refused, tracked_.reason, {});
+  } else if (!move(s, e.state, patch_state::created)) {
+    return quarantine(s, e.state, gate_news_kind::refused, "internal: cannot record it", {});
   }
   if (auto st = store_.save_patch(s.patch_id, s.diff); !st)
-    return quarantine("cannot store the patch: " + st.message(), {});
+    return quarantine(s, e.state, gate_news_kind::refused,
+                      "cannot store the patch: " + st.message(), {});
   // A resumed patch is checked again too: its content comes back from the
   // database and allowed_paths from files that may have changed since, and
   // nothing out of scope is ever applied (invariant 2).
   if (check.outcome == check_outcome::rejected)
-    return quarantine("the patch is outside the workstream's scope or unsafe: " +
+    return quarantine(s, e.state, gate_news_kind::refused,
+                      "the patch is outside the workstream's scope or unsafe: " +
                           join_lines(check.reasons),
                       check.reasons);
-  if (!recovering && !(w.to(patch_state::validated) && w.to(patch_state::queued)))
-    return out;
-
+  if (!recovering &&
+      !(move(s, e.state, patch_state::validated) && move(s, e.state, patch_state::queued)))
+    return quarantine(s, e.state, gate_news_kind::refused, tracked_.reason, {});
   // Exactly once: the branch, not the database, is the truth about what is in.
   if (auto commits = tree_.commits_of(s.patch_id); !commits.empty()) {
-    out.already_committed = true;
-    out.commit_sha = commits.front();
-    (void)(w.to(patch_state::applied, "already on the integration branch") &&
-           w.to(patch_state::verified, "already on the integration branch") &&
-           w.to(patch_state::committed, out.commit_sha));
-    return out;
+    (void)(move(s, e.state, patch_state::applied, "already on the integration branch") &&
+           move(s, e.state, patch_state::verified, "already on the integration branch") &&
+           move(s, e.state, patch_state::committed, commits.front()));
+    news.kind = gate_news_kind::committed;
+    news.commit_sha = commits.front();
+    news.already_committed = true;
+    return news;
   }
+  if (stopped(s)) {
+    news.kind = gate_news_kind::interrupted;
+    news.reason = "interrupted before it was applied; it stays queued";
+    return news;
+  }
+  news = speculate(e, queue_.empty() ? tree_.landed_head() : queue_.back().spec.commit);
+  if (news.kind == gate_news_kind::test)
+    queue_.push_back(std::move(e));
+  return news;
+}
 
-  // Nothing but this ledger may move the branch: a patch is applied to, and
-  // committed on, the head the ledger left (and nothing foreign goes in).
-  auto guard = [&]() -> bool {
-    auto note = tree_.guard_head();
-    if (note && !note->empty())
-      out.branch_restored += (out.branch_restored.empty() ? "" : "; ") + *note;
-    if (!note) {
-      // The patch may be applied already: nothing of it may stay behind.
-      auto reset = tree_.reset();
-      quarantine("the integration branch is not where the ledger left it: " + note.message() +
-                     (reset ? "" : "; resetting the tree failed: " + reset.message()),
-                 {});
+gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
+  const auto& s = e.s;
+  if (tip_ != parent) {
+    if (auto st = tree_.reset_speculation(parent); !st) {
+      tip_.clear();
+      return quarantine(s, e.state, gate_news_kind::failed,
+                        "cannot prepare the speculation index: " + st.message(), {});
     }
-    return note.ok();
-  };
-  if (!guard())
-    return out;
-
-  auto stopped = [&] { return s.cancel && s.cancel->load(); };
-  if (stopped()) {
-    out.interrupted = true;
-    out.reason = "interrupted before it was applied; it stays queued";
-    return out;
+    tip_ = parent;
   }
-
-  auto applied = tree_.apply(s.diff);
-  if (!applied.applied) {
-    auto details = applied.conflicts;
-    if (details.empty())
-      details.push_back(applied.message);
-    return quarantine("the patch does not apply to the integration branch: " +
-                          join_lines(applied.conflicts.empty()
-                                         ? std::vector<std::string>{applied.message}
-                                         : applied.conflicts),
-                      details);
+  apply_result conflict;
+  auto spec = tree_.speculate(
+      parent, s.diff, commit_message(s.workstream_id, s.title, s.run_id, s.patch_id), conflict);
+  if (!spec) {
+    tip_.clear(); // the index may hold half of it
+    return quarantine(s, e.state, gate_news_kind::failed,
+                      "cannot make its speculative commit: " + spec.message(), {});
   }
-  if (!w.to(patch_state::applied))
-    return out;
-  // The commit must be exactly the validated patch: acceptance commands run
-  // in this tree and may stage files of their own (a formatter, a
-  // `git add` in a script), which `git commit` would take along.
-  std::string applied_tree;
-  if (!s.verify_commands.empty()) {
-    auto t = tree_.index_tree();
-    if (!t)
-      return quarantine_after_reset("cannot record the applied tree: " + t.message(), {});
-    applied_tree = *t;
+  if (!conflict.applied) {
+    bool alone = parent == tree_.landed_head();
+    auto details = conflict.conflicts.empty() ? std::vector<std::string>{conflict.message}
+                                              : conflict.conflicts;
+    auto n = quarantine(s, e.state, gate_news_kind::conflict,
+                        std::string("the patch does not apply to the integration branch") +
+                            (alone ? "" : " with the patches queued ahead of it") + ": " +
+                            join_lines(details),
+                        details);
+    n.spec.parent = parent; // where a new attempt can start
+    return n;
   }
+  e.spec = *spec;
+  ++e.epoch;
+  tip_ = spec->commit;
+  if (!move(s, e.state, patch_state::applied,
+            "speculative commit " + spec->commit + " on " + shortened(parent)))
+    return quarantine(s, e.state, gate_news_kind::refused, tracked_.reason, {});
+  gate_news n;
+  n.patch_id = s.patch_id;
+  n.kind = gate_news_kind::test;
+  n.spec = e.spec;
+  n.epoch = e.epoch;
+  return n;
+}
 
+std::vector<gate_news> patch_pipeline::reset_from(std::size_t k) {
+  std::vector<gate_news> out;
+  std::string parent = k == 0 ? tree_.landed_head() : queue_[k - 1].spec.commit;
+  for (std::size_t j = k; j < queue_.size();) {
+    auto& e = queue_[j];
+    if (!move(e.s, e.state, patch_state::queued, "reset: the tree ahead of it changed")) {
+      out.push_back(quarantine(e.s, e.state, gate_news_kind::refused, tracked_.reason, {}));
+      queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(j));
+      continue;
+    }
+    auto n = speculate(e, parent);
+    if (n.kind == gate_news_kind::test) {
+      parent = e.spec.commit;
+      ++j;
+    } else {
+      queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(j));
+    }
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+std::vector<gate_news> patch_pipeline::tested(const std::string& patch_id, std::uint64_t epoch,
+                                              const test_report& r) {
+  std::size_t k = 0;
+  while (k < queue_.size() && queue_[k].s.patch_id != patch_id)
+    ++k;
+  if (k == queue_.size() || queue_[k].epoch != epoch)
+    return {}; // gone, or a test of a speculation since reset: a newer test follows
+  auto& e = queue_[k];
+  if (r.passed) {
+    auto by = r.tested_by.empty() ? std::string("no acceptance commands") : r.tested_by;
+    if (!move(e.s, e.state, patch_state::verified, "verified by " + by + " on tree " + e.spec.tree))
+      return {};
+    return land_ready();
+  }
+  std::vector<gate_news> out{quarantine(e.s, e.state, gate_news_kind::failed, r.reason,
+                                        r.failed_command.empty()
+                                            ? std::vector<std::string>{}
+                                            : std::vector<std::string>{r.failed_command})};
+  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
+  auto reset = reset_from(k);
+  out.insert(out.end(), reset.begin(), reset.end());
+  return out;
+}
+
+std::vector<gate_news> patch_pipeline::withdraw(const std::string& patch_id,
+                                                const std::string& why) {
+  std::size_t k = 0;
+  while (k < queue_.size() && queue_[k].s.patch_id != patch_id)
+    ++k;
+  if (k == queue_.size())
+    return {};
+  auto& e = queue_[k];
+  std::vector<gate_news> out{
+      quarantine(e.s, e.state, gate_news_kind::failed, "withdrawn: " + why, {})};
+  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
+  auto reset = reset_from(k);
+  out.insert(out.end(), reset.begin(), reset.end());
+  return out;
+}
+
+std::vector<gate_news> patch_pipeline::interrupt() {
+  interrupted_ = true;
+  std::vector<gate_news> out;
+  for (const auto& e : queue_) {
+    gate_news n;
+    n.patch_id = e.s.patch_id;
+    n.kind = gate_news_kind::interrupted;
+    n.reason = std::string("interrupted before it was committed; it stays ") +
+               to_string(e.state.value_or(patch_state::queued));
+    out.push_back(std::move(n));
+  }
+  queue_.clear();
+  return out;
+}
+
+std::vector<gate_news> patch_pipeline::land_ready() {
+  std::vector<gate_news> out;
+  while (!queue_.empty() && queue_.front().state == patch_state::verified &&
+         !stopped(queue_.front().s)) {
+    auto landed = land_front();
+    out.insert(out.end(), landed.begin(), landed.end());
+  }
+  return out;
+}
+
+gate_news patch_pipeline::verify_here(entry& e, const std::string& failure_words) {
+  gate_news n;
+  n.patch_id = e.s.patch_id;
+  if (auto st = tree_.check_out(e.spec.commit); !st)
+    return quarantine(e.s, e.state, gate_news_kind::failed,
+                      "cannot check out its commit to verify it: " + st.message(), {});
   engine::acceptance_request req{
-      s.verify_commands, tree_.config().worktree, s.verify_log, s.verify_timeout, s.env, s.cancel};
-  auto verified = engine::run_acceptance(env, req);
-  if (!verified.passed && (verified.cancelled || stopped())) {
+      e.s.verify_commands, tree_.config().worktree, e.s.verify_log, e.s.verify_timeout, e.s.env,
+      e.s.cancel};
+  auto verified = engine::run_acceptance(tree_.env(), req);
+  // Verification leaves build products behind; the next patch starts clean.
+  auto clean = tree_.reset();
+  if (!verified.passed && (verified.cancelled || stopped(e.s))) {
     // Ctrl-C killed the commands (or made them fail): no verdict on the
-    // patch itself. Roll back and go back to the queue (the recovery edge).
-    out.interrupted = true;
-    out.reason = "interrupted while verifying on the integration branch; it stays queued";
-    if (auto st = tree_.reset(); !st)
-      out.details.push_back("could not reset the integration tree: " + st.message());
-    (void)w.to(patch_state::queued, "interrupted while verifying; the tree was rolled back");
-    return out;
+    // patch itself. Back to the queue (the recovery edge).
+    (void)move(e.s, e.state, patch_state::queued,
+               "interrupted while verifying; the tree was rolled back");
+    n.kind = gate_news_kind::interrupted;
+    n.reason = "interrupted while verifying on the integration branch; it stays queued";
+    if (!clean)
+      n.details.push_back("could not reset the integration tree: " + clean.message());
+    return n;
   }
   if (!verified.passed)
-    return quarantine_after_reset("acceptance failed on the integration branch: " + verified.reason,
-                                  {verified.failed_command});
-  if (!w.to(patch_state::verified))
-    return out;
-  // Verification takes time, and a tool may move the branch meanwhile.
-  // Putting it back resets this tree: the applied tree is restored below,
-  // or, with no verification (none recorded), the patch applied again.
-  auto restores = out.branch_restored.size();
-  if (!guard())
-    return out;
-  if (out.branch_restored.size() != restores && applied_tree.empty())
-    if (auto again = tree_.apply(s.diff); !again.applied)
-      return quarantine("the patch no longer applies after the branch was put back: " +
-                            again.message,
-                        again.conflicts);
-  if (!applied_tree.empty())
-    if (auto st = tree_.restore_index(applied_tree); !st)
-      return quarantine_after_reset("cannot restore the applied tree: " + st.message(), {});
+    return quarantine(e.s, e.state, gate_news_kind::failed, failure_words + verified.reason,
+                      {verified.failed_command});
+  n.kind = gate_news_kind::test; // passed: the caller goes on
+  return n;
+}
 
-  auto sha =
-      tree_.commit(commit_message(s.workstream_id, s.title, s.run_id, s.patch_id), s.patch_id);
-  // Verification may leave build products behind; the next patch starts
-  // clean. With no commands, `git apply --index` + commit left the tree equal
-  // to the new head, and the reset (two git processes) is skipped.
-  if (!sha)
-    return quarantine_after_reset("git commit failed: " + sha.message(), {});
-  if (!s.verify_commands.empty())
-    if (auto st = tree_.reset(); !st)
-      out.details.push_back("resetting the tree after the commit failed: " + st.message() +
-                            " (the next patch's apply will say if it matters)");
-  out.commit_sha = *sha;
-  (void)w.to(patch_state::committed, out.commit_sha); // verified -> committed is always legal
+std::vector<gate_news> patch_pipeline::land_front() {
+  auto& e = queue_.front();
+  std::vector<gate_news> out;
+  auto leave = [&](gate_news n) {
+    queue_.pop_front();
+    out.push_back(std::move(n));
+    auto reset = reset_from(0);
+    out.insert(out.end(), reset.begin(), reset.end());
+    return out;
+  };
+  // Nothing but this ledger may move the branch (and nothing foreign goes in).
+  std::string restored;
+  auto guard = [&]() -> status {
+    auto note = tree_.guard_head();
+    if (!note)
+      return note.error();
+    if (!note->empty())
+      restored += (restored.empty() ? "" : "; ") + *note;
+    return {};
+  };
+  if (auto st = guard(); !st)
+    return leave(
+        quarantine(e.s, e.state, gate_news_kind::failed,
+                   "the integration branch is not where the ledger left it: " + st.message(), {}));
+  if (e.s.verify_always) {
+    auto v = verify_here(e, "acceptance failed on the integration branch (verify: always): ");
+    if (v.kind != gate_news_kind::test)
+      return leave(std::move(v));
+    // Verification takes time, and a tool may move the branch meanwhile.
+    if (auto st = guard(); !st)
+      return leave(quarantine(e.s, e.state, gate_news_kind::failed,
+                              "the integration branch moved during verification: " + st.message(),
+                              {}));
+  }
+  auto landed = tree_.land(e.spec.commit, e.s.patch_id);
+  if (!landed)
+    if (auto st = guard(); st && !restored.empty())
+      landed = tree_.land(e.spec.commit, e.s.patch_id); // moved in between: once more
+  if (!landed)
+    return leave(quarantine(e.s, e.state, gate_news_kind::failed,
+                            "cannot move the integration branch to it: " + landed.message(), {}));
+  // verified -> committed is always legal
+  (void)move(e.s, e.state, patch_state::committed, e.spec.commit);
+  gate_news n;
+  n.patch_id = e.s.patch_id;
+  n.kind = gate_news_kind::committed;
+  n.commit_sha = e.spec.commit;
+  n.branch_restored = std::move(restored);
+  queue_.pop_front();
+  out.push_back(std::move(n));
+  return out;
+}
+
+patch_outcome patch_pipeline::submit(const patch_submission& s) {
+  tracked_id_ = s.patch_id;
+  tracked_ = patch_outcome{};
+  auto n = join(s);
+  std::vector<gate_news> after;
+  if (n.kind == gate_news_kind::test) {
+    auto& e = queue_.back();
+    auto v = s.verify_commands.empty()
+                 ? n
+                 : verify_here(e, "acceptance failed on the integration branch: ");
+    if (v.kind == gate_news_kind::test) {
+      after = tested(s.patch_id, e.epoch, test_report{true, "", "", "the ledger"});
+    } else {
+      queue_.pop_back();
+      n = v;
+    }
+  }
+  for (auto& a : after)
+    if (a.patch_id == s.patch_id)
+      n = a;
+  auto out = std::move(tracked_);
+  tracked_id_.clear();
+  out.empty = n.kind == gate_news_kind::empty;
+  out.interrupted = n.kind == gate_news_kind::interrupted;
+  out.already_committed = n.already_committed;
+  out.commit_sha = n.commit_sha;
+  out.branch_restored = n.branch_restored;
+  if (!n.reason.empty())
+    out.reason = n.reason;
+  out.details.insert(out.details.end(), n.details.begin(), n.details.end());
   return out;
 }
 

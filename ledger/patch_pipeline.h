@@ -1,26 +1,39 @@
-// One patch through the ledger (SPEC §4, invariants 1-2):
+// The patch ledger's gate (Zuul's gate pipeline, SPEC §4, invariants 1-2).
+// Each patch is tested once, on the tree it will be committed as: its
+// *future tree*, the integration head plus every patch queued ahead of it.
 //
-//   created -> validated -> queued -> applied -> verified -> committed
-//                                                     or -> quarantined
+//   join:   created -> validated -> queued -> applied (a speculative commit:
+//           the patch on the commit of the patch ahead, or on the head)
+//   tested: applied -> verified (its acceptance passed on that very commit)
+//   land:   verified -> committed (the branch moves to that commit, in
+//           queue order: only the front lands)
+//   or      -> quarantined (out of scope, unsafe, a conflict, or acceptance
+//           failed on its future tree)
 //
-// validate = check_patch (parse, scope, safe paths, symlinks); apply = `git
-// apply --index` on the integration tree; verify = the workstream's acceptance
-// commands run in that tree; commit with the UET-Run/UET-Patch trailers. Any
-// failure rolls the tree back and quarantines the patch with its reason.
-// An interrupted run (the cancel flag) is not a failure: a patch not yet
-// applied stays queued; one whose verification was cut short is rolled back
-// and takes the recovery edge to queued. Either way nothing is committed and
-// nothing is quarantined, and `resume` runs the workstream again.
-// Before applying, a commit already carrying the patch's UET-Patch trailer
-// means the patch is in (a resumed run): it is recorded as committed, never
-// applied twice.
+// When a patch leaves the queue without landing (it failed, it no longer
+// applies, its attempt ended), every patch behind it is speculated again on
+// the new chain and must be tested again (Zuul's reset: applied/verified ->
+// queued -> applied, a new epoch); a test result for an older epoch is
+// ignored. A commit lands only with the tree its acceptance passed on: the
+// landed commit *is* the speculative commit that was tested.
 //
-// Blocking (git and acceptance processes): the patch-ledger actor runs this
-// on its own detached thread; it is the only code that writes the branch.
+// join, tested, withdraw and interrupt return what each patch's submitter
+// must hear (gate_news). submit() takes one patch through the whole gate
+// and runs its acceptance commands itself, in the integration worktree (the
+// sequential path: tests, and `verify: always` before landing).
+//
+// Exactly once: a patch whose UET-Patch trailer is on the branch is
+// recorded committed, never applied again. A resumed patch (resume_from
+// applied/verified) takes the recovery edge to queued and joins again.
+//
+// Blocking (git and acceptance processes): the patch-ledger actor's worker
+// runs this on its own thread; it is the only code that writes the branch.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -46,11 +59,14 @@ struct patch_submission {
   std::chrono::milliseconds verify_timeout{0};
   std::filesystem::path verify_log; ///< empty: output discarded
   std::map<std::string, std::string> env;
+  /// Run the acceptance commands again in the integration worktree before
+  /// landing (`verify: always`, for tests that are not hermetic).
+  bool verify_always = false;
   /// Where a resumed run found this patch in the database; applied/verified
   /// take the recovery edge back to queued.
   std::optional<patch_state> resume_from;
-  /// The run's stop flag (Ctrl-C): checked before applying, and it ends the
-  /// verification commands. Null: never interrupted.
+  /// The run's stop flag (Ctrl-C): checked before a patch joins or lands,
+  /// and it ends the ledger's own verification. Null: never interrupted.
   const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -60,17 +76,40 @@ struct patch_transition {
   std::string detail; ///< e.g. the commit sha, or the quarantine reason
 };
 
+using uet::gate_news_kind; // empty, test, committed, refused, failed, conflict, interrupted
+
+/// What the gate tells the submitter of one patch.
+struct gate_news {
+  std::string patch_id;
+  gate_news_kind kind = gate_news_kind::empty;
+  spec_commit spec;        ///< test: what to test
+  std::uint64_t epoch = 0; ///< test: report with this epoch
+  std::string commit_sha;  ///< committed
+  bool already_committed = false;
+  std::string reason;
+  std::vector<std::string> details; ///< offending paths, conflicting hunks, failed command
+  /// The branch had been moved outside the ledger and was put back.
+  std::string branch_restored;
+};
+
+/// A submitter's test of its patch on spec.commit (epoch).
+struct test_report {
+  bool passed = false;
+  std::string reason;         ///< why not
+  std::string failed_command; ///< which
+  std::string tested_by;      ///< the step attempt whose commands passed ("" for none)
+};
+
+/// One patch's whole way through the gate (submit()).
 struct patch_outcome {
-  bool empty = false; ///< the workstream changed nothing: no patch, no state
+  bool empty = false;
   patch_state final_state = patch_state::created;
   std::string commit_sha;
-  bool already_committed = false;   ///< found on the branch before applying
-  bool interrupted = false;         ///< the run stopped it; left queued, not quarantined
-  std::string reason;               ///< why it was quarantined or interrupted
-  std::vector<std::string> details; ///< offending paths, conflicting hunks, failed command
+  bool already_committed = false;
+  bool interrupted = false;
+  std::string reason;
+  std::vector<std::string> details;
   std::vector<patch_transition> transitions;
-  /// Set when the branch had been moved outside the ledger and was put back
-  /// before this patch (integration_tree::guard_head): what happened.
   std::string branch_restored;
 };
 
@@ -85,15 +124,58 @@ public:
   /// database can follow the patch as it moves.
   void on_transition(transition_listener l) { listener_ = std::move(l); }
 
+  /// A patch joins the queue's end, speculated on everything ahead of it.
+  gate_news join(const patch_submission& s);
+  /// A submitter's verdict on its patch; lands what it can.
+  std::vector<gate_news> tested(const std::string& patch_id, std::uint64_t epoch,
+                                const test_report& r);
+  /// The patch's submitter is gone (its attempt crashed): it leaves the
+  /// queue, quarantined, and the patches behind it are reset.
+  std::vector<gate_news> withdraw(const std::string& patch_id, const std::string& why);
+  /// The run stops: every queued patch hears `interrupted` and keeps its
+  /// state (for resume); nothing joins or lands from now on.
+  std::vector<gate_news> interrupt();
+
+  /// One patch, start to end, its acceptance commands run here.
   patch_outcome submit(const patch_submission& s);
 
+  std::size_t queued() const { return queue_.size(); }
   integration_tree& tree() { return tree_; }
   const patch_store& store() const { return store_; }
 
 private:
+  struct entry {
+    patch_submission s;
+    std::optional<patch_state> state;
+    spec_commit spec;
+    std::uint64_t epoch = 0;
+  };
+
+  /// Moves a patch from `state` (none yet: nullopt) to next, telling the
+  /// listener; false, changing nothing, when the state machine forbids it.
+  [[nodiscard]] bool move(const patch_submission& s, std::optional<patch_state>& state,
+                          patch_state next, std::string detail = {});
+  gate_news quarantine(const patch_submission& s, std::optional<patch_state>& state,
+                       gate_news_kind kind, std::string reason, std::vector<std::string> details);
+  gate_news speculate(entry& e, const std::string& parent);
+  gate_news verify_here(entry& e, const std::string& failure_words);
+  std::vector<gate_news> reset_from(std::size_t k);
+  std::vector<gate_news> land_ready();
+  std::vector<gate_news> land_front();
+  bool stopped(const patch_submission& s) const {
+    return interrupted_ || (s.cancel && s.cancel->load());
+  }
+
   integration_tree tree_;
   patch_store store_;
   transition_listener listener_;
+  std::deque<entry> queue_;
+  /// The commit whose tree the speculation index holds ("" : not set yet).
+  std::string tip_;
+  bool interrupted_ = false;
+  /// submit(): the outcome being recorded for this patch id.
+  std::string tracked_id_;
+  patch_outcome tracked_;
 };
 
 } // namespace uet::ledger

@@ -29,17 +29,22 @@ using persistence_actor =
                      caf::reacts_to<patch_created>, caf::reacts_to<patch_state_set>,
                      caf::reacts_to<drain_atom>, caf::replies_to<sync_atom>::with<std::string>>;
 
-/// The only writer of the integration branch: one patch at a time, in the
-/// order they arrive. Its verdicts carry the new head (commit_sha,
-/// head_seq), where new worktrees start. cancel_atom (the run stops): no
-/// patch is applied from then on, and a verification under way ends; those
-/// patches stay queued (verdict `interrupted`).
-using ledger_actor = caf::typed_actor<caf::replies_to<patch_request>::with<patch_verdict>,
+/// The only writer of the integration branch: the gate. A patch_request
+/// joins the queue; the ledger answers its sender with patch_news (tests to
+/// run, then a verdict) and lands patches in queue order as their tests
+/// pass (patch_tested). cancel_atom (the run stops): nothing joins or lands
+/// from then on, a verification under way ends, and every queued patch
+/// hears `interrupted`.
+using ledger_actor = caf::typed_actor<caf::reacts_to<patch_request>, caf::reacts_to<patch_tested>,
                                       caf::reacts_to<cancel_atom>>;
 
-/// The ledger's blocking half (git, acceptance commands), on its own
-/// thread; the ledger actor hands it each patch and owns its stop flag.
-using ledger_worker_actor = caf::typed_actor<caf::replies_to<patch_request>::with<patch_verdict>>;
+/// The ledger's blocking half (git, its own verification), on its own
+/// thread; it answers with the news the front routes to each patch's sender.
+using ledger_worker_actor = caf::typed_actor<
+    caf::replies_to<patch_request>::with<patch_news_batch>,
+    caf::replies_to<patch_tested>::with<patch_news_batch>,
+    caf::replies_to<withdraw_atom, std::string, std::string>::with<patch_news_batch>,
+    caf::replies_to<cancel_atom>::with<patch_news_batch>>;
 
 /// Runs one workstream attempt's work (worktree, tool, checks): locally on
 /// a thread of its own, or (later) on a node. cancel_atom ends what runs.
@@ -51,10 +56,12 @@ using adapter_actor = caf::typed_actor<caf::replies_to<edit_request>::with<edit_
 using adapter_worker_actor = caf::typed_actor<caf::replies_to<edit_request>::with<edit_result>,
                                               caf::replies_to<check_request>::with<check_result>>;
 
-/// One attempt of one workstream: EDIT -> STATIC -> RUNTIME -> ledger.
+/// One attempt of one workstream: EDIT -> the ledger's gate -> STATIC ->
+/// RUNTIME on the patch's future tree (again after each reset) -> landed.
 /// Reports an attempt_outcome to the supervisor that spawned it, then
 /// quits. cancel_atom: the run stops; what runs is ended, nothing new starts.
-using workstream_actor = caf::typed_actor<caf::reacts_to<start_atom>, caf::reacts_to<cancel_atom>>;
+using workstream_actor = caf::typed_actor<caf::reacts_to<start_atom>, caf::reacts_to<cancel_atom>,
+                                          caf::reacts_to<patch_news>>;
 
 /// Retries, backoff, circuit breakers, crash detection.
 using supervisor_actor =

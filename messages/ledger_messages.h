@@ -1,5 +1,9 @@
-// Workstream actor -> patch-ledger actor: one patch to validate, apply,
-// verify and commit (or quarantine); the verdict comes back as the reply.
+// Workstream actor <-> patch-ledger actor (the gate, ledger/patch_pipeline.h).
+// A workstream sends its patch (patch_request); the ledger answers with
+// patch_news, as many as it takes: `test` (check out this speculative
+// commit and run the acceptance there), again after a reset, then a final
+// one (committed, refused, failed, conflict, interrupted). The workstream
+// reports each test (patch_tested) with the epoch it tested.
 #pragma once
 
 #include <cstdint>
@@ -23,44 +27,71 @@ struct patch_request {
   int attempt = 1;
   std::string diff;
   std::vector<std::string> allowed_paths;
-  std::vector<std::string> verify_commands;
+  std::vector<std::string> verify_commands; ///< for verify: always (the ledger runs them too)
   std::int64_t verify_timeout_ms = 0;
   std::string verify_log;
   std::map<std::string, std::string> env;
-  /// A patch a killed run left in the ledger (validated .. verified), sent
+  bool verify_always = false;
+  /// A patch a killed run left in the ledger (created .. verified), sent
   /// again by `resume` with its stored diff: where it was. The ledger
   /// re-checks it and takes the recovery edge (applied/verified -> queued).
   std::optional<patch_state> resume_from;
 };
 
-struct patch_verdict {
-  bool empty = false;
-  patch_state final_state = patch_state::created; ///< committed or quarantined, unless empty
-  std::string commit_sha;
+struct patch_news {
+  std::string patch_id;
+  gate_news_kind kind = gate_news_kind::empty;
+  std::string commit; ///< test: the speculative commit; committed: the commit
+  std::string parent; ///< test: what the patch was applied on
+  std::string tree;   ///< test: the commit's tree
+  std::uint64_t epoch = 0;
   bool already_committed = false;
   std::string reason;
   std::vector<std::string> details;
-  /// The ledger's count of commits made this run, this one included (0: no
-  /// new commit). The highest seen names the newest integration head, so a
+  std::string branch_restored;
+  /// committed: the ledger's count of commits made this run, this one
+  /// included. The highest seen names the newest integration head, so a
   /// base commit can be chosen without asking the ledger, whatever order
-  /// verdicts arrive in.
+  /// news arrive in.
   std::uint64_t head_seq = 0;
-  /// The run was stopped (Ctrl-C) before the patch could be judged: neither
-  /// committed nor quarantined; the workstream is interrupted.
-  bool interrupted = false;
+};
+
+struct patch_tested {
+  std::string patch_id;
+  std::uint64_t epoch = 0;
+  bool passed = false;
+  std::string reason;
+  std::string failed_command;
+  std::string tested_by; ///< the step attempt whose commands passed ("" for none)
+};
+
+/// What the ledger's worker hands its front for routing.
+struct patch_news_batch {
+  std::vector<patch_news> news;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
   return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
            x.attempt, x.diff, x.allowed_paths, x.verify_commands, x.verify_timeout_ms, x.verify_log,
-           x.env, x.resume_from);
+           x.env, x.verify_always, x.resume_from);
 }
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, patch_verdict& x) {
-  return f(caf::meta::type_name("patch_verdict"), x.empty, x.final_state, x.commit_sha,
-           x.already_committed, x.reason, x.details, x.head_seq, x.interrupted);
+typename Inspector::result_type inspect(Inspector& f, patch_news& x) {
+  return f(caf::meta::type_name("patch_news"), x.patch_id, x.kind, x.commit, x.parent, x.tree,
+           x.epoch, x.already_committed, x.reason, x.details, x.branch_restored, x.head_seq);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, patch_tested& x) {
+  return f(caf::meta::type_name("patch_tested"), x.patch_id, x.epoch, x.passed, x.reason,
+           x.failed_command, x.tested_by);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, patch_news_batch& x) {
+  return f(caf::meta::type_name("patch_news_batch"), x.news);
 }
 
 } // namespace uet::msg

@@ -62,7 +62,8 @@ struct ws_states_set {
   std::vector<ws_state_set> changes;
 };
 
-/// A step of an attempt began.
+/// A step of an attempt began. `test`: which test of the attempt's patch
+/// (the gate's epoch: a reset tests it again), 1 for the edit.
 struct step_begun {
   std::string run_id;
   std::string workstream_id;
@@ -70,6 +71,7 @@ struct step_begun {
   int attempt = 1;
   std::string at;
   std::string log_path;
+  std::uint64_t test = 1;
 };
 
 /// A step of an attempt ended.
@@ -82,6 +84,7 @@ struct step_ended {
   std::optional<std::int64_t> exit_code;
   std::string at;
   std::string error; ///< empty: none
+  std::uint64_t test = 1;
 };
 
 /// A patch entered the ledger (state created).
@@ -128,13 +131,13 @@ typename Inspector::result_type inspect(Inspector& f, ws_states_set& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, step_begun& x) {
   return f(caf::meta::type_name("step_begun"), x.run_id, x.workstream_id, x.step, x.attempt, x.at,
-           x.log_path);
+           x.log_path, x.test);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, step_ended& x) {
   return f(caf::meta::type_name("step_ended"), x.run_id, x.workstream_id, x.step, x.attempt,
-           x.state, x.exit_code, x.at, x.error);
+           x.state, x.exit_code, x.at, x.error, x.test);
 }
 
 template <class Inspector>

@@ -32,6 +32,11 @@ struct attempt_outcome {
   bool retryable = false;     ///< failed: another attempt may pass (the tool or a check failed)
   bool tool_called = false;   ///< the attempt reached the tool (counts for its breaker)
   bool tool_ok = false;
+  /// failed because the patch did not apply to its future tree: why (for
+  /// the next attempt's {conflict}), and the commit it did not apply to,
+  /// where the next attempt starts.
+  std::string conflict;
+  std::string retry_base;
 };
 
 /// Supervisor -> scheduler: how a workstream ended in this run; its retries
@@ -65,7 +70,8 @@ typename Inspector::result_type inspect(Inspector& f, ws_job& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_outcome& x) {
   return f(caf::meta::type_name("attempt_outcome"), x.node, x.workstream_id, x.attempt, x.result,
-           x.reason, x.commit_sha, x.head_seq, x.retryable, x.tool_called, x.tool_ok);
+           x.reason, x.commit_sha, x.head_seq, x.retryable, x.tool_called, x.tool_ok, x.conflict,
+           x.retry_base);
 }
 
 template <class Inspector>

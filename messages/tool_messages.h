@@ -56,6 +56,9 @@ struct check_request {
   std::map<std::string, std::string> env;
   std::int64_t timeout_ms = 0;
   std::string log_path;
+  /// Run them on this commit (the patch's future tree): the worktree is
+  /// made a checkout of it first. "": as the worktree is.
+  std::string checkout;
 };
 
 struct check_result {
@@ -81,7 +84,7 @@ typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, check_request& x) {
   return f(caf::meta::type_name("check_request"), x.step, x.commands, x.env, x.timeout_ms,
-           x.log_path);
+           x.log_path, x.checkout);
 }
 
 template <class Inspector>

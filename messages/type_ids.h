@@ -26,7 +26,9 @@ CAF_ADD_TYPE_ID(uet_actors, (uet::msg::check_request))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::check_result))
 // patch ledger
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_request))
-CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_verdict))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_news))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_tested))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_news_batch))
 // persistence, reporter
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::run_opened))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::run_state_set))
@@ -51,6 +53,8 @@ CAF_ADD_ATOM(uet_actors, uet::msg, retry_atom, "uet_retry")
 CAF_ADD_ATOM(uet_actors, uet::msg, start_atom, "uet_start")
 // workstream, adapter, patch ledger
 CAF_ADD_ATOM(uet_actors, uet::msg, cancel_atom, "uet_cancel")
+// patch ledger's worker
+CAF_ADD_ATOM(uet_actors, uet::msg, withdraw_atom, "uet_wdraw")
 // persistence, reporter
 CAF_ADD_ATOM(uet_actors, uet::msg, drain_atom, "uet_drain")
 CAF_ADD_ATOM(uet_actors, uet::msg, sync_atom, "uet_sync")

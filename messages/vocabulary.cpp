@@ -18,6 +18,9 @@ const char* const end_names[] = {"committed", "skipped", "quarantined", "interru
 const char* const patch_names[] = {"created",  "validated", "queued",     "applied",
                                    "verified", "committed", "quarantined"};
 const char* const breaker_names[] = {"closed", "open", "half_open"};
+const char* const verify_names[] = {"identity", "always"};
+const char* const news_names[] = {"empty",  "test",     "committed",  "refused",
+                                  "failed", "conflict", "interrupted"};
 
 template <class E, std::size_t N>
 const char* name_of(E v, const char* const (&names)[N]) {
@@ -64,6 +67,12 @@ const char* to_string(patch_state v) {
 const char* to_string(breaker_state v) {
   return name_of(v, breaker_names);
 }
+const char* to_string(verify_mode v) {
+  return name_of(v, verify_names);
+}
+const char* to_string(gate_news_kind v) {
+  return name_of(v, news_names);
+}
 
 std::optional<engine_kind> parse_engine_kind(std::string_view s) {
   return parse_name<engine_kind>(s, engine_names);
@@ -82,6 +91,9 @@ std::optional<step_state> parse_step_state(std::string_view s) {
 }
 std::optional<patch_state> parse_patch_state(std::string_view s) {
   return parse_name<patch_state>(s, patch_names);
+}
+std::optional<verify_mode> parse_verify_mode(std::string_view s) {
+  return parse_name<verify_mode>(s, verify_names);
 }
 
 ws_state state_of(ws_end e) {

@@ -59,6 +59,24 @@ enum class attempt_result : std::uint8_t {
 /// retries are over.
 enum class ws_end : std::uint8_t { committed, skipped, quarantined, interrupted };
 
+/// When a patch's acceptance runs (uet.yaml and workstream `verify:`).
+enum class verify_mode : std::uint8_t {
+  identity, ///< once, on the patch's future tree; it lands as that very tree
+  always,   ///< and again by the ledger, on the integration branch, before landing
+};
+
+/// What the patch ledger's gate tells the submitter of a patch
+/// (ledger/patch_pipeline.h).
+enum class gate_news_kind : std::uint8_t {
+  empty,       ///< the diff changes nothing: no patch, no state
+  test,        ///< check out the speculative commit, run the acceptance there, report
+  committed,   ///< on the branch
+  refused,     ///< quarantined for good: out of scope, unsafe, unreadable, not storable
+  failed,      ///< quarantined: acceptance failed on its future tree; the work may retry
+  conflict,    ///< quarantined: it does not apply to its future tree; the work may retry
+  interrupted, ///< the run stopped before a verdict; the patch stays where it was
+};
+
 /// A tool's circuit breaker (engine/circuit_breaker.h).
 enum class breaker_state : std::uint8_t { closed, open, half_open };
 
@@ -82,6 +100,8 @@ const char* to_string(attempt_result v);
 const char* to_string(ws_end v);
 const char* to_string(patch_state v);
 const char* to_string(breaker_state v);
+const char* to_string(verify_mode v);
+const char* to_string(gate_news_kind v);
 
 std::optional<engine_kind> parse_engine_kind(std::string_view s);
 std::optional<run_state> parse_run_state(std::string_view s);
@@ -89,6 +109,7 @@ std::optional<ws_state> parse_ws_state(std::string_view s);
 std::optional<step_kind> parse_step_kind(std::string_view s);
 std::optional<step_state> parse_step_state(std::string_view s);
 std::optional<patch_state> parse_patch_state(std::string_view s);
+std::optional<verify_mode> parse_verify_mode(std::string_view s);
 
 /// The workstream state a workstream that ended so has in the database
 /// (interrupted: pending, for `resume`).

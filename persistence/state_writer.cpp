@@ -44,9 +44,14 @@ bool final_state(const std::string& s) {
          st == ws_state::skipped;
 }
 
+// A step that runs again under its id (a resumed run testing the patch a
+// killed run left, under the same attempt) takes its row over.
 const char* const sql_step_started =
     "INSERT INTO step_attempts (step_attempt_id, run_id, workstream_id, step, attempt, state,"
-    " started_at, log_path) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7)";
+    " started_at, log_path) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7)"
+    " ON CONFLICT (step_attempt_id) DO UPDATE SET state = 'running',"
+    " started_at = excluded.started_at, finished_at = NULL, exit_code = NULL, error = NULL,"
+    " log_path = excluded.log_path";
 const char* const sql_step_finished =
     "UPDATE step_attempts SET state = ?2, exit_code = ?3, finished_at = ?4, error = ?5"
     " WHERE step_attempt_id = ?1";

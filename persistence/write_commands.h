@@ -45,7 +45,8 @@ struct workstream_state_changed {
   std::optional<std::string> reason;
 };
 
-/// Inserts a step_attempts row in state 'running'. The run must exist.
+/// Inserts a step_attempts row in state 'running' (or sets one that ran
+/// before under this id running again). The run must exist.
 struct step_started {
   std::string step_attempt_id;
   std::string run_id;

@@ -77,7 +77,7 @@ status run_session::start() {
   persistence_ = actors::spawn_persistence(*system_, std::move(*db_));
   db_.reset();
   if (ledger_)
-    ledger_actor_ = actors::spawn_ledger(*system_, std::move(*ledger_), persistence_);
+    ledger_actor_ = actors::spawn_ledger(*system_, std::move(*ledger_), persistence_, ctx_->run_id);
   ledger_.reset();
   scheduler_ =
       system_->spawn(actors::scheduler_behavior, std::shared_ptr<const actors::run_context>(ctx_),

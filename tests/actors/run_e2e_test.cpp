@@ -294,14 +294,17 @@ TEST_CASE("run: Ctrl-C (or a hang-up) ends the tools, marks the run interrupted,
 
 TEST_CASE("run: Ctrl-C during the ledger's verification ends it, quarantines nothing, resumes") {
   // The check hangs once, and only on the integration tree (the ledger's
-  // verification), not in the workstream's own worktree (RUNTIME).
+  // own verification, which `verify: always` asks for), not in the
+  // workstream's worktree (RUNTIME).
   auto check = "      case \"$PWD\" in */integration) if [ ! -e \"$SCRATCH/hung\" ]; then\n"
                "        touch \"$SCRATCH/hung\"; echo $PPID > \"$SCRATCH/uet.pid\"\n"
                "        sleep 300 & echo $! > \"$SCRATCH/grandchild\"; sleep 300\n"
                "      fi;; esac\n";
   pipeline_project p(
-      sh_tool, {{"v", ws("echo v > v.txt", "v.txt", "[]",
-                         std::string("acceptance_criteria:\n  commands:\n    - |\n") + check)}});
+      sh_tool,
+      {{"v",
+        ws("echo v > v.txt", "v.txt", "[]",
+           std::string("verify: always\nacceptance_criteria:\n  commands:\n    - |\n") + check)}});
   auto head = p.git({"rev-parse", "HEAD"});
   auto ctrl_c = signal_when_written(p.scratch() / "uet.pid", std::chrono::milliseconds(200), SIGINT,
                                     std::chrono::seconds(20));

@@ -33,7 +33,7 @@ uet::config::tool_spec tool(std::vector<std::string> argv) {
 }
 
 tool_run_context context() {
-  return {"run-7", "/tmp/ws dir", "/tmp/logs/run-7", ""};
+  return {"run-7", "/tmp/ws dir", "/tmp/logs/run-7", "", ""};
 }
 
 /// Splits what the echo script below prints: the argument count on the first
@@ -157,7 +157,7 @@ TEST_CASE("tool command: a hostile prompt reaches the real process as one elemen
   auto ws = workstream();
   ws.prompt = nasty_prompt;
   ws.files = {"a.py", "dir with space/b c.py", "-rf", "$(touch pwned)"};
-  tool_run_context ctx{"run-42", dir.path(), dir / "logs", ""};
+  tool_run_context ctx{"run-42", dir.path(), dir / "logs", "", ""};
   auto req = build_tool_command(t, ws, ctx);
   REQUIRE(req.ok());
   auto res = run_process(*req);

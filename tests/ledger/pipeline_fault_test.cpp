@@ -75,23 +75,39 @@ struct fault_fixture {
 
 } // namespace
 
-TEST_CASE("ledger fault: a git commit that fails quarantines the patch and rolls the tree back") {
-  failing_git env("commit", 1);
+TEST_CASE("ledger fault: a speculative commit git fails to make quarantines, the next is whole") {
+  failing_git env("commit-tree", 1);
   fault_fixture f(env);
   auto before = f.head();
   auto first = f.patch("one", "src/one.txt");
   auto o = f.pipe->submit(first);
   CHECK(env.failed == 1);
   CHECK(o.final_state == patch_state::quarantined);
-  CHECK_THAT(o.reason, Contains("git commit failed"));
-  CHECK_THAT(o.reason, Contains("injected failure of git commit"));
+  CHECK_THAT(o.reason, Contains("cannot make its speculative commit"));
+  CHECK_THAT(o.reason, Contains("injected failure of git commit-tree"));
   CHECK(f.head() == before);
-  CHECK(git_in(f.repo.tmp / "integration", {"status", "--porcelain"}).empty());
   CHECK(fs::exists(f.pipe->store().quarantine_json_path(first.patch_id)));
-  // The next patch commits, and with nothing of the first one in it.
+  // The speculation index held the first patch when git failed; the next
+  // patch's commit holds nothing of it.
   auto second = f.patch("two", "src/two.txt");
   auto o2 = f.pipe->submit(second);
   REQUIRE(o2.final_state == patch_state::committed);
+  CHECK(git_in(f.repo.repo, {"show", "--name-only", "--format=", "uet/integration"}) ==
+        "src/two.txt");
+}
+
+TEST_CASE("ledger fault: a branch git fails to move keeps its head, and the next patch lands") {
+  failing_git env("update-ref", 1);
+  fault_fixture f(env);
+  auto before = f.head();
+  auto o = f.pipe->submit(f.patch("one", "src/one.txt"));
+  CHECK(env.failed == 1);
+  CHECK(o.final_state == patch_state::quarantined);
+  CHECK_THAT(o.reason, Contains("cannot move the integration branch"));
+  CHECK(f.head() == before);
+  auto o2 = f.pipe->submit(f.patch("two", "src/two.txt"));
+  REQUIRE(o2.final_state == patch_state::committed);
+  CHECK(git_in(f.repo.repo, {"rev-parse", "uet/integration^"}) == before);
   CHECK(git_in(f.repo.repo, {"show", "--name-only", "--format=", "uet/integration"}) ==
         "src/two.txt");
 }

@@ -276,8 +276,9 @@ TEST_CASE("pipeline: a binary file, a deletion and an in-repo symlink commit cor
       git_in(f.repo.repo, {"ls-tree", "refs/heads/" + branch, "src/a-link"}).rfind("120000 ", 0) ==
       0);
   CHECK(f.porcelain().empty());
-  CHECK(read_text(f.integration() / "src/logo.png") == png);
-  CHECK_FALSE(fs::exists(f.integration() / "src/b.txt"));
+  // The branch moved by compare-and-swap to the ledger's commit: no
+  // worktree holds it, the ledger's own is detached.
+  CHECK(git_in(f.integration(), {"rev-parse", "--abbrev-ref", "HEAD"}) == "HEAD");
   // The user's own checkout and branch are untouched.
   CHECK(git_in(f.repo.repo, {"rev-parse", "HEAD"}) == git_in(f.repo.repo, {"rev-parse", "main"}));
   CHECK(git_in(f.repo.repo, {"status", "--porcelain"}).empty());
@@ -307,7 +308,7 @@ TEST_CASE("pipeline: an apply conflict quarantines the second patch, naming the 
   CHECK(o2.details.front() == "src/a.txt:1");
   CHECK(f.head() == after_first);
   CHECK(f.porcelain().empty());
-  CHECK(read_text(f.integration() / "src/a.txt") == "alpha\nBETA from one\ngamma\n");
+  CHECK(f.blob("src/a.txt") == std::string("alpha\nBETA from one\ngamma\n"));
   auto j = nlohmann::json::parse(read_text(f.pipe->store().quarantine_json_path(s2.patch_id)));
   CHECK_THAT(j.at("reason").get<std::string>(), Contains("src/a.txt:1"));
   // A later, unrelated patch still goes in.
@@ -458,7 +459,7 @@ TEST_CASE("pipeline: acceptance failure resets the tree, quarantines, commits no
   CHECK(o.details[0] == "exit 3");
   CHECK(f.head() == before);
   CHECK(f.porcelain().empty());
-  CHECK_FALSE(fs::exists(f.integration() / "src/feature.txt"));
+  CHECK_FALSE(f.blob("src/feature.txt").has_value());
   CHECK_FALSE(fs::exists(f.integration() / "never-ran"));
   CHECK(f.pipe->tree().commits_of(s.patch_id).empty());
   auto idx = read_patch_trailers(uet::engine::environment::real(), f.repo.repo, branch);
@@ -772,7 +773,9 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   auto head = t->head();
   REQUIRE(head);
   CHECK(*head == r.base);
-  CHECK(git_in(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"}) == "uet/int2");
+  // Detached at the branch head: the branch itself is free for the user.
+  CHECK(git_in(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"}) == "HEAD");
+  CHECK(git_in(cfg.worktree, {"rev-parse", "HEAD"}) == r.base);
   // A stray file in the worktree is gone after a re-open.
   write_file(cfg.worktree / "stray.txt", "x\n");
   write_file(cfg.worktree / "src/a.txt", "modified\n");
@@ -781,15 +784,15 @@ TEST_CASE("integration: open creates the branch from base_ref and reuses its wor
   CHECK_FALSE(fs::exists(cfg.worktree / "stray.txt"));
   CHECK(read_text(cfg.worktree / "src/a.txt") == "alpha\nbeta\ngamma\n");
   CHECK(t->opened_at() == r.base);
-  // Re-opened after the branch moved and its worktree was left detached:
-  // back on the branch, at its new head.
+  // Re-opened after the branch moved, and with the worktree an older
+  // version left on the branch: detached, at the branch's new head.
+  git_in(cfg.worktree, {"checkout", "-q", "uet/int2"});
   git_in(cfg.worktree, {"commit", "-q", "--allow-empty", "-m", "moved"});
   auto moved = git_in(r.repo, {"rev-parse", "uet/int2"});
-  git_in(cfg.worktree, {"checkout", "-q", "--detach", r.base});
   auto third = integration_tree::open(uet::engine::environment::real(), cfg);
   REQUIRE(third);
   CHECK(third->opened_at() == moved);
-  CHECK(git_in(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"}) == "uet/int2");
+  CHECK(git_in(cfg.worktree, {"rev-parse", "--abbrev-ref", "HEAD"}) == "HEAD");
   CHECK(git_in(cfg.worktree, {"rev-parse", "HEAD"}) == moved);
   // A base_ref that names nothing is an error that says so.
   cfg.branch = "uet/int3";

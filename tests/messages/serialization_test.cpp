@@ -37,21 +37,29 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   CHECK(e2.argv == e.argv);
   CHECK(e2.env == e.env);
   round_trip(sys, msg::edit_result{true, true, 0, 0, false, false, 12, "exit code 0", "", "diff"});
-  round_trip(sys, msg::check_request{step_kind::static_checks, {"make"}, {{"A", "b"}}, 5, "log"});
+  CHECK(round_trip(sys,
+                   msg::check_request{
+                       step_kind::static_checks, {"make"}, {{"A", "b"}}, 5, "log", "abc123"})
+            .checkout == "abc123");
   round_trip(sys, msg::check_result{false, 2, "make", "'make' exit code 2"});
   msg::patch_request pr;
   pr.diff = std::string("binary\0bytes", 12);
   pr.allowed_paths = {"src/**"};
   CHECK(round_trip(sys, pr).diff == pr.diff);
-  round_trip(
-      sys, msg::patch_verdict{false, patch_state::quarantined, "", false, "conflict", {"a.txt:3"}});
-  CHECK(round_trip(sys, msg::patch_verdict{false, patch_state::committed, "abc", false, "", {}, 41})
-            .head_seq == 41);
+  msg::patch_news news{
+      "p", gate_news_kind::conflict, "", "base", "", 2, false, "conflict", {"a.txt:3"}, "", 0};
+  CHECK(round_trip(sys, news).details == news.details);
+  news.kind = gate_news_kind::committed;
+  news.head_seq = 41;
+  CHECK(round_trip(sys, news).head_seq == 41);
+  round_trip(sys, msg::patch_tested{"p", 3, false, "boom", "make", "r.w.runtime.1.t3"});
+  round_trip(sys, msg::patch_news_batch{{news, news}});
   round_trip(sys, msg::ws_job{7, "ws-7"});
-  round_trip(sys, msg::attempt_outcome{1, "ws", 2, attempt_result::failed, "why", "", 0, true, true,
-                                       false});
+  CHECK(round_trip(sys, msg::attempt_outcome{1, "ws", 2, attempt_result::failed, "why", "", 0, true,
+                                             true, false, "a.txt:3", "base"})
+            .retry_base == "base");
   CHECK(round_trip(sys, msg::attempt_outcome{1, "ws", 1, attempt_result::committed, "", "abc", 9,
-                                             false, true, true})
+                                             false, true, true, "", ""})
             .head_seq == 9);
   CHECK(round_trip(sys, msg::ws_done{1, "ws", ws_end::quarantined, "why", 3, ""}).end ==
         ws_end::quarantined);

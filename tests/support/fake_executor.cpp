@@ -44,18 +44,36 @@ msg::adapter_actor::behavior_type scripted_adapter(scripted_ptr self, fake_attem
 
 struct committing_state {
   std::uint64_t commits = 0;
+  std::map<std::string, caf::strong_actor_ptr> senders;
   static inline const char* name = "committing-ledger";
 };
 
+/// The gate without git: each patch is tested on "s<patch id>" and lands
+/// when its test passes.
 msg::ledger_actor::behavior_type
 committing_ledger(msg::ledger_actor::stateful_pointer<committing_state> self) {
   return {
-      [=](const msg::patch_request&) {
-        msg::patch_verdict v;
-        v.final_state = patch_state::committed;
-        v.head_seq = ++self->state.commits;
-        v.commit_sha = "c" + std::to_string(v.head_seq);
-        return v;
+      [=](const msg::patch_request& r) {
+        auto to = caf::actor_cast<msg::workstream_actor>(self->current_sender());
+        self->state.senders[r.patch_id] = self->current_sender();
+        msg::patch_news n;
+        n.patch_id = r.patch_id;
+        n.kind = gate_news_kind::test;
+        n.commit = "s" + r.patch_id;
+        n.epoch = 1;
+        self->send(to, n);
+      },
+      [=](const msg::patch_tested& t) {
+        auto to = caf::actor_cast<msg::workstream_actor>(self->state.senders[t.patch_id]);
+        msg::patch_news n;
+        n.patch_id = t.patch_id;
+        n.kind = t.passed ? gate_news_kind::committed : gate_news_kind::failed;
+        n.reason = t.reason;
+        if (t.passed) {
+          n.head_seq = ++self->state.commits;
+          n.commit = "c" + std::to_string(n.head_seq);
+        }
+        self->send(to, n);
       },
       [=](msg::cancel_atom) {},
   };

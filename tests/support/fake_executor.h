@@ -42,7 +42,8 @@ private:
   std::map<std::string, std::vector<int>> started_;
 };
 
-/// A patch ledger that commits every patch: commit "c<n>", head_seq n.
+/// A patch ledger that lands every patch whose test passes: commit "c<n>",
+/// head_seq n.
 msg::ledger_actor spawn_committing_ledger(caf::actor_system& sys);
 
 /// Counts run_process calls, then runs them for real.
