@@ -80,11 +80,15 @@ void record_transitions(worker_ptr self, msg::persistence_actor db) {
           self->send(db, msg::patch_created{s.patch_id, s.run_id, s.workstream_id, s.attempt,
                                             s.diff, t.at});
         } else {
-          msg::patch_state_set c{s.patch_id, t.state, t.at, std::nullopt, std::nullopt};
+          msg::patch_state_set c{s.patch_id, t.state, t.at, {}, {}, {}, {}};
           if (t.state == patch_state::committed)
             c.commit_sha = t.detail;
           if (t.state == patch_state::quarantined)
             c.error = t.detail;
+          if (t.state == patch_state::verified) {
+            c.verified_by = t.verified_by;
+            c.verified_tree = t.verified_tree;
+          }
           self->send(db, c);
         }
         self->send(db, msg::event{s.run_id, s.workstream_id, t.at,

@@ -54,8 +54,9 @@ persistence::patch_recorded to_row(msg::patch_created m) {
 }
 
 persistence::patch_status_changed to_row(msg::patch_state_set m) {
-  return {std::move(m.patch_id), to_string(m.state), std::move(m.at), std::move(m.commit_sha),
-          std::move(m.error)};
+  return {std::move(m.patch_id),     to_string(m.state), std::move(m.at),
+          std::move(m.commit_sha),   std::move(m.error), std::move(m.verified_by),
+          std::move(m.verified_tree)};
 }
 
 persistence::event_appended to_row(const msg::event& m) {

@@ -118,7 +118,9 @@ int ledger_command(const ledger_args& a) {
                          {"verified_at", or_null(r.verified_at)},
                          {"committed_at", or_null(r.committed_at)},
                          {"commit_sha", or_null(r.commit_sha)},
-                         {"error_message", or_null(r.error_message)}});
+                         {"error_message", or_null(r.error_message)},
+                         {"verified_by", or_null(r.verified_by)},
+                         {"verified_tree", or_null(r.verified_tree)}});
     print_json(arr);
   } else if (rows->empty()) {
     std::cout << "no patches" << (a.state ? " in state " + *a.state : "")

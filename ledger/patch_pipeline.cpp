@@ -22,7 +22,7 @@ std::string shortened(const std::string& sha) {
 } // namespace
 
 bool patch_pipeline::move(const patch_submission& s, std::optional<patch_state>& state,
-                          patch_state next, std::string detail) {
+                          patch_state next, std::string detail, std::string by, std::string tree) {
   // A bug here must never let a patch reach `committed` without being verified.
   if (state && !can_transition(*state, next)) {
     if (s.patch_id == tracked_id_)
@@ -31,7 +31,8 @@ bool patch_pipeline::move(const patch_submission& s, std::optional<patch_state>&
     return false;
   }
   state = next;
-  patch_transition t{next, iso8601(tree_.env().wall_now()), std::move(detail)};
+  patch_transition t{next, iso8601(tree_.env().wall_now()), std::move(detail), std::move(by),
+                     std::move(tree)};
   if (s.patch_id == tracked_id_) {
     tracked_.final_state = next;
     tracked_.transitions.push_back(t);
@@ -77,7 +78,8 @@ gate_news patch_pipeline::join(const patch_submission& s) {
     // queue (the recovery edge) and joins again.
     e.state = *s.resume_from;
     if (s.patch_id == tracked_id_)
-      tracked_.transitions.push_back({*s.resume_from, iso8601(tree_.env().wall_now()), "resumed"});
+      tracked_.transitions.push_back(
+          {*s.resume_from, iso8601(tree_.env().wall_now()), "resumed", "", ""});
     if (!move(s, e.state, patch_state::queued, "re-queued after a restart"))
       return quarantine(s, e.state, gate_news_kind::refused, tracked_.reason, {});
   } else if (!move(s, e.state, patch_state::created)) {
@@ -194,7 +196,8 @@ std::vector<gate_news> patch_pipeline::tested(const std::string& patch_id, std::
   auto& e = queue_[k];
   if (r.passed) {
     auto by = r.tested_by.empty() ? std::string("no acceptance commands") : r.tested_by;
-    if (!move(e.s, e.state, patch_state::verified, "verified by " + by + " on tree " + e.spec.tree))
+    if (!move(e.s, e.state, patch_state::verified, "verified by " + by + " on tree " + e.spec.tree,
+              by, e.spec.tree))
       return {};
     return land_ready();
   }

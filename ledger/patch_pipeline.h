@@ -74,6 +74,9 @@ struct patch_transition {
   patch_state state = patch_state::created;
   std::string at;     ///< ISO-8601 UTC
   std::string detail; ///< e.g. the commit sha, or the quarantine reason
+  /// verified: the step attempt whose acceptance passed, and the tree.
+  std::string verified_by;
+  std::string verified_tree;
 };
 
 using uet::gate_news_kind; // empty, test, committed, refused, failed, conflict, interrupted
@@ -154,7 +157,8 @@ private:
   /// Moves a patch from `state` (none yet: nullopt) to next, telling the
   /// listener; false, changing nothing, when the state machine forbids it.
   [[nodiscard]] bool move(const patch_submission& s, std::optional<patch_state>& state,
-                          patch_state next, std::string detail = {});
+                          patch_state next, std::string detail = {}, std::string by = {},
+                          std::string tree = {});
   gate_news quarantine(const patch_submission& s, std::optional<patch_state>& state,
                        gate_news_kind kind, std::string reason, std::vector<std::string> details);
   gate_news speculate(entry& e, const std::string& parent);

@@ -97,13 +97,16 @@ struct patch_created {
   std::string at;
 };
 
-/// A patch moved to `state`; commit_sha / error replace the stored ones.
+/// A patch moved to `state`; commit_sha / error / verified_by /
+/// verified_tree replace the stored ones.
 struct patch_state_set {
   std::string patch_id;
   patch_state state = patch_state::created;
   std::string at;
   std::optional<std::string> commit_sha;
   std::optional<std::string> error;
+  std::optional<std::string> verified_by;
+  std::optional<std::string> verified_tree;
 };
 
 template <class Inspector>
@@ -149,7 +152,7 @@ typename Inspector::result_type inspect(Inspector& f, patch_created& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_state_set& x) {
   return f(caf::meta::type_name("patch_state_set"), x.patch_id, x.state, x.at, x.commit_sha,
-           x.error);
+           x.error, x.verified_by, x.verified_tree);
 }
 
 } // namespace uet::msg

@@ -115,7 +115,7 @@ std::vector<write_command> repair_committed(
         continue;
       out.push_back(std::move(*row));
     }
-    out.push_back(patch_status_changed{id, to_string(patch_state::committed), at, sha, {}});
+    out.push_back(patch_status_changed{id, to_string(patch_state::committed), at, sha, {}, {}, {}});
   }
   return out;
 }

@@ -61,16 +61,20 @@ run_row to_run(SQLite::Statement& s) {
 
 const char* const patch_columns =
     "SELECT patch_id, run_id, workstream_id, attempt, %CONTENT%, status, created_at, applied_at,"
-    " verified_at, committed_at, commit_sha, error_message FROM patch_ledger";
-std::string patch_select(bool with_content) {
+    " verified_at, committed_at, commit_sha, error_message, %VERIFIED% FROM patch_ledger";
+/// verified: the database has 0004's columns (a read-only reader may meet
+/// an older schema, which it must not change).
+std::string patch_select(bool with_content, bool verified) {
   std::string sql = patch_columns;
   sql.replace(sql.find("%CONTENT%"), 9, with_content ? "content" : "''");
+  sql.replace(sql.find("%VERIFIED%"), 10, verified ? "verified_by, verified_tree" : "NULL, NULL");
   return sql;
 }
 patch_row to_patch(SQLite::Statement& s) {
-  return patch_row{text(s, 0),     text(s, 1),     text(s, 2),      s.getColumn(3).getInt(),
-                   text(s, 4),     text(s, 5),     text(s, 6),      opt_text(s, 7),
-                   opt_text(s, 8), opt_text(s, 9), opt_text(s, 10), opt_text(s, 11)};
+  return patch_row{text(s, 0),      text(s, 1),     text(s, 2),      s.getColumn(3).getInt(),
+                   text(s, 4),      text(s, 5),     text(s, 6),      opt_text(s, 7),
+                   opt_text(s, 8),  opt_text(s, 9), opt_text(s, 10), opt_text(s, 11),
+                   opt_text(s, 12), opt_text(s, 13)};
 }
 
 auto to_count = [](SQLite::Statement& s) {
@@ -241,7 +245,7 @@ expected<std::int64_t> state_reader::event_count(const std::string& run_id) {
 }
 
 expected<std::vector<patch_row>> state_reader::patches(const patch_filter& f) {
-  std::string sql = patch_select(f.with_content) + " WHERE 1";
+  std::string sql = patch_select(f.with_content, has_verified_columns()) + " WHERE 1";
   if (f.status)
     sql += " AND status = ?1";
   if (f.run_id)
@@ -258,9 +262,21 @@ expected<std::vector<patch_row>> state_reader::patches(const patch_filter& f) {
       to_patch);
 }
 
+bool state_reader::has_verified_columns() {
+  if (!verified_columns_) {
+    auto n = select<std::int64_t>(
+        db_, "reading the schema",
+        "SELECT count(*) FROM pragma_table_info('patch_ledger') WHERE name = 'verified_by'",
+        [](SQLite::Statement&) {}, [](SQLite::Statement& s) { return s.getColumn(0).getInt64(); });
+    verified_columns_ = n && !n->empty() && n->front() > 0;
+  }
+  return *verified_columns_;
+}
+
 expected<std::optional<patch_row>> state_reader::patch(const std::string& patch_id) {
   return first(select<patch_row>(
-      db_, "reading patch '" + patch_id + "'", patch_select(true) + " WHERE patch_id = ?1",
+      db_, "reading patch '" + patch_id + "'",
+      patch_select(true, has_verified_columns()) + " WHERE patch_id = ?1",
       [&](SQLite::Statement& s) { s.bind(1, patch_id); }, to_patch));
 }
 

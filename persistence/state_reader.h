@@ -75,6 +75,8 @@ struct patch_row {
   std::optional<std::string> committed_at;
   std::optional<std::string> commit_sha;
   std::optional<std::string> error_message;
+  std::optional<std::string> verified_by;   ///< the step attempt whose acceptance passed
+  std::optional<std::string> verified_tree; ///< the tree it passed on
 };
 
 struct patch_filter {
@@ -133,7 +135,10 @@ public:
   patch_counts(const std::optional<std::string>& run_id = std::nullopt);
 
 private:
+  bool has_verified_columns();
+
   database& db_;
+  std::optional<bool> verified_columns_;
 };
 
 } // namespace uet::persistence

@@ -79,7 +79,8 @@ const char* const sql_patch_status =
     " applied_at = CASE WHEN ?2 = 'applied' THEN ?3 ELSE applied_at END,"
     " verified_at = CASE WHEN ?2 = 'verified' THEN ?3 ELSE verified_at END,"
     " committed_at = CASE WHEN ?2 = 'committed' THEN ?3 ELSE committed_at END,"
-    " commit_sha = COALESCE(?4, commit_sha), error_message = COALESCE(?5, error_message)"
+    " commit_sha = COALESCE(?4, commit_sha), error_message = COALESCE(?5, error_message),"
+    " verified_by = COALESCE(?6, verified_by), verified_tree = COALESCE(?7, verified_tree)"
     " WHERE patch_id = ?1";
 
 // Strings are bound without a copy: the batch outlives each step.
@@ -302,6 +303,8 @@ struct state_writer::statements {
     text(s, 3, c.at);
     text_or_null(s, 4, c.commit_sha);
     text_or_null(s, 5, c.error_message);
+    text_or_null(s, 6, c.verified_by);
+    text_or_null(s, 7, c.verified_tree);
     return run(s) == 1 ? "" : "no such patch";
   }
 

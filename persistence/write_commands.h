@@ -88,14 +88,17 @@ struct patch_recorded {
 };
 
 /// Sets a patch's status; applied/verified/committed also set applied_at/
-/// verified_at/committed_at to `at`. commit_sha and error_message replace
-/// the stored ones when given. Fails for an unknown patch_id.
+/// verified_at/committed_at to `at`. commit_sha, error_message, verified_by
+/// and verified_tree replace the stored ones when given. Fails for an
+/// unknown patch_id.
 struct patch_status_changed {
   std::string patch_id;
   std::string status; ///< created|validated|queued|applied|verified|committed|quarantined
   std::string at;
   std::optional<std::string> commit_sha;
   std::optional<std::string> error_message;
+  std::optional<std::string> verified_by;   ///< the step attempt whose acceptance passed
+  std::optional<std::string> verified_tree; ///< the tree it passed on
 };
 
 using write_command =

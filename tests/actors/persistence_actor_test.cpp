@@ -92,8 +92,10 @@ TEST_CASE(
   caf::anon_send(p, opened("r1"));
   caf::anon_send(p, msg::event{"r1", std::nullopt, iso8601_now(), ev::run_interrupted{}});
   // Unknown patches: the updates fail.
-  caf::anon_send(p, msg::patch_state_set{"nope", patch_state::committed, iso8601_now(), {}, {}});
-  caf::anon_send(p, msg::patch_state_set{"nope2", patch_state::committed, iso8601_now(), {}, {}});
+  caf::anon_send(
+      p, msg::patch_state_set{"nope", patch_state::committed, iso8601_now(), {}, {}, {}, {}});
+  caf::anon_send(
+      p, msg::patch_state_set{"nope2", patch_state::committed, iso8601_now(), {}, {}, {}, {}});
   caf::anon_send(p, msg::event{"r1", std::nullopt, iso8601_now(), ev::empty_change{}});
   caf::scoped_actor self{sys};
   auto sync = [&] {

@@ -75,31 +75,32 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
   auto m = run_cli({"db", "migrate"}, root);
   INFO(m.output);
   REQUIRE(m.exit_code == 0);
-  CHECK(m.output == ".uet/state.db: schema version 0 -> 3\n");
+  CHECK(m.output == ".uet/state.db: schema version 0 -> 4\n");
   auto again = json::parse(run_cli({"db", "migrate", "--json"}, root).output);
-  CHECK(again["from"] == 3);
-  CHECK(again["to"] == 3);
+  CHECK(again["from"] == 4);
+  CHECK(again["to"] == 4);
 
   auto sha1 = commit_patch(root, "p1");
-  write_rows(
-      db_path,
-      {persistence::run_started{"run-1", "dbtest", "phase-all", "uet", 2,
-                                "2026-11-22T10:00:00.000Z", ""},
-       persistence::patch_recorded{"p1", "run-1", "ws-p1", 1, "diff", "created",
-                                   "2026-11-22T10:00:01.000Z"},
-       persistence::patch_status_changed{"p1", "committed", "2026-11-22T10:00:02.000Z", sha1, {}},
-       persistence::patch_recorded{"q1", "run-1", "ws-q1", 1, "diff", "created",
-                                   "2026-11-22T10:00:03.000Z"},
-       persistence::patch_status_changed{"q1",
-                                         "quarantined",
-                                         "2026-11-22T10:00:04.000Z",
-                                         {},
-                                         "touches README.md outside allowed_paths"}});
+  write_rows(db_path, {persistence::run_started{"run-1", "dbtest", "phase-all", "uet", 2,
+                                                "2026-11-22T10:00:00.000Z", ""},
+                       persistence::patch_recorded{"p1", "run-1", "ws-p1", 1, "diff", "created",
+                                                   "2026-11-22T10:00:01.000Z"},
+                       persistence::patch_status_changed{
+                           "p1", "committed", "2026-11-22T10:00:02.000Z", sha1, {}, {}, {}},
+                       persistence::patch_recorded{"q1", "run-1", "ws-q1", 1, "diff", "created",
+                                                   "2026-11-22T10:00:03.000Z"},
+                       persistence::patch_status_changed{"q1",
+                                                         "quarantined",
+                                                         "2026-11-22T10:00:04.000Z",
+                                                         {},
+                                                         "touches README.md outside allowed_paths",
+                                                         {},
+                                                         {}}});
   {
     auto ok = run_cli({"db", "check"}, root);
     INFO(ok.output);
     CHECK(ok.exit_code == 0);
-    CHECK(ok.output.find("ok: .uet/state.db: schema version 3, integrity ok, 1 committed patch") ==
+    CHECK(ok.output.find("ok: .uet/state.db: schema version 4, integrity ok, 1 committed patch") ==
           0);
   }
   {
@@ -161,13 +162,16 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
   auto r = run_cli({"db", "rollback"}, root);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.output == ".uet/state.db: schema version 3 -> 2 (undid 0003_check_lists)\n");
+  CHECK(r.output == ".uet/state.db: schema version 4 -> 3 (undid 0004_verified)\n");
   auto stale = run_cli({"db", "check"}, root);
   CHECK(stale.exit_code == 1);
-  CHECK(stale.output.find("schema: schema version 2, this uet-actors expects 3 (run 'uet-actors "
+  CHECK(stale.output.find("schema: schema version 3, this uet-actors expects 4 (run 'uet-actors "
                           "db migrate')") != std::string::npos);
+  // A read-only reader of the older schema still lists the patches.
+  auto older = json::parse(run_cli({"ledger", "--json"}, root).output);
+  CHECK(older.size() == 1);
   auto up = run_cli({"db", "migrate"}, root);
-  CHECK(up.output == ".uet/state.db: schema version 2 -> 3\n");
+  CHECK(up.output == ".uet/state.db: schema version 3 -> 4\n");
   auto rows = json::parse(run_cli({"ledger", "--json"}, root).output);
   CHECK(rows.size() == 1); // q1 survived the rollback
 }
@@ -202,7 +206,7 @@ TEST_CASE("db/ledger CLI: migrate and rollback wait for no one: a live writer re
   }
   held->reset();
   auto check = json::parse(run_cli({"db", "migrate", "--json"}, dir.path()).output);
-  CHECK(check["from"] == 3); // the refused rollback changed nothing
+  CHECK(check["from"] == 4); // the refused rollback changed nothing
   auto undone = run_cli({"db", "rollback"}, dir.path());
   INFO(undone.output);
   CHECK(undone.exit_code == 0);

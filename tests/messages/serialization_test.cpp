@@ -87,7 +87,13 @@ TEST_CASE("messages: records for the database keep optional fields, set or not")
   round_trip(sys, msg::run_state_set{"r", run_state::succeeded, "t", true});
   round_trip(sys, msg::step_begun{"r", "w", step_kind::edit, 1, "t", "l"});
   round_trip(sys, msg::patch_created{"p", "r", "w", 1, "diff", "t"});
-  round_trip(sys, msg::patch_state_set{"p", patch_state::committed, "t", std::string("abc"), {}});
+  round_trip(sys, msg::patch_state_set{"p",
+                                       patch_state::committed,
+                                       "t",
+                                       std::string("abc"),
+                                       {},
+                                       std::string("r.w.runtime.1"),
+                                       std::string("tree")});
   msg::ws_states_set batch;
   batch.changes = {{"r", "w1", ws_state::pending, 0, "t", {}},
                    {"r", "w2", ws_state::committed, 0, "t", "earlier"}};

@@ -78,7 +78,7 @@ TEST_CASE("ledger_check: against a real branch, which may not exist yet") {
   must_run({"git", "commit", "-q", "-m", "uet: ws-a\n\nUET-Run: run-1\nUET-Patch: p1"}, repo);
   auto sha = ledger::chomp(must_run({"git", "rev-parse", "HEAD"}, repo));
   f.write({a_run(), patch_recorded{"p1", "run-1", "ws-a", 1, "diff", "created", "t"},
-           patch_status_changed{"p1", "committed", "t", sha, {}}});
+           patch_status_changed{"p1", "committed", "t", sha, {}, {}, {}}});
   auto ok = check_ledger(f.db, uet::engine::environment::real(), repo, "uet/integration");
   REQUIRE(ok.ok());
   CHECK(ok->empty());
@@ -107,9 +107,9 @@ TEST_CASE("ledger_check: resume's repair records this run's carried patches as c
   const std::string at = "2026-11-22T10:00:05.000Z";
   f.write({a_run("run-1"), a_run("run-0"),
            patch_recorded{"run-1.a.1", "run-1", "a", 1, "diff a", "created", at},
-           patch_status_changed{"run-1.a.1", "verified", at, {}, {}},
+           patch_status_changed{"run-1.a.1", "verified", at, {}, {}, {}, {}},
            patch_recorded{"run-1.b.1", "run-1", "b", 1, "diff b", "created", at},
-           patch_status_changed{"run-1.b.1", "committed", at, sha_b, {}},
+           patch_status_changed{"run-1.b.1", "committed", at, sha_b, {}, {}, {}},
            patch_recorded{"run-0.z.1", "run-0", "z", 1, "diff z", "created", at}});
   trailer_index branch{{"run-1.a.1", {sha_a}}, // verified in the DB: the kill came after commit
                        {"run-1.b.1", {sha_b}}, // agrees already

@@ -161,10 +161,10 @@ TEST_CASE("state_reader: patches with their timestamps, filtered by status and r
            patch_recorded{"p1", "run-1", "ws-a", 1, "diff-1", "created", at(1)},
            patch_recorded{"p2", "run-1", "ws-b", 1, "diff-2", "created", at(2)},
            patch_recorded{"p3", "run-2", "ws-a", 2, "diff-3", "created", at(3)}});
-  f.write({patch_status_changed{"p1", "applied", at(4), {}, {}},
-           patch_status_changed{"p1", "verified", at(5), {}, {}},
-           patch_status_changed{"p1", "committed", at(6), "abc123", {}},
-           patch_status_changed{"p2", "quarantined", at(7), {}, "outside allowed_paths"}});
+  f.write({patch_status_changed{"p1", "applied", at(4), {}, {}, {}, {}},
+           patch_status_changed{"p1", "verified", at(5), {}, {}, "run-1.ws-a.runtime.1", "t1"},
+           patch_status_changed{"p1", "committed", at(6), "abc123", {}, {}, {}},
+           patch_status_changed{"p2", "quarantined", at(7), {}, "outside allowed_paths", {}, {}}});
   state_reader r(f.db);
   auto p1 = ok(r.patch("p1"));
   REQUIRE(p1);
@@ -175,6 +175,8 @@ TEST_CASE("state_reader: patches with their timestamps, filtered by status and r
   CHECK(p1->committed_at == at(6));
   CHECK(p1->commit_sha == "abc123");
   CHECK_FALSE(p1->error_message);
+  CHECK(p1->verified_by == "run-1.ws-a.runtime.1");
+  CHECK(p1->verified_tree == "t1");
 
   auto all = ok(r.patches());
   REQUIRE(all.size() == 3);

@@ -79,7 +79,7 @@ TEST_CASE("state_writer: updating a row that does not exist fails the batch") {
   for (const auto& [cmd, words] :
        {named{run_state_changed{"run-404", "failed", t0, true}, "no such run"},
         named{step_finished{"s-404", "failed", 1, t0, {}}, "no such step attempt"},
-        named{patch_status_changed{"p-404", "applied", t0, {}, {}}, "no such patch"}}) {
+        named{patch_status_changed{"p-404", "applied", t0, {}, {}, {}, {}}, "no such patch"}}) {
     auto s = w.write({an_event(1), cmd});
     REQUIRE_FALSE(s.ok());
     CHECK(s.message().find(std::string("command 2 (") + kind_name(cmd)) != std::string::npos);
@@ -107,7 +107,7 @@ TEST_CASE("state_writer: the schema's CHECK constraints reject unknown states") 
 TEST_CASE("state_writer: the same patch recorded twice is a no-op") {
   db_fixture f;
   f.write({a_run(), patch_recorded{"p1", "run-1", "ws-a", 1, "first", "created", t0},
-           patch_status_changed{"p1", "validated", t0, {}, {}}});
+           patch_status_changed{"p1", "validated", t0, {}, {}, {}, {}}});
   f.write({patch_recorded{"p1", "run-1", "ws-a", 2, "second", "created", t0}});
   state_reader r(f.db);
   auto p = r.patch("p1");
