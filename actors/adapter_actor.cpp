@@ -67,13 +67,14 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
   if (!r.checkout.empty())
     if (auto at = st.workspace->check_out(r.checkout); !at)
       return msg::check_result{false, -1, "", at.message(), false};
-  // Acceptance commands may leave anything, a staged nested repository
-  // included: the full cleanup then.
-  st.workspace->commands_ran();
   engine::acceptance_request req{r.commands, st.workspace->path(),
                                  r.log_path, std::chrono::milliseconds(r.timeout_ms),
                                  r.env,      st.stop.get()};
+  // What the commands leave is cleared when the worktree is given back
+  // (attempt_workspace::commands_ran says how thoroughly).
+  st.workspace->commands_starting();
   auto a = engine::run_acceptance(*st.env, req);
+  st.workspace->commands_ran();
   return msg::check_result{a.passed, a.exit_code, a.failed_command, a.reason, a.cancelled};
 }
 

@@ -38,20 +38,41 @@ status attempt_workspace::prepare(const std::string& base_commit) {
 }
 
 status attempt_workspace::check_out(const std::string& commit) {
-  if (prepared_at_.empty())
-    return prepare(commit);
+  if (prepared_at_.empty()) { // no edit ran here (a resumed patch)
+    auto st = prepare(commit);
+    if (st)
+      left_ = leftovers::staged; // see below
+    return st;
+  }
   // The tool's change is staged, acceptance output may lie around: a
   // forced, detached checkout gives exactly commit's tracked files (hooks
   // off, as for the pool's own checkouts).
   auto r =
       git(*env_, path_,
           {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
-  left_ = worktree_pool::leftovers::unknown;
   pristine_.reset();
-  if (!r)
+  if (!r) {
+    left_ = leftovers::unknown;
     return r.error().context("cannot check out the patch's future tree: ");
+  }
+  // The index is exactly commit's tree: what is left beyond it is outside
+  // the index (cleared at the give-back) or in tracked files (restored by
+  // the next prepare's checkout).
+  left_ = leftovers::staged;
   prepared_at_ = commit;
   return {};
+}
+
+void attempt_workspace::commands_starting() {
+  auto stamp = read_stamp(path_);
+  before_commands_ = stamp ? std::optional<worktree_stamp>(*stamp) : std::nullopt;
+}
+
+void attempt_workspace::commands_ran() {
+  auto now = read_stamp(path_);
+  if (!(before_commands_ && now && *now == *before_commands_))
+    left_ = leftovers::unknown;
+  before_commands_.reset();
 }
 
 expected<std::string> attempt_workspace::capture() {

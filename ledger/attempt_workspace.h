@@ -48,9 +48,13 @@ public:
   /// future tree, to test it there); prepares it first if no edit did.
   status check_out(const std::string& commit);
 
-  /// Commands ran in the worktree after the capture (acceptance checks):
-  /// they may have left anything, a staged nested repository included.
-  void commands_ran() { left_ = worktree_pool::leftovers::unknown; }
+  /// Acceptance commands are about to run in the worktree, and have run.
+  /// They may leave anything, a staged nested repository included, unless
+  /// HEAD and the index file are as they found them (no process: the
+  /// worktree_stamp): then what they left is outside the index, or in
+  /// tracked files a checkout restores, and no `read-tree` is needed.
+  void commands_starting();
+  void commands_ran();
 
   /// Ends the lease (memory only; idempotent). See the file comment.
   std::function<void()> early_release() const;
@@ -62,6 +66,7 @@ private:
   std::uint64_t lease_ = 0;
   std::string prepared_at_; ///< the base, once the worktree is a checkout of it
   std::optional<tree_snapshot> pristine_;
+  std::optional<worktree_stamp> before_commands_;
   worktree_pool::leftovers left_ = worktree_pool::leftovers::unknown;
 };
 

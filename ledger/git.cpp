@@ -1,5 +1,8 @@
 #include "ledger/git.h"
 
+#include <cstdlib>
+#include <unistd.h>
+
 #include "engine/subprocess.h"
 
 namespace uet::ledger {
@@ -15,6 +18,31 @@ std::string command_text(const std::vector<std::string>& args) {
   return s;
 }
 
+/// git's path, looked up on PATH once: every call would otherwise try each
+/// PATH entry before it (a failed execve apiece; ten of them here for each
+/// of the ~10 git processes a workstream costs).
+const std::string& git_program() {
+  static const std::string path = [] {
+    const char* env = std::getenv("PATH");
+    std::string dirs = env ? env : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+      auto colon = dirs.find(':', start);
+      auto dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+      if (!dir.empty() && dir.front() == '/') {
+        auto candidate = dir + "/git";
+        if (::access(candidate.c_str(), X_OK) == 0)
+          return candidate;
+      }
+      if (colon == std::string::npos)
+        break;
+      start = colon + 1;
+    }
+    return std::string("git"); // not found: the spawn says so
+  }();
+  return path;
+}
+
 } // namespace
 
 std::string chomp(std::string s) {
@@ -28,7 +56,7 @@ expected<git_output> git_run(engine::environment& env, const std::filesystem::pa
                              const std::optional<std::string>& stdin_data, const git_env& extra) {
   engine::process_request req;
   req.argv.reserve(args.size() + 3);
-  req.argv = {"git", "-C", dir.string()};
+  req.argv = {git_program(), "-C", dir.string()};
   req.argv.insert(req.argv.end(), args.begin(), args.end());
   // Stable output and no prompts, hooks' editors or pagers, whatever the user's setup.
   req.env = {{"LC_ALL", "C"},

@@ -182,10 +182,13 @@ expected<fs::path> detached_worktree(engine::environment& env, const integration
 expected<integration_tree> integration_tree::open(engine::environment& env,
                                                   const integration_config& cfg,
                                                   std::optional<trailer_index> trailers) {
-  integration_tree t(env, cfg);
   auto head = branch_head(env, cfg);
   if (!head)
     return head.error();
+  auto store = object_store::open(cfg.repo);
+  if (!store)
+    return store.error();
+  integration_tree t(env, cfg, std::move(*store));
   t.opened_at_ = t.expected_head_ = *head;
   if (auto where = checked_out_elsewhere(cfg.repo, cfg.branch, cfg.worktree))
     return fail(error_kind::bad_input,
@@ -193,9 +196,11 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
                     ": the run would move it under you; switch that worktree to another branch "
                     "first (git -C " +
                     where->string() + " switch --detach)");
-  // Independent reads of the repository, run beside the worktree's setup.
-  auto email = std::async(std::launch::async, [&] {
-    return git_run(env, cfg.repo, {"config", "user.email"});
+  // Who commits, and the branch's history, read beside the worktree's setup
+  // (libgit2 would read the identity too, but not GIT_CONFIG_GLOBAL and the
+  // other variables git honours).
+  auto identity = std::async(std::launch::async, [&] {
+    return git_run(env, cfg.repo, {"config", "--get-regexp", "^user\\.(name|email)$"});
   });
   auto read = std::async(std::launch::async, [&]() -> expected<trailer_index> {
     if (trailers)
@@ -212,8 +217,21 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
   t.speculation_index_ = *gitdir / "uet-speculation-index";
   if (auto st = t.check_out(*head); !st) // a clean checkout of the branch head
     return st.error();
-  if (auto e = email.get(); !e || e->exit_code != 0)
-    t.identity_ = {"-c", "user.name=uet-actors", "-c", "user.email=uet-actors@localhost"};
+  if (auto who = identity.get(); who && who->exit_code == 0) {
+    std::string name, email;
+    std::size_t pos = 0;
+    while (pos < who->out.size()) {
+      auto nl = who->out.find('\n', pos);
+      auto line = who->out.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      pos = nl == std::string::npos ? who->out.size() : nl + 1;
+      if (line.rfind("user.name ", 0) == 0)
+        name = line.substr(10);
+      else if (line.rfind("user.email ", 0) == 0)
+        email = line.substr(11);
+    }
+    if (!email.empty()) // as before libgit2: no email, the ledger's own identity
+      t.store_->set_identity(name.empty() ? "uet-actors" : name, email);
+  }
   auto idx = read.get();
   if (!idx)
     return idx.error();
@@ -260,10 +278,7 @@ std::map<std::string, std::string> integration_tree::speculation_env() const {
 }
 
 status integration_tree::reset_speculation(const std::string& commit) {
-  if (auto r = git(*env_, cfg_.worktree, {"read-tree", commit}, std::nullopt, speculation_env());
-      !r)
-    return r.error();
-  return {};
+  return store_->read_tree(commit, speculation_index_);
 }
 
 expected<spec_commit> integration_tree::speculate(const std::string& parent,
@@ -275,6 +290,9 @@ expected<spec_commit> integration_tree::speculate(const std::string& parent,
   auto r = git_run(*env_, cfg_.worktree, args, diff, speculation_env());
   if (!r)
     return r.error();
+  if (r->exit_code > 1) // not "does not apply": git itself failed
+    return fail(error_kind::git, "git apply --cached failed with exit code " +
+                                     std::to_string(r->exit_code) + ": " + chomp(r->err));
   if (r->exit_code != 0) {
     conflict.applied = false;
     conflict.message = chomp(r->err);
@@ -282,23 +300,20 @@ expected<spec_commit> integration_tree::speculate(const std::string& parent,
     return spec_commit{};
   }
   conflict = apply_result{true, {}, ""};
-  auto tree = git(*env_, cfg_.worktree, {"write-tree"}, std::nullopt, speculation_env());
+  auto tree = store_->write_tree(speculation_index_);
   if (!tree)
     return tree.error();
-  std::vector<std::string> commit_args = identity_;
-  commit_args.insert(commit_args.end(), {"commit-tree", chomp(*tree), "-p", parent, "-F", "-"});
-  auto commit = git(*env_, cfg_.worktree, commit_args, message);
+  auto commit = store_->commit(*tree, parent, message);
   if (!commit)
     return commit.error();
-  return spec_commit{chomp(*commit), parent, chomp(*tree)};
+  return spec_commit{*commit, parent, *tree};
 }
 
 status integration_tree::land(const std::string& commit, const std::string& patch_id) {
-  const auto ref = "refs/heads/" + cfg_.branch;
-  if (auto r = git(*env_, cfg_.repo,
-                   {"update-ref", "-m", "uet-actors: " + patch_id, ref, commit, expected_head_});
-      !r)
-    return r.error();
+  if (auto st = store_->move_ref("refs/heads/" + cfg_.branch, commit, expected_head_,
+                                 "uet-actors: " + patch_id);
+      !st)
+    return st;
   index_[patch_id].push_back(commit);
   expected_head_ = commit;
   return {};

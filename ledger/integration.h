@@ -1,10 +1,11 @@
 // The integration branch and the ledger's tools on it. The branch moves only
-// by compare-and-swap `update-ref` to a commit the ledger made (never by a
-// checkout of it), so no worktree holds it: after a run the user can check
-// it out. Commits are made in the object store from a private index (the
+// by compare-and-swap to a commit the ledger made (never by a checkout of
+// it), so no worktree holds it: after a run the user can check it out.
+// Commits are made in the object store from a private index (the
 // speculation index): a patch is applied to the index of the commit ahead
-// of it, written as a tree, and recorded as a commit on that commit, with
-// its final message; landing it is moving the branch there. The integration
+// of it (`git apply --cached`), written as a tree, and recorded as a commit
+// on that commit, with its final message; landing it is moving the branch
+// there. Trees, commits and the branch move in-process (object_store.h). The integration
 // worktree (detached, under .uet/worktrees/integration) is where the ledger
 // itself runs acceptance commands, when a workstream asks for `verify:
 // always`. Only the patch-ledger actor holds one (invariant 3: one writer
@@ -14,6 +15,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -21,6 +23,7 @@
 
 #include "base/expected.h"
 #include "engine/environment.h"
+#include "ledger/object_store.h"
 
 namespace uet::ledger {
 
@@ -103,14 +106,15 @@ public:
   engine::environment& env() const { return *env_; }
 
 private:
-  integration_tree(engine::environment& env, integration_config cfg)
-      : env_(&env), cfg_(std::move(cfg)) {}
+  integration_tree(engine::environment& env, integration_config cfg, object_store store)
+      : env_(&env), cfg_(std::move(cfg)), store_(std::make_unique<object_store>(std::move(store))) {
+  }
   std::map<std::string, std::string> speculation_env() const;
 
   engine::environment* env_;
   integration_config cfg_;
+  std::unique_ptr<object_store> store_;     ///< trees, commits and the branch, in-process
   std::filesystem::path speculation_index_; ///< in the worktree's private git directory
-  std::vector<std::string> identity_;       ///< -c user.name/email when the repo has none
   std::string opened_at_;
   std::string expected_head_; ///< where the ledger left the branch
   trailer_index index_;

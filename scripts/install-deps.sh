@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ca-certificates
   # libraries (see docs/architecture.md for why each)
   libcaf-dev libsqlitecpp-dev libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev
-  libspdlog-dev libfmt-dev catch2 libcli11-dev
+  libspdlog-dev libfmt-dev catch2 libcli11-dev libgit2-dev
   # tools the runtime and the tests drive
   git sqlite3 graphviz procps
 )

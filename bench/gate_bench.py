@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Benchmarks of the patch ledger's gate (verify once, on the future tree),
+with the peers run in the same go. Entry point: bench/run_gate.sh.
+
+  checks [--check-s S ...]  46 workstreams of a mixed DAG, each writing one
+      Python module whose value depends on its dependencies' modules; each
+      acceptance command imports its module and checks the value (S extra
+      seconds of `sleep` first: 0 ~ a bare `python3 -c`, 0.3 ~ a small test
+      suite). `--parallel 4`, `--engine legacy` and the sequential script a
+      user would write (topological order: tool, check, git add + commit),
+      against the run's bound max(critical path, work / 4, CPU / 2) from the
+      durations and CPU measured in an instrumented sequential run.
+  files  the same DAG of sleeps, each writing one file (a real patch, no
+      acceptance command), first run without history, beside `ninja -j4`.
+
+Every side runs the same absolute interpreter path (no pyenv shim: one adds
+~0.3 s to each call). Python 3 standard library only; uses run_engine.py's
+helpers. Environment: RUNS (runs per measurement; medians), BUILD_DIR.
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_engine as re_  # noqa: E402
+
+OUT = os.path.join(re_.OUT, "run-gate")
+SH_TOOL = """tools:
+  sh:
+    adapter: subprocess
+    argv: ["/bin/sh", "-c", "{prompt}"]
+    timeout_s: 120
+"""
+
+
+def interpreter():
+    """The real python3, not a shim: the same path on every side."""
+    for d in ("/usr/bin", "/bin", "/usr/local/bin"):
+        p = os.path.join(d, "python3")
+        if os.access(p, os.X_OK):
+            return p
+    return sys.executable
+
+
+def the_dag(seed):
+    s, dur, deps = re_.pick_dag(seed, 46, 1900, 10000)
+    names = ["t%02d" % i for i in range(len(dur))]
+    return s, names, dur, deps
+
+
+def module_values(names, deps):
+    """Each module's value: its own number plus its dependencies' values."""
+    val = {}
+    for i, n in enumerate(names):  # indexes are topological
+        val[n] = i + 1 + sum(val[names[d]] for d in deps[i])
+    return val
+
+
+def pipeline(names, dur, deps, check_s, py):
+    val = module_values(names, deps)
+    out = []
+    for i, n in enumerate(names):
+        dn = [names[d] for d in deps[i]]
+        body = ["import m_%s" % d for d in dn]
+        body.append("VALUE = %d%s" % (i + 1, "".join(" + m_%s.VALUE" % d for d in dn)))
+        prompt = "sleep %.3f; printf '%%s\\n' %s > m_%s.py" % (
+            dur[i] / 1000.0, " ".join("'%s'" % l for l in body), n)
+        check = "%s -B -c 'import m_%s; assert m_%s.VALUE == %d'" % (py, n, n, val[n])
+        if check_s > 0:
+            check = "sleep %g; %s" % (check_s, check)
+        out.append({"id": n, "tool": "sh", "prompt": prompt, "allowed": ["m_%s.py" % n],
+                    "deps": dn, "commands": [check]})
+    return out
+
+
+def sequential_script(path, wss):
+    """What a user writes instead: in order, tool, check, commit."""
+    lines = ["#!/bin/sh", "set -e", 'cd "$(dirname "$0")/seq-repo"']
+    for w in wss:
+        lines += ["sh -c %s" % sh_quote(w["prompt"]),
+                  "sh -c %s" % sh_quote(w["commands"][0]) if w.get("commands") else "",
+                  "git add -A", "git commit -q -m %s" % w["id"]]
+    with open(path, "w") as f:
+        f.write("\n".join(l for l in lines if l) + "\n")
+    os.chmod(path, 0o755)
+
+
+def sh_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def fresh_repo(path):
+    re_.make_repo(path, {"README.md": "modules\n"})
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def instrumented_sequential(repo, wss):
+    """Per workstream: tool and check wall and CPU, and the commit's."""
+    fresh_repo(repo)
+    rows = {}
+    for w in wss:
+        t0, c0 = time.perf_counter(), children_cpu()
+        subprocess.run(["sh", "-c", w["prompt"]], cwd=repo, check=True)
+        t1, c1 = time.perf_counter(), children_cpu()
+        if w.get("commands"):
+            subprocess.run(["sh", "-c", w["commands"][0]], cwd=repo, check=True)
+        t2, c2 = time.perf_counter(), children_cpu()
+        re_.git(repo, "add", "-A")
+        re_.git(repo, "commit", "-q", "-m", w["id"])
+        t3, c3 = time.perf_counter(), children_cpu()
+        rows[w["id"]] = {"tool": t1 - t0, "check": t2 - t1, "commit": t3 - t2,
+                         "cpu": (c1 - c0) + (c2 - c1), "commit_cpu": c3 - c2}
+    return rows
+
+
+def bound(wss, rows, workers=4, cores=2):
+    idx = {w["id"]: i for i, w in enumerate(wss)}
+    dur = [rows[w["id"]]["tool"] + rows[w["id"]]["check"] for w in wss]
+    deps = [[idx[d] for d in w["deps"]] for w in wss]
+    cp = max(re_.levels(dur, deps))
+    work = sum(dur)
+    cpu = sum(rows[w["id"]]["cpu"] for w in wss)
+    return {"cp": cp, "work": work, "cpu": cpu,
+            "bound": max(cp, work / workers, cpu / cores)}
+
+
+def patch_timeline(db, run_id):
+    """Per patch: its state events in order (state, epoch s)."""
+    out = {}
+    for ws_id, typ, ts, payload in re_.db_query(
+            db, "SELECT workstream_id, event_type, timestamp, payload FROM run_events"
+                " WHERE run_id = ? AND event_type LIKE 'patch_%' ORDER BY id", (run_id,)):
+        p = json.loads(payload or "{}")
+        out.setdefault(p.get("patch_id", ws_id), []).append((typ[6:], re_.iso(ts)))
+    return out
+
+
+def ledger_busy(db, run_id):
+    """The ledger's serial work as the union of: joining (created or queued
+    -> applied) and landing (from when the patch could land, the later of
+    its verified and the commit ahead of it, to its commit)."""
+    tl = patch_timeline(db, run_id)
+    spans, commits = [], []
+    for pid, evs in tl.items():
+        start = None
+        for st, t in evs:
+            if st in ("created", "queued"):
+                start = t if start is None else start
+            elif st == "applied" and start is not None:
+                spans.append((start, t))
+                start = None
+            elif st in ("quarantined",) and start is not None:
+                spans.append((start, t))
+                start = None
+        v = [t for st, t in evs if st == "verified"]
+        c = [t for st, t in evs if st == "committed"]
+        if v and c:
+            commits.append((c[-1], v[-1]))
+    commits.sort()
+    prev = None
+    for c, v in commits:
+        spans.append((max(v, prev) if prev is not None else v, c))
+        prev = c
+    spans.sort()
+    total, end = 0.0, None
+    for a, b in spans:
+        if end is None or a > end:
+            total += b - a
+            end = b
+        elif b > end:
+            total += b - end
+            end = b
+    return total
+
+
+def uet_side(binary, proj, args, tag, runs):
+    walls, spans, busy = [], [], []
+    for _ in range(runs):
+        re_.reset_uet_state(proj)
+        fresh_repo(os.path.join(proj, "repo"))
+        r = re_.run_uet(binary, proj, args, tag)
+        if r["summary"]["committed"] != 46:
+            raise SystemExit("%s: %s" % (tag, r["stdout"][-3000:]))
+        walls.append(r["wall"])
+        spans.append(r["span"])
+        busy.append(ledger_busy(os.path.join(proj, ".uet", "state.db"), r["summary"]["run_id"]))
+    return walls, spans, busy
+
+
+def cmd_checks(a):
+    binary = re_.snapshot_binary("gate")
+    py = interpreter()
+    seed, names, dur, deps = the_dag(a.seed)
+    print("Interpreter for every side: %s. DAG seed %d: 46 workstreams, %d edges; tool sleeps "
+          "50..400 ms (total %.2f s, longest chain %.2f s).\n"
+          % (py, seed, sum(len(d) for d in deps), sum(dur) / 1000.0,
+             max(re_.levels(dur, deps)) / 1000.0))
+    rows_out = []
+    for check_s in a.check_s:
+        base = os.path.join(OUT, "checks-%g" % check_s)
+        os.makedirs(base, exist_ok=True)
+        wss = pipeline(names, dur, deps, check_s, py)
+        proj = os.path.join(base, "proj")
+        re_.write_project(proj, SH_TOOL, wss, 4)
+        script = os.path.join(base, "sequential.sh")
+        sequential_script(script, wss)
+        measured = instrumented_sequential(os.path.join(base, "instr-repo"), wss)
+        b = bound(wss, measured)
+        seq, par, leg = [], [], []
+        for _ in range(a.runs):
+            fresh_repo(os.path.join(base, "seq-repo"))
+            seq.append(re_.timed([script], base)["wall"])
+        par_w, par_span, par_busy = uet_side(binary, proj, ["phase-all", "--parallel", "4"],
+                                             "par", a.runs)
+        leg_w, _, _ = uet_side(binary, proj, ["phase-all", "--engine", "legacy"], "leg", a.runs)
+        s, p, l = statistics.median(seq), statistics.median(par_w), statistics.median(leg_w)
+        busy = statistics.median(par_busy) / statistics.median(par_span)
+        rows_out.append([
+            "~%.2f s" % (statistics.mean(m["check"] for m in measured.values())),
+            re_.f3(s), "%s (**%.2fx**)" % (re_.f3(p), s / p), "%s (%.2fx)" % (re_.f3(l), s / l),
+            "%s = max(CP %s, work/4 %s, CPU/2 %s)" % (re_.f3(b["bound"]), re_.f3(b["cp"]),
+                                                     re_.f3(b["work"] / 4), re_.f3(b["cpu"] / 2)),
+            "**%.2fx**" % (p / b["bound"]), "%.0f%%" % (100 * busy)])
+    print("### 46 workstreams, acceptance commands that import and check (median of %d)\n"
+          % a.runs)
+    print(re_.md_table(["check costs", "sequential script (s)", "`--parallel 4` (s)",
+                        "`--engine legacy` (s)", "bound at 4 workers, 2 cores (s)",
+                        "parallel / bound", "ledger busy"], rows_out))
+
+
+def cmd_files(a):
+    binary = re_.snapshot_binary("gate-files")
+    seed, names, dur, deps = the_dag(a.seed)
+    base = os.path.join(OUT, "files")
+    proj = os.path.join(base, "proj")
+    os.makedirs(base, exist_ok=True)
+    wss = []
+    for i, n in enumerate(names):
+        wss.append({"id": n, "tool": "sh", "allowed": ["out/%s" % n],
+                    "deps": [names[d] for d in deps[i]],
+                    "prompt": "sleep %.3f; mkdir -p out; echo %s > out/%s" % (dur[i] / 1000.0, n, n)})
+    re_.write_project(proj, SH_TOOL, wss, 4)
+    deps_by = {w["id"]: w["deps"] for w in wss}
+    re_.write_peers(proj, names, deps_by, {w["id"]: "sh -c %s" % sh_quote(
+        "sleep %.3f" % (dur[i] / 1000.0)) for i, w in enumerate(wss)})
+    cp, work = max(re_.levels(dur, deps)) / 1000.0, sum(dur) / 1000.0
+    bnd = max(cp, work / 4)
+    walls, spans, nin = [], [], []
+    for _ in range(a.runs):
+        re_.reset_uet_state(proj)
+        fresh_repo(os.path.join(proj, "repo"))
+        r = re_.run_uet(binary, proj, ["phase-all", "--parallel", "4"], "files")
+        if r["summary"]["committed"] != len(names):
+            raise SystemExit(r["stdout"][-3000:])
+        walls.append(r["wall"])
+        spans.append(r["span"])
+        nin.append(re_.run_ninja(proj, 4))
+    w, s, n = (statistics.median(x) for x in (walls, spans, nin))
+    print("### 46 workstreams that each write one file (no acceptance), 4 workers, first run "
+          "without history (median of %d)\n" % a.runs)
+    print("Bound max(CP %.3f, work/4 %.3f) = **%.3f s**.\n" % (cp, work / 4, bnd))
+    print(re_.md_table(["executor", "wall (s)", "over bound"], [
+        ["uet-actors run (process wall)", re_.f3(w), "%+.1f%%" % (100 * (w / bnd - 1))],
+        ["uet-actors run: scheduler span", re_.f3(s), "%+.1f%%" % (100 * (s / bnd - 1))],
+        ["ninja -j4 (the sleeps only, no git)", re_.f3(n), "%+.1f%%" % (100 * (n / bnd - 1))]]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    runs = int(os.environ.get("RUNS", "0") or 0)
+    p = sub.add_parser("checks")
+    p.add_argument("--check-s", type=float, nargs="*", default=[0.0, 0.3])
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--runs", type=int, default=runs or 3)
+    p = sub.add_parser("files")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--runs", type=int, default=runs or 5)
+    a = ap.parse_args()
+    {"checks": cmd_checks, "files": cmd_files}[a.cmd](a)
+    re_.finish()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Benchmark: the patch ledger's gate (verify once, on the future tree).
+#   bench/run_gate.sh checks [--check-s 0 0.3]   46 workstreams writing Python
+#       modules, acceptance imports and checks each: --parallel 4, --engine
+#       legacy and a sequential script, against the run's bound (RUNS=3)
+#   bench/run_gate.sh files                      46 sleeps writing one file each,
+#       no acceptance, first run without history, beside ninja -j4 (RUNS=5)
+# (after scripts/build.sh; BUILD_DIR=<another build> measures that one)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x "${BUILD_DIR:-build}/uet-actors" ] || { echo "run scripts/build.sh first" >&2; exit 2; }
+[ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
+command -v ninja >/dev/null || { echo "needs ninja" >&2; exit 2; }
+exec python3 bench/gate_bench.py "$@"

@@ -1,0 +1,51 @@
+// The ledger's operations on git's object store and refs, in-process with
+// libgit2: an index file read from a tree, a tree written from an index
+// file, a commit created, a ref moved by compare-and-swap. None of them
+// touches a worktree, a filter, a hook or an attribute, so there is nothing
+// for libgit2 to do differently from the git command line, and each costs
+// microseconds where a git process costs ~5 ms here. Patches are still
+// applied by `git apply --cached` (ledger/integration.h): what the ledger
+// accepts is what git accepts.
+//
+// Not thread-safe: one owner (the patch ledger's worker) at a time.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "base/expected.h"
+
+namespace uet::ledger {
+
+class object_store {
+public:
+  /// The repository at repo (a worktree's path works too).
+  static expected<object_store> open(const std::filesystem::path& repo);
+  ~object_store();
+  object_store(object_store&&) noexcept;
+  object_store& operator=(object_store&&) noexcept;
+
+  /// Makes the index file at index_path hold commit's tree.
+  status read_tree(const std::string& commit, const std::filesystem::path& index_path);
+  /// The tree of the index file at index_path, written to the store.
+  expected<std::string> write_tree(const std::filesystem::path& index_path);
+  /// Who commits (the repository's user.name and user.email, as git reads
+  /// them); until set, "uet-actors <uet-actors@localhost>".
+  void set_identity(std::string name, std::string email);
+  /// A commit of tree on parent with message; author and committer are the
+  /// identity, or the GIT_AUTHOR_* / GIT_COMMITTER_* variables when set.
+  expected<std::string> commit(const std::string& tree, const std::string& parent,
+                               const std::string& message);
+  /// Moves ref from expected to target, or fails (kind git) when ref is not
+  /// at expected: the compare-and-swap `git update-ref ref target expected`.
+  status move_ref(const std::string& ref, const std::string& target, const std::string& expected,
+                  const std::string& log_message);
+
+private:
+  struct impl;
+  explicit object_store(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace uet::ledger
