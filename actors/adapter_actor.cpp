@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include "engine/acceptance.h"
 #include "engine/subprocess.h"
@@ -34,6 +35,7 @@ void copy_process(const engine::process_result& pr, msg::edit_result& res) {
 
 msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   msg::edit_result res;
+  auto t0 = std::chrono::steady_clock::now();
   if (auto ready = st.workspace->prepare(r.base_commit); !ready) {
     res.error = ready.message();
     return res;
@@ -51,11 +53,16 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
     std::error_code ec; // a missing directory shows as the tool's output error
     std::filesystem::create_directories(std::filesystem::path(r.log_path).parent_path(), ec);
   }
+  auto t1 = std::chrono::steady_clock::now();
   auto pr = st.env->run_process(p);
   copy_process(pr, res);
   if (!pr.ok())
     return res;
+  auto t2 = std::chrono::steady_clock::now();
   auto diff = st.workspace->capture();
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  spdlog::debug("edit {}.{}: prepare {} ms, tool {} ms, capture {} ms", r.workstream_id, r.attempt,
+                ms(t1 - t0), ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
   if (!diff)
     res.error = diff.message();
   else
@@ -64,9 +71,14 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
 }
 
 msg::check_result run_check(worker_state& st, const msg::check_request& r) {
-  if (!r.checkout.empty())
-    if (auto at = st.workspace->check_out(r.checkout); !at)
+  if (r.check_out) {
+    if (auto at = st.workspace->check_out(r.commit); !at)
       return msg::check_result{false, -1, "", at.message(), false};
+  } else if (!r.commit.empty()) {
+    st.workspace->holds(r.commit);
+  }
+  if (r.commands.empty())
+    return msg::check_result{true, 0, "", "", false};
   engine::acceptance_request req{r.commands, st.workspace->path(),
                                  r.log_path, std::chrono::milliseconds(r.timeout_ms),
                                  r.env,      st.stop.get()};

@@ -33,7 +33,14 @@ bool start_next(workstream_ptr self) {
   return true;
 }
 
-void run_check(workstream_ptr self, step_kind step, std::string checkout);
+/// The commit a test runs on, and whether the worktree must be made a
+/// checkout of it (else it holds it: the capture, on the same base).
+struct test_tree {
+  std::string commit;
+  bool check_out = false;
+};
+
+void run_check(workstream_ptr self, step_kind step, test_tree tree);
 
 void on_check(workstream_ptr self, step_kind step, const msg::check_result& c) {
   auto& st = self->state;
@@ -57,18 +64,18 @@ void on_check(workstream_ptr self, step_kind step, const msg::check_result& c) {
   if (start_next(self))
     return;
   if (step == step_kind::static_checks)
-    return run_check(self, step_kind::runtime, "");
+    return run_check(self, step_kind::runtime, {st.test.commit, false});
   const auto& a = st.args;
   report(self, true, "", "",
          step_attempt_id(a.ctx->run_id, spec_of(self).id, step, a.attempt, test));
 }
 
-void run_check(workstream_ptr self, step_kind step, std::string checkout) {
+void run_check(workstream_ptr self, step_kind step, test_tree tree) {
   const auto& ws = spec_of(self);
   const auto& commands = step == step_kind::static_checks ? ws.static_checks : ws.commands;
   if (commands.empty()) {
     if (step == step_kind::static_checks)
-      return run_check(self, step_kind::runtime, std::move(checkout));
+      return run_check(self, step_kind::runtime, std::move(tree));
     return report(self, true, "", "", ""); // unreachable: run_test saw commands
   }
   auto test = self->state.test.epoch;
@@ -78,7 +85,8 @@ void run_check(workstream_ptr self, step_kind step, std::string checkout) {
                        wt_env(self),
                        timeout_ms(self),
                        log_of(self, to_string(step)),
-                       std::move(checkout)};
+                       std::move(tree.commit),
+                       tree.check_out};
   self->request(self->state.adapter, caf::infinite, std::move(r))
       .then([=](const msg::check_result& c) { on_check(self, step, c); },
             [=](const caf::error& e) {
@@ -93,16 +101,24 @@ void run_test(workstream_ptr self, const msg::patch_news& n) {
   const auto& ws = spec_of(self);
   st.test = n;
   st.next.reset();
-  if (ws.static_checks.empty() && ws.commands.empty())
-    return report(self, true, "", "", ""); // nothing to run: any tree passes
+  // Right after the edit the worktree holds its base plus the change: the
+  // commit to test when the gate put the patch on that same base.
+  test_tree tree{n.commit, st.worktree_at != n.parent};
+  if (ws.static_checks.empty() && ws.commands.empty()) {
+    // Nothing to run: any tree passes. The adapter hears which commit its
+    // worktree holds, if it does, so the next attempt there need not check
+    // one out.
+    if (st.adapter && !tree.check_out)
+      self->request(st.adapter, caf::infinite,
+                    msg::check_request{step_kind::runtime, {}, {}, 0, "", n.commit, false})
+          .then([](const msg::check_result&) {}, [](const caf::error&) {});
+    return report(self, true, "", "", "");
+  }
   if (!st.adapter && !start_adapter(self))
     return;
   st.phase = attempt_phase::testing;
-  // Right after the edit the worktree holds its base plus the change: the
-  // commit to test when the gate put the patch on that same base.
-  std::string checkout = st.worktree_at == n.parent ? "" : n.commit;
   st.worktree_at = n.commit;
-  run_check(self, step_kind::static_checks, std::move(checkout));
+  run_check(self, step_kind::static_checks, std::move(tree));
 }
 
 std::string conflict_text(const msg::patch_news& n) {

@@ -8,6 +8,25 @@ namespace uet::ledger {
 
 using leftovers = worktree_pool::leftovers;
 
+namespace {
+
+/// The paths a change touches, both sides of a rename.
+expected<std::vector<std::string>> paths_of(const std::string& diff) {
+  auto files = parse_diff(diff);
+  if (!files)
+    return files.error();
+  std::vector<std::string> out;
+  for (const auto& f : *files) {
+    if (!f.old_path.empty())
+      out.push_back(f.old_path);
+    if (!f.new_path.empty())
+      out.push_back(f.new_path);
+  }
+  return out;
+}
+
+} // namespace
+
 attempt_workspace::attempt_workspace(engine::environment& env, std::shared_ptr<worktree_pool> pool)
     : env_(&env), pool_(std::move(pool)) {
   path_ = pool_->lease(&lease_);
@@ -16,72 +35,46 @@ attempt_workspace::attempt_workspace(engine::environment& env, std::shared_ptr<w
 attempt_workspace::~attempt_workspace() {
   // However the attempt ended (done, crashed, cancelled), the lease ends and
   // what it left is cleared, here on the attempt's own thread.
-  pool_->give_back(path_, prepared_at_, left_, lease_);
+  if (!exact_at_.empty())
+    pool_->give_back(path_, exact_at_, leftovers::exact, lease_);
+  else // exact, but on no known commit: all in the index, nothing to clean
+    pool_->give_back(path_, prepared_at_, left_ == leftovers::exact ? leftovers::index_only : left_,
+                     lease_);
 }
 
 std::function<void()> attempt_workspace::early_release() const {
   return [pool = pool_, path = path_, id = lease_] { pool->release(path, id); };
 }
 
+std::optional<tree_snapshot> attempt_workspace::snapshot() {
+  if (!pool_->snapshots_useful())
+    return std::nullopt;
+  auto s = take_snapshot(path_, worktree_pool::marker_of(path_));
+  if (s && s->too_big)
+    pool_->snapshots_too_big(); // git alone decides from now on
+  if (!s || s->too_big)
+    return std::nullopt;
+  return std::move(*s);
+}
+
 status attempt_workspace::prepare(const std::string& base_commit) {
   if (auto st = pool_->prepare(path_, base_commit, lease_); !st)
     return st.error().context("cannot prepare the worktree: ");
   prepared_at_ = base_commit;
-  if (pool_->snapshots_useful()) {
-    auto s = take_snapshot(path_, worktree_pool::marker_of(path_));
-    if (s && s->too_big)
-      pool_->snapshots_too_big(); // git alone decides from now on
-    else if (s)
-      pristine_ = std::move(*s);
-  }
+  pristine_ = snapshot();
+  exact_at_.clear(); // the tool runs next: what it does, capture() says
   return {};
-}
-
-status attempt_workspace::check_out(const std::string& commit) {
-  if (prepared_at_.empty()) { // no edit ran here (a resumed patch)
-    auto st = prepare(commit);
-    if (st)
-      left_ = leftovers::staged; // see below
-    return st;
-  }
-  // The tool's change is staged, acceptance output may lie around: a
-  // forced, detached checkout gives exactly commit's tracked files (hooks
-  // off, as for the pool's own checkouts).
-  auto r =
-      git(*env_, path_,
-          {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
-  pristine_.reset();
-  if (!r) {
-    left_ = leftovers::unknown;
-    return r.error().context("cannot check out the patch's future tree: ");
-  }
-  // The index is exactly commit's tree: what is left beyond it is outside
-  // the index (cleared at the give-back) or in tracked files (restored by
-  // the next prepare's checkout).
-  left_ = leftovers::staged;
-  prepared_at_ = commit;
-  return {};
-}
-
-void attempt_workspace::commands_starting() {
-  auto stamp = read_stamp(path_);
-  before_commands_ = stamp ? std::optional<worktree_stamp>(*stamp) : std::nullopt;
-}
-
-void attempt_workspace::commands_ran() {
-  auto now = read_stamp(path_);
-  if (!(before_commands_ && now && *now == *before_commands_))
-    left_ = leftovers::unknown;
-  before_commands_.reset();
 }
 
 expected<std::string> attempt_workspace::capture() {
   if (pristine_ && pristine_->stamp.head == prepared_at_ && untouched_since(*pristine_, path_)) {
     left_ = leftovers::none; // no git process: nothing to capture or clear
+    exact_at_ = prepared_at_;
     return std::string();
   }
   auto diff =
       workspaces::capture_diff(*env_, path_, prepared_at_, pristine_ ? &pristine_->stamp : nullptr);
+  exact_at_.clear(); // the change is in the worktree now; holds() says on which commit
   if (!diff)
     return diff.error().context("cannot capture the change: ");
   if (diff->empty()) {
@@ -92,8 +85,76 @@ expected<std::string> attempt_workspace::capture() {
     // Every change is staged and none is a nested repository's gitlink,
     // which a checkout could not remove.
     left_ = leftovers::staged;
+    // And, if the tool touched no file but its change's, nothing is
+    // outside the index either.
+    auto paths = paths_of(*diff);
+    if (pristine_ && paths && changed_only(*pristine_, path_, *paths))
+      left_ = leftovers::exact;
   }
   return diff;
+}
+
+void attempt_workspace::holds(const std::string& commit) {
+  if (left_ == leftovers::exact)
+    exact_at_ = commit;
+}
+
+status attempt_workspace::check_out(const std::string& commit) {
+  if (prepared_at_.empty()) { // no edit ran here (a resumed patch)
+    auto st = prepare(commit);
+    if (st && pristine_) {
+      left_ = leftovers::exact;
+      exact_at_ = commit;
+    }
+    return st;
+  }
+  // The tool's change is staged, acceptance output may lie around: a
+  // forced, detached checkout gives exactly commit's tracked files (hooks
+  // off, as for the pool's own checkouts).
+  auto r =
+      git(*env_, path_,
+          {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
+  pristine_.reset();
+  exact_at_.clear();
+  if (!r) {
+    left_ = leftovers::unknown;
+    return r.error().context("cannot check out the patch's future tree: ");
+  }
+  prepared_at_ = commit;
+  // The index is exactly commit's tree: what is left beyond it is outside
+  // the index (cleared at the give-back) or in tracked files (restored by
+  // the next prepare's checkout); nothing at all if the tool left nothing.
+  if (left_ == leftovers::exact)
+    exact_at_ = commit;
+  else
+    left_ = leftovers::staged;
+  return {};
+}
+
+void attempt_workspace::commands_starting() {
+  before_commands_ = exact_at_.empty() ? std::nullopt : snapshot();
+  if (!before_commands_) {
+    auto stamp = read_stamp(path_);
+    if (stamp) {
+      tree_snapshot only_stamp;
+      only_stamp.stamp = *stamp;
+      before_commands_ = std::move(only_stamp); // untrusted: the stamp alone
+    }
+  }
+}
+
+void attempt_workspace::commands_ran() {
+  auto now = read_stamp(path_);
+  bool index_untouched = before_commands_ && now && *now == before_commands_->stamp;
+  if (!index_untouched)
+    left_ = leftovers::unknown;
+  // Exact still only if the commands changed nothing at all.
+  if (!exact_at_.empty() && !(before_commands_ && untouched_since(*before_commands_, path_))) {
+    exact_at_.clear();
+    if (left_ == leftovers::exact)
+      left_ = leftovers::staged;
+  }
+  before_commands_.reset();
 }
 
 } // namespace uet::ledger

@@ -1,9 +1,13 @@
 // One attempt's worktree, from lease to give-back: the one owner of what an
 // attempt does to a pooled worktree (ledger/worktree_pool.h). It leases a
 // worktree when made, makes it a clean checkout of the attempt's base and
-// records a tree_snapshot, captures the tool's change as a diff and knows
-// what the attempt left (so the pool clears exactly that), and gives the
-// worktree back when destroyed.
+// records a tree_snapshot, captures the tool's change as a diff, checks out
+// the commit its acceptance is tested on, and knows what the attempt left,
+// so the pool clears exactly that when the worktree is given back (on
+// destruction). When the snapshots show the worktree holds exactly one
+// commit's tree (the tool changed only its diff's files, the checks changed
+// nothing), it is given back as that commit with no git process, and a next
+// attempt based on that commit (the head it just became) checks out nothing.
 //
 // Threads: made on any thread (the lease is memory only); prepare, capture
 // and the destructor run git and block, so they belong to the attempt's own
@@ -44,9 +48,12 @@ public:
   /// when it changed nothing. Records what is left for the give-back.
   expected<std::string> capture();
 
-  /// Makes the worktree a clean detached checkout of commit (a patch's
-  /// future tree, to test it there); prepares it first if no edit did.
+  /// Makes the worktree a detached checkout of commit (a patch's future
+  /// tree, to test it there); prepares it first if no edit did.
   status check_out(const std::string& commit);
+  /// The worktree already holds commit's tree (the change just captured,
+  /// on the base the commit was made on): no checkout.
+  void holds(const std::string& commit);
 
   /// Acceptance commands are about to run in the worktree, and have run.
   /// They may leave anything, a staged nested repository included, unless
@@ -60,14 +67,20 @@ public:
   std::function<void()> early_release() const;
 
 private:
+  /// A snapshot now, if the pool still takes them.
+  std::optional<tree_snapshot> snapshot();
+
   engine::environment* env_;
   std::shared_ptr<worktree_pool> pool_;
   std::filesystem::path path_;
   std::uint64_t lease_ = 0;
-  std::string prepared_at_; ///< the base, once the worktree is a checkout of it
+  std::string prepared_at_; ///< the commit last checked out here
   std::optional<tree_snapshot> pristine_;
-  std::optional<worktree_stamp> before_commands_;
+  std::optional<tree_snapshot> before_commands_;
   worktree_pool::leftovers left_ = worktree_pool::leftovers::unknown;
+  /// The commit whose tree the index and every file hold, with nothing
+  /// outside the index ("": not known to be so).
+  std::string exact_at_;
 };
 
 } // namespace uet::ledger

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <set>
 
 namespace uet::ledger {
 
@@ -193,6 +195,47 @@ bool untouched_since(const tree_snapshot& before, const fs::path& worktree) {
     if (!now || *now != *before.racy_index)
       return false;
   }
+  return true;
+}
+
+bool changed_only(const tree_snapshot& before, const fs::path& worktree,
+                  const std::vector<std::string>& paths) {
+  if (!before.trusted)
+    return false;
+  std::set<std::string> allowed(paths.begin(), paths.end());
+  std::set<std::string> holders; // directories a change's file is in
+  for (const auto& p : paths)
+    for (auto slash = p.find('/'); slash != std::string::npos; slash = p.find('/', slash + 1))
+      holders.insert(p.substr(0, slash));
+  std::map<std::string, const tree_entry*> was;
+  for (const auto& e : before.entries)
+    was.emplace(e.path, &e);
+  std::set<std::string> present;
+  bool ok = walk_tree(worktree, [&](std::string path, const struct stat& st) {
+    present.insert(path);
+    auto it = was.find(path);
+    if (allowed.count(path))
+      return true;
+    if (S_ISDIR(st.st_mode)) // its entries are judged one by one
+      return it != was.end() ? S_ISDIR(it->second->mode) : holders.count(path) > 0;
+    if (it == was.end() || !(*it->second == entry_of(path, st)))
+      return false;
+    return true;
+  });
+  if (!ok)
+    return false;
+  // Racy entries may have changed within their clock tick: their content.
+  for (const auto& r : before.racy) {
+    if (allowed.count(r.path))
+      continue;
+    auto now = content_of(worktree / r.path, r.mode);
+    if (!now || *now != r.content)
+      return false;
+  }
+  // Anything gone must be one of the change's (a deletion).
+  for (const auto& e : before.entries)
+    if (!present.count(e.path) && !allowed.count(e.path) && !S_ISDIR(e.mode))
+      return false;
   return true;
 }
 

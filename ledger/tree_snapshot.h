@@ -80,4 +80,11 @@ expected<tree_snapshot> take_snapshot(const std::filesystem::path& worktree,
 /// exactly as recorded. Any doubt (a read error included) answers false.
 bool untouched_since(const tree_snapshot& before, const std::filesystem::path& worktree);
 
+/// True only if `before` is trusted and every entry of the worktree that is
+/// new, changed or gone since is one of `paths` (a change's files, relative
+/// to the worktree), or a directory holding one of them. HEAD and the index
+/// are not compared. Any doubt answers false.
+bool changed_only(const tree_snapshot& before, const std::filesystem::path& worktree,
+                  const std::vector<std::string>& paths);
+
 } // namespace uet::ledger

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/files.h"
 #include "ledger/git.h"
 #include "ledger/worktree_record.h"
 
@@ -10,6 +11,17 @@ namespace uet::ledger {
 namespace fs = std::filesystem;
 
 namespace {
+
+/// HEAD of a worktree whose index and files hold commit's tree: detached at
+/// commit, written as git writes it (a file, replaced atomically).
+status detach_head_at(const fs::path& worktree, const std::string& commit) {
+  auto dir = git_dir_of(worktree);
+  if (!dir)
+    return dir.error();
+  if (auto stamp = read_stamp(worktree); stamp && stamp->head == commit)
+    return {};
+  return write_file_atomic(*dir / "HEAD", commit + "\n");
+}
 
 bool git_ok(engine::environment& env, const fs::path& dir, const std::vector<std::string>& args) {
   auto r = git_run(env, dir, args);
@@ -76,8 +88,9 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
       // a forced checkout gives exactly `commit`. Detached, so that a branch
       // the last tool switched to is left where it is (`reset --hard` would
       // move it); hooks off, as for the reset it replaces.
-      if ((known == commit && !tracked_dirty) ||
-          git_ok(*env_, worktree,
+      if (known == commit && !tracked_dirty)
+        return detach_head_at(worktree, commit);
+      if (git_ok(*env_, worktree,
                  {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach",
                   commit}))
         return {};
@@ -136,7 +149,7 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
     return;
   }
   bool clean = true;
-  if (left != leftovers::none)
+  if (left != leftovers::none && left != leftovers::exact && left != leftovers::index_only)
     // What is outside the index goes now; changed tracked files and staged
     // new ones are undone by the next prepare's checkout, which a moved
     // integration head needs anyway. A gitlink in the index would survive
@@ -152,7 +165,8 @@ void worktree_pool::give_back(const fs::path& worktree, const std::string& used_
     auto& t = trees_[worktree];
     t.state = clean ? tree_state::clean : tree_state::unknown;
     t.commit = clean ? used_at : "";
-    t.tracked_dirty = clean && left != leftovers::untracked_only && left != leftovers::none;
+    t.tracked_dirty = clean && left != leftovers::untracked_only && left != leftovers::none &&
+                      left != leftovers::exact;
     t.prepared_by = 0;
   }
   returned_.notify_all();

@@ -67,6 +67,14 @@ public:
     staged,         ///< its change, all in the index, adds no gitlink: clean now, checkout later
     untracked_only, ///< no tracked file and not HEAD changed (its diff was empty): clean
     none,           ///< nothing changed at all (tree_snapshot): no git process
+    /// the attempt's changes are all in the index and tracked files, nothing
+    /// is outside the index (tree_snapshot): no git process now, a checkout
+    /// at the next prepare
+    index_only,
+    /// the index and every file hold exactly used_at's tree, nothing is
+    /// outside the index (tree_snapshot); HEAD may name another commit: no
+    /// git process, and a next attempt at used_at has nothing to check out
+    exact,
   };
 
   /// Ends a lease, memory only: the worktree can be leased again at once,

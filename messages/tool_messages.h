@@ -56,9 +56,12 @@ struct check_request {
   std::map<std::string, std::string> env;
   std::int64_t timeout_ms = 0;
   std::string log_path;
-  /// Run them on this commit (the patch's future tree): the worktree is
-  /// made a checkout of it first. "": as the worktree is.
-  std::string checkout;
+  /// The commit they test (the patch's future tree; "": the worktree as it
+  /// is), and whether the worktree must be made a checkout of it first
+  /// (else it holds that tree already: the change just captured, on the
+  /// base the commit was made on).
+  std::string commit;
+  bool check_out = false;
 };
 
 struct check_result {
@@ -84,7 +87,7 @@ typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, check_request& x) {
   return f(caf::meta::type_name("check_request"), x.step, x.commands, x.env, x.timeout_ms,
-           x.log_path, x.checkout);
+           x.log_path, x.commit, x.check_out);
 }
 
 template <class Inspector>

@@ -37,10 +37,11 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   CHECK(e2.argv == e.argv);
   CHECK(e2.env == e.env);
   round_trip(sys, msg::edit_result{true, true, 0, 0, false, false, 12, "exit code 0", "", "diff"});
-  CHECK(round_trip(sys,
-                   msg::check_request{
-                       step_kind::static_checks, {"make"}, {{"A", "b"}}, 5, "log", "abc123"})
-            .checkout == "abc123");
+  auto checks = round_trip(
+      sys, msg::check_request{
+               step_kind::static_checks, {"make"}, {{"A", "b"}}, 5, "log", "abc123", true});
+  CHECK(checks.commit == "abc123");
+  CHECK(checks.check_out);
   round_trip(sys, msg::check_result{false, 2, "make", "'make' exit code 2"});
   msg::patch_request pr;
   pr.diff = std::string("binary\0bytes", 12);
