@@ -71,14 +71,15 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
 }
 
 msg::check_result run_check(worker_state& st, const msg::check_request& r) {
-  if (r.check_out) {
-    if (auto at = st.workspace->check_out(r.commit); !at)
-      return msg::check_result{false, -1, "", at.message(), false};
-  } else if (!r.commit.empty()) {
-    st.workspace->holds(r.commit);
-  }
-  if (r.commands.empty())
+  if (r.commands.empty()) {
+    if (!r.check_out && !r.commit.empty())
+      st.workspace->holds(r.commit);
     return msg::check_result{true, 0, "", "", false};
+  }
+  // Acceptance sees exactly the commit: its tree, nothing outside its index.
+  if (auto at = r.commit.empty() ? status{} : st.workspace->ready_to_test(r.commit, !r.check_out);
+      !at)
+    return msg::check_result{false, -1, "", at.message(), false};
   engine::acceptance_request req{r.commands, st.workspace->path(),
                                  r.log_path, std::chrono::milliseconds(r.timeout_ms),
                                  r.env,      st.stop.get()};

@@ -37,6 +37,10 @@ attempt_workspace::~attempt_workspace() {
   // what it left is cleared, here on the attempt's own thread.
   if (!exact_at_.empty())
     pool_->give_back(path_, exact_at_, leftovers::exact, lease_);
+  else if (left_ == leftovers::unknown)
+    // The index may hold anything, a gitlink the tool staged included: set
+    // back to the edit's base (which lacks it), it can be cleaned.
+    pool_->give_back(path_, base_at_, left_, lease_);
   else // exact, but on no known commit: all in the index, nothing to clean
     pool_->give_back(path_, prepared_at_, left_ == leftovers::exact ? leftovers::index_only : left_,
                      lease_);
@@ -61,6 +65,8 @@ status attempt_workspace::prepare(const std::string& base_commit) {
   if (auto st = pool_->prepare(path_, base_commit, lease_); !st)
     return st.error().context("cannot prepare the worktree: ");
   prepared_at_ = base_commit;
+  if (base_at_.empty())
+    base_at_ = base_commit;
   pristine_ = snapshot();
   exact_at_.clear(); // the tool runs next: what it does, capture() says
   return {};
@@ -74,7 +80,7 @@ expected<std::string> attempt_workspace::capture() {
   }
   auto diff =
       workspaces::capture_diff(*env_, path_, prepared_at_, pristine_ ? &pristine_->stamp : nullptr);
-  exact_at_.clear(); // the change is in the worktree now; holds() says on which commit
+  exact_at_.clear(); // the change is in the worktree now; ready_to_test says on which commit
   if (!diff)
     return diff.error().context("cannot capture the change: ");
   if (diff->empty()) {
@@ -99,8 +105,9 @@ void attempt_workspace::holds(const std::string& commit) {
     exact_at_ = commit;
 }
 
-status attempt_workspace::check_out(const std::string& commit) {
+status attempt_workspace::ready_to_test(const std::string& commit, bool holds_it) {
   if (prepared_at_.empty()) { // no edit ran here (a resumed patch)
+    tested_at_ = commit;
     auto st = prepare(commit);
     if (st && pristine_) {
       left_ = leftovers::exact;
@@ -108,26 +115,43 @@ status attempt_workspace::check_out(const std::string& commit) {
     }
     return st;
   }
-  // The tool's change is staged, acceptance output may lie around: a
-  // forced, detached checkout gives exactly commit's tracked files (hooks
-  // off, as for the pool's own checkouts).
-  auto r =
-      git(*env_, path_,
-          {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
+  if (tested_at_ == commit)
+    return {}; // its runtime checks after its static ones: what they left stays
+  tested_at_ = commit;
+  if (exact_at_ == commit)
+    return {}; // the index and every file are commit's, nothing else is here
   pristine_.reset();
   exact_at_.clear();
-  if (!r) {
+  auto fail_with = [&](const failure& f, const char* what) -> status {
     left_ = leftovers::unknown;
-    return r.error().context("cannot check out the patch's future tree: ");
+    return f.context(what);
+  };
+  if (!holds_it) {
+    // The tool's change is staged, an earlier test's output may lie
+    // around: a forced, detached checkout gives exactly commit's tracked
+    // files, and drops from the index what commit lacks, a staged gitlink
+    // included (hooks off, as for the pool's own checkouts).
+    auto r = git(
+        *env_, path_,
+        {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
+    if (!r)
+      return fail_with(r.error(), "cannot check out the patch's future tree: ");
+    prepared_at_ = commit;
   }
-  prepared_at_ = commit;
-  // The index is exactly commit's tree: what is left beyond it is outside
-  // the index (cleared at the give-back) or in tracked files (restored by
-  // the next prepare's checkout); nothing at all if the tool left nothing.
-  if (left_ == leftovers::exact)
+  // What lies outside the index (the tool's ignored files, a nested
+  // repository it made, an earlier test's output) must not reach the test:
+  // it would pass on files no commit holds. Nothing to clean when the
+  // snapshots showed the tool touched only its change's files.
+  if (left_ != leftovers::exact)
+    if (auto r = git(*env_, path_, {"clean", "-ffdxq"}); !r)
+      return fail_with(r.error(), "cannot clean the worktree for its test: ");
+  // Exactly commit's tree now, unless a gitlink was staged: a nested
+  // repository's files are not the commit's, and only the give-back's
+  // read-tree at the base can clear them.
+  if (left_ != leftovers::unknown) {
+    left_ = leftovers::exact;
     exact_at_ = commit;
-  else
-    left_ = leftovers::staged;
+  }
   return {};
 }
 

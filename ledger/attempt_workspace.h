@@ -48,11 +48,20 @@ public:
   /// when it changed nothing. Records what is left for the give-back.
   expected<std::string> capture();
 
-  /// Makes the worktree a detached checkout of commit (a patch's future
-  /// tree, to test it there); prepares it first if no edit did.
-  status check_out(const std::string& commit);
-  /// The worktree already holds commit's tree (the change just captured,
-  /// on the base the commit was made on): no checkout.
+  /// Makes the worktree hold exactly commit's tree (a patch's future tree,
+  /// to test it there), and nothing outside its index: a detached checkout
+  /// of it unless `holds_it` (the change just captured, on the base the
+  /// commit was made on), then a `git clean -ffdx` of what lies outside the
+  /// index (the tool's ignored files, an earlier test's output) unless the
+  /// snapshots showed there is none. Acceptance that passes here passed on
+  /// exactly what is committed. Prepares the worktree first if no edit did.
+  /// Nothing to do for the commit it last readied (its runtime checks, after
+  /// its static ones, see what those left) or when it holds exactly commit's
+  /// tree already.
+  status ready_to_test(const std::string& commit, bool holds_it);
+  /// The worktree holds commit's tree (the change just captured, on the
+  /// base the commit was made on) and nothing will be tested there: noted
+  /// for the give-back, no process.
   void holds(const std::string& commit);
 
   /// Acceptance commands are about to run in the worktree, and have run.
@@ -75,6 +84,8 @@ private:
   std::filesystem::path path_;
   std::uint64_t lease_ = 0;
   std::string prepared_at_; ///< the commit last checked out here
+  std::string base_at_;     ///< the commit the attempt first checked out (its edit's base)
+  std::string tested_at_;   ///< the commit ready_to_test last readied
   std::optional<tree_snapshot> pristine_;
   std::optional<tree_snapshot> before_commands_;
   worktree_pool::leftovers left_ = worktree_pool::leftovers::unknown;

@@ -72,6 +72,23 @@ TEST_CASE("gate: on a pipeline that passes, each acceptance command runs once pe
                "--abbrev-ref", "HEAD"}) == "HEAD");
 }
 
+TEST_CASE("gate: acceptance sees only the commit: what the tool left outside the index is gone") {
+  // The tool's ignored file would make the check pass on a file no commit
+  // holds; what the static checks leave, the runtime checks still see.
+  const char* engine = GENERATE("--parallel=2", "--engine=legacy");
+  pipeline_project p(
+      sh_tool, {{"a", ws("mkdir -p d\nprintf '*.log\\n' > d/.gitignore\necho a > d/a.txt\n"
+                         "echo s > d/secret.log",
+                         "d/**", "[]",
+                         "acceptance_criteria:\n  static: [\"echo built > d/built.log\"]\n"
+                         "  commands: [\"test ! -e d/secret.log\", \"test -f d/built.log\"]\n")}});
+  auto r = p.run({"run", "phase-all", engine});
+  INFO(engine << "\n" << r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 1);
+  require_verdict_trees_match(p);
+}
+
 TEST_CASE("gate: two patches that apply together but fail together: the second is not committed") {
   // b's check fails once a's file is there: b is tested on its future tree
   // (a's patch ahead of it), fails, is retried, and fails again.
@@ -156,7 +173,8 @@ TEST_CASE("gate: a patch that no longer applies is retried on the new tree, told
   CHECK_FALSE(fs::exists(p.scratch() / "conflict-first"));
 }
 
-TEST_CASE("gate: after a run the integration branch is the user's and a run waits until it is free") {
+TEST_CASE(
+    "gate: after a run the integration branch is the user's and a run waits until it is free") {
   pipeline_project p(sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}});
   REQUIRE(p.run({"run", "phase-all"}).exit_code == 0);
   p.git({"checkout", "-q", "uet/integration"});
