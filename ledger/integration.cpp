@@ -3,6 +3,8 @@
 #include <fstream>
 #include <future>
 
+#include <spdlog/spdlog.h>
+
 #include "ledger/git.h"
 #include "ledger/workspace.h"
 #include "ledger/worktree_record.h"
@@ -188,6 +190,9 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
   auto store = object_store::open(cfg.repo);
   if (!store)
     return store.error();
+  // We hold the run's lock: a branch lock a killed run left is stale.
+  if (store->clear_stale_lock("refs/heads/" + cfg.branch, std::chrono::seconds(5)))
+    spdlog::warn("removed a stale lock of the branch {} (a killed run left it)", cfg.branch);
   integration_tree t(env, cfg, std::move(*store));
   t.opened_at_ = t.expected_head_ = *head;
   if (auto where = checked_out_elsewhere(cfg.repo, cfg.branch, cfg.worktree))

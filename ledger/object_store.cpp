@@ -140,4 +140,14 @@ status object_store::move_ref(const std::string& ref, const std::string& target,
   return {};
 }
 
+bool object_store::clear_stale_lock(const std::string& ref, std::chrono::seconds age) {
+  namespace fs = std::filesystem;
+  auto lock = fs::path(git_repository_commondir(impl_->repo)) / (ref + ".lock");
+  std::error_code ec;
+  auto at = fs::last_write_time(lock, ec);
+  if (ec || fs::file_time_type::clock::now() - at < age)
+    return false;
+  return fs::remove(lock, ec);
+}
+
 } // namespace uet::ledger

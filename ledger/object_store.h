@@ -10,6 +10,7 @@
 // Not thread-safe: one owner (the patch ledger's worker) at a time.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -41,6 +42,12 @@ public:
   /// at expected: the compare-and-swap `git update-ref ref target expected`.
   status move_ref(const std::string& ref, const std::string& target, const std::string& expected,
                   const std::string& log_message);
+
+  /// Removes ref's lock file if it is older than `age`: a process killed
+  /// while moving ref left it, and every later move would fail on it. Only
+  /// for a ref no one else moves (the caller holds the run's lock); a live
+  /// git holds a ref lock for milliseconds. True if one was removed.
+  bool clear_stale_lock(const std::string& ref, std::chrono::seconds age);
 
 private:
   struct impl;

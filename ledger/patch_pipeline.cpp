@@ -166,6 +166,10 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
 
 std::vector<gate_news> patch_pipeline::reset_from(std::size_t k) {
   std::vector<gate_news> out;
+  // Stopping: no new speculation (tests nobody waits for); interrupt()
+  // reports what stays queued.
+  if (k < queue_.size() && stopped(queue_[k].s))
+    return out;
   std::string parent = k == 0 ? tree_.landed_head() : queue_[k - 1].spec.commit;
   for (std::size_t j = k; j < queue_.size();) {
     auto& e = queue_[j];
@@ -308,6 +312,11 @@ std::vector<gate_news> patch_pipeline::land_front() {
                    "the integration branch is not where the ledger left it: " + st.message(), {}));
   if (e.s.verify_always) {
     auto v = verify_here(e, "acceptance failed on the integration branch (verify: always): ");
+    if (v.kind == gate_news_kind::interrupted) {
+      queue_.pop_front(); // stays queued in the store; the rest is interrupt()'s
+      out.push_back(std::move(v));
+      return out;
+    }
     if (v.kind != gate_news_kind::test)
       return leave(std::move(v));
     // Verification takes time, and a tool may move the branch meanwhile.

@@ -422,6 +422,19 @@ TEST_CASE("pipeline: a stale index.lock left by a killed run does not block the 
   CHECK(f.pipe->submit(f.submission("ws-x", diff)).final_state == patch_state::committed);
 }
 
+TEST_CASE("pipeline: a stale branch lock left by a killed run is removed, a fresh one kept") {
+  pipeline_fixture f;
+  auto lock = f.repo.repo / ".git" / "refs" / "heads" / (branch + ".lock");
+  write_file(lock, "");
+  f.open(); // just made: perhaps a live git's, so left
+  CHECK(fs::exists(lock));
+  fs::last_write_time(lock, fs::file_time_type::clock::now() - std::chrono::minutes(1));
+  f.open();
+  CHECK_FALSE(fs::exists(lock));
+  auto diff = f.change([](const fs::path& wt) { write_file(wt / "src/x.txt", "x\n"); });
+  CHECK(f.pipe->submit(f.submission("ws-x", diff)).final_state == patch_state::committed);
+}
+
 TEST_CASE("pipeline: a resumed patch is validated again: out of scope is never applied") {
   pipeline_fixture f;
   auto before = f.head();
@@ -574,6 +587,45 @@ TEST_CASE("pipeline: Ctrl-C during verification kills it, rolls back, and re-que
   CHECK_FALSE(fs::exists(f.pipe->store().quarantine_json_path(s.patch_id)));
   REQUIRE(fs::exists(grandchild));
   CHECK(uet::test::process_ends(std::stoi(read_text(grandchild))));
+}
+
+TEST_CASE("pipeline: Ctrl-C in a verify: always check speculates nothing again behind it") {
+  // a lands first and is verified again on the branch (verify: always); b,
+  // verified behind it, must not be reset and re-tested by a stopping run.
+  pipeline_fixture f;
+  auto before = f.head();
+  auto started = f.repo.tmp / "verify.started";
+  std::atomic<bool> stop{false};
+  auto a = f.submission("ws-a",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/va.txt", "a\n"); }));
+  a.verify_always = true;
+  a.verify_commands = {"touch '" + started.string() + "'; sleep 300"};
+  a.verify_timeout = std::chrono::seconds(600);
+  a.cancel = &stop;
+  auto b = f.submission("ws-b",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/vb.txt", "b\n"); }));
+  b.cancel = &stop;
+  auto ta = f.pipe->join(a);
+  auto tb = f.pipe->join(b);
+  REQUIRE(ta.kind == gate_news_kind::test);
+  REQUIRE(tb.kind == gate_news_kind::test);
+  CHECK(f.pipe->tested(b.patch_id, tb.epoch, test_report{true, "", "", "b's test"}).empty());
+  std::thread ctrl_c([&] {
+    for (int i = 0; i < 400 && !fs::exists(started); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    stop = true;
+  });
+  auto news = f.pipe->tested(a.patch_id, ta.epoch, test_report{true, "", "", "a's test"});
+  ctrl_c.join();
+  REQUIRE(news.size() == 1);
+  CHECK(news[0].patch_id == a.patch_id);
+  CHECK(news[0].kind == gate_news_kind::interrupted);
+  CHECK(f.seen.back() == std::make_pair(a.patch_id, patch_state::queued));
+  auto rest = f.pipe->interrupt();
+  REQUIRE(rest.size() == 1);
+  CHECK(rest[0].patch_id == b.patch_id);
+  CHECK_THAT(rest[0].reason, Contains("stays verified"));
+  CHECK(f.head() == before);
 }
 
 namespace {
