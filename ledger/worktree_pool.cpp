@@ -76,10 +76,15 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
     if (!returned_.wait_for(lock, wait, [&] { return t.state != tree_state::cleaning; }))
       return fail("the last attempt in " + worktree.string() + " has not cleared it after " +
                   std::to_string(wait.count()) + " ms");
+    if (!t.leased || t.lease_id != id) // released while it waited (its attempt ended)
+      return fail("the worktree " + worktree.string() + " is no longer leased");
     if (t.state == tree_state::clean)
       known = t.commit;
     tracked_dirty = t.tracked_dirty;
     t.state = tree_state::unknown; // in use from here: its state is the attempt's
+    // Its give-back clears whatever this lease does from here, even if the
+    // checkout below fails halfway.
+    t.prepared_by = id;
   }
   auto made = [&]() -> status {
     std::error_code ec;
@@ -100,10 +105,6 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
       return wt.error();
     return {};
   }();
-  if (made) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    trees_[worktree].prepared_by = id;
-  }
   return made;
 }
 

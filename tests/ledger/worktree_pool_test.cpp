@@ -230,6 +230,30 @@ TEST_CASE("worktree pool: only its lease can prepare a worktree, and not forever
   pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, fourth);
 }
 
+TEST_CASE("worktree pool: a lease ended while its prepare waited does not prepare") {
+  // The attempt is cancelled while its prepare waits for the last one's
+  // cleanup: once that ends, the worktree is not its to check out.
+  repo_fixture f(base_files());
+  worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
+  std::uint64_t first = 0, second = 0;
+  auto wt = pool.lease(&first);
+  REQUIRE(pool.prepare(wt, f.base, first));
+  pool.release(wt, first);
+  REQUIRE(pool.lease(&second) == wt);
+  uet::status waited;
+  std::thread next([&] { waited = pool.prepare(wt, f.base, second); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  pool.release(wt, second);
+  pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, first);
+  next.join();
+  REQUIRE_FALSE(waited);
+  CHECK_THAT(waited.message(), Catch::Contains("no longer leased"));
+  std::uint64_t third = 0;
+  REQUIRE(pool.lease(&third) == wt);
+  REQUIRE(pool.prepare(wt, f.base, third, std::chrono::milliseconds(500)));
+  pool.give_back(wt, f.base, worktree_pool::leftovers::unknown, third);
+}
+
 TEST_CASE("worktree pool: remove_all leaves a worktree still in use and says so") {
   repo_fixture f(base_files());
   worktree_pool pool(uet::engine::environment::real(), f.repo, f.tmp / "worktrees", "run1");
