@@ -48,10 +48,11 @@ def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def snapshot_binary(tag):
-    """Copies build/uet-actors so that a concurrent rebuild cannot swap the
-    binary in the middle of a series of runs."""
-    src = os.path.join(BUILD, "uet-actors")
+def snapshot_binary(tag, build=None):
+    """Copies build/uet-actors (or build's) so that a concurrent rebuild
+    cannot swap the binary in the middle of a series of runs."""
+    build = os.path.abspath(build or BUILD)
+    src = os.path.join(build, "uet-actors")
     if not os.access(src, os.X_OK):
         sys.exit(src + " is missing: run scripts/build.sh first")
     bindir = os.path.join(OUT, "bin")
@@ -62,7 +63,7 @@ def snapshot_binary(tag):
     os.replace(tmp, dst)
     subprocess.run([dst, "--version"], check=True, stdout=subprocess.DEVNULL)
     mtime = dt.datetime.fromtimestamp(os.path.getmtime(src), dt.timezone.utc)
-    tree = os.path.dirname(BUILD)
+    tree = os.path.dirname(build)
     head = subprocess.run(["git", "-C", tree, "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True).stdout.strip()
     log("binary: %s built %s (tree %s at %s + uncommitted changes), snapshot %s"
@@ -1045,6 +1046,28 @@ git -C repo worktree remove --force --force "$d/floor/int"
     return t["wall"]
 
 
+def shell_loop(proj, n):
+    """What a user writes instead: one change after another in the
+    repository itself, each written and committed (git add + git commit)."""
+    script = os.path.join(proj, "shell-loop.sh")
+    with open(script, "w") as f:
+        f.write("""#!/bin/sh
+set -eu
+cd "$(dirname "$0")/loop-repo"
+for i in $(seq -f %%04g 0 %d); do
+  /bin/sh -c "mkdir -p out && echo ws-$i > out/f$i.txt"
+  git add -A
+  git commit -q -m "ws-$i"
+done
+""" % (n - 1))
+    os.chmod(script, 0o755)
+    make_repo(os.path.join(proj, "loop-repo"), REPO20)
+    t = timed(["/bin/sh", script], proj, env=GIT_ENV)
+    if t["rc"] != 0:
+        raise SystemExit("shell loop failed: %s" % t["stderr"][-2000:])
+    return t["wall"]
+
+
 def cmd_real(a):
     sizes = a.sizes or [200, 500, 1000]
     runs, workers = a.runs, a.parallel
@@ -1055,7 +1078,10 @@ def cmd_real(a):
         proj = os.path.join(base, str(n))
         shutil.rmtree(proj, ignore_errors=True)
         real_project(proj, n, a.layers, 2, workers)
-        res, floors = [], []
+        res, floors, loops = [], [], []
+        if a.loop:
+            loops.append(shell_loop(proj, n))
+            log("real %d shell loop: %.2f s" % (n, loops[-1]))
         if a.floor:
             floors.append(git_floor(proj, n, workers))
             log("real %d scripted equivalent: %.2f s" % (n, floors[-1]))
@@ -1076,7 +1102,8 @@ def cmd_real(a):
         rows.append([n, f3(wall), "%.1f" % (n / wall), f3(span), "%.1f" % (n / span),
                      f3(median([r["load"] for r in res])), f3(median([r["tail"] for r in res])),
                      "%.0f" % median([r["rss_mb"] for r in res]), res[-1]["commits"] - 1,
-                     (f3(median(floors)) + " (%.1f/s)" % (n / median(floors))) if floors else "–"])
+                     (f3(median(floors)) + " (%.1f/s)" % (n / median(floors))) if floors else "–",
+                     (f3(median(loops)) + " (%.1f/s)" % (n / median(loops))) if loops else "–"])
         cpu_rows.append([n, f3(wall), "%.1f" % (2 * wall),
                          "%.2f" % median([r["cpu_children"] for r in res]),
                          "%.2f" % median([r["cpu_own"] for r in res]),
@@ -1090,7 +1117,9 @@ def cmd_real(a):
     print(md_table(["N", "wall (s)", "workstreams/s", "span (s)", "workstreams/s in span",
                     "load (s)", "tail (s)", "RSS (MB)", "commits on uet/integration",
                     "scripted equivalent: same git commands, xargs -P + flock, no engine "
-                    "(s; 1 run; --scripted)"], rows))
+                    "(s; 1 run; --scripted)",
+                    "shell loop: write, git add, git commit, one after another (s; 1 run; "
+                    "--loop)"], rows))
     print("\n### CPU (medians, s; sampled from /proc)\n")
     print(md_table(["N", "wall", "core-seconds available (2 cores)",
                     "children: git, tools (waited for)", "uet-actors own threads",
@@ -1208,6 +1237,8 @@ def main():
         p.add_argument("--runs", type=int, default=runs or 3)
         p.add_argument("--scripted", dest="floor", action="store_true",
                        help="also time the scripted equivalent (same git commands, no engine)")
+        p.add_argument("--loop", action="store_true",
+                       help="also time a shell loop that writes each file and commits it")
     a = ap.parse_args()
     {"dry": cmd_dry, "dry-profile": cmd_dry_profile, "makespan": cmd_makespan, "parallel": cmd_parallel, "real": cmd_real,
      "real-trace": cmd_real_trace}[a.cmd](a)

@@ -5,7 +5,9 @@
 #       legacy and a sequential script, against the run's bound (RUNS=3)
 #   bench/run_gate.sh files                      46 sleeps writing one file each,
 #       no acceptance, first run without history, beside ninja -j4 (RUNS=5)
-# (after scripts/build.sh; BUILD_DIR=<another build> measures that one)
+# --also-build DIR (either): DIR/uet-actors too, in the same go (e.g. a build of
+# the tree before a change). After scripts/build.sh; BUILD_DIR=<another build>
+# measures that one instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x "${BUILD_DIR:-build}/uet-actors" ] || { echo "run scripts/build.sh first" >&2; exit 2; }

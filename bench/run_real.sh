@@ -10,8 +10,9 @@
 # timestamps in .uet/state.db, then one traced run (strace -f, N = 200)
 # counting every process the run starts and its duration (TRACE=0 skips it).
 # --scripted also times a shell script doing the same git commands with no
-# engine (xargs -P + flock; slow at large N: its worktree adds are serialized).
-#   bench/run_real.sh [N ...] [--layers L] [--parallel P] [--scripted]
+# engine (xargs -P + flock; slow at large N: its worktree adds are serialized);
+# --loop a shell loop that writes each file and commits it, one after another.
+#   bench/run_real.sh [N ...] [--layers L] [--parallel P] [--scripted] [--loop]
 #   (after scripts/build.sh; RUNS=3; the default 200 500 1000 takes ~10 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
