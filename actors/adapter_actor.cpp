@@ -77,9 +77,11 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
     return msg::check_result{true, 0, "", "", false};
   }
   // Acceptance sees exactly the commit: its tree, nothing outside its index.
+  auto t0 = std::chrono::steady_clock::now();
   if (auto at = r.commit.empty() ? status{} : st.workspace->ready_to_test(r.commit, !r.check_out);
       !at)
     return msg::check_result{false, -1, "", at.message(), false};
+  auto t1 = std::chrono::steady_clock::now();
   engine::acceptance_request req{r.commands, st.workspace->path(),
                                  r.log_path, std::chrono::milliseconds(r.timeout_ms),
                                  r.env,      st.stop.get()};
@@ -88,6 +90,10 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
   st.workspace->commands_starting();
   auto a = engine::run_acceptance(*st.env, req);
   st.workspace->commands_ran();
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  spdlog::debug("check {} {}: ready {} ms ({}), commands {} ms", r.commit.substr(0, 12),
+                to_string(r.step), ms(t1 - t0), r.check_out ? "checkout" : "holds it",
+                ms(std::chrono::steady_clock::now() - t1));
   return msg::check_result{a.passed, a.exit_code, a.failed_command, a.reason, a.cancelled};
 }
 

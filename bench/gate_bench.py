@@ -134,55 +134,6 @@ def bound(wss, rows, workers=4, cores=2):
             "bound": max(cp, work / workers, cpu / cores)}
 
 
-def patch_timeline(db, run_id):
-    """Per patch: its state events in order (state, epoch s)."""
-    out = {}
-    for ws_id, typ, ts, payload in re_.db_query(
-            db, "SELECT workstream_id, event_type, timestamp, payload FROM run_events"
-                " WHERE run_id = ? AND event_type LIKE 'patch_%' ORDER BY id", (run_id,)):
-        p = json.loads(payload or "{}")
-        out.setdefault(p.get("patch_id", ws_id), []).append((typ[6:], re_.iso(ts)))
-    return out
-
-
-def ledger_busy(db, run_id):
-    """The ledger's serial work as the union of: joining (created or queued
-    -> applied) and landing (from when the patch could land, the later of
-    its verified and the commit ahead of it, to its commit)."""
-    tl = patch_timeline(db, run_id)
-    spans, commits = [], []
-    for pid, evs in tl.items():
-        start = None
-        for st, t in evs:
-            if st in ("created", "queued"):
-                start = t if start is None else start
-            elif st == "applied" and start is not None:
-                spans.append((start, t))
-                start = None
-            elif st in ("quarantined",) and start is not None:
-                spans.append((start, t))
-                start = None
-        v = [t for st, t in evs if st == "verified"]
-        c = [t for st, t in evs if st == "committed"]
-        if v and c:
-            commits.append((c[-1], v[-1]))
-    commits.sort()
-    prev = None
-    for c, v in commits:
-        spans.append((max(v, prev) if prev is not None else v, c))
-        prev = c
-    spans.sort()
-    total, end = 0.0, None
-    for a, b in spans:
-        if end is None or a > end:
-            total += b - a
-            end = b
-        elif b > end:
-            total += b - end
-            end = b
-    return total
-
-
 def uet_side(binary, proj, args, tag, runs):
     walls, spans, busy = [], [], []
     for _ in range(runs):
@@ -193,7 +144,7 @@ def uet_side(binary, proj, args, tag, runs):
             raise SystemExit("%s: %s" % (tag, r["stdout"][-3000:]))
         walls.append(r["wall"])
         spans.append(r["span"])
-        busy.append(ledger_busy(os.path.join(proj, ".uet", "state.db"), r["summary"]["run_id"]))
+        busy.append(re_.ledger_busy(os.path.join(proj, ".uet", "state.db"), r["summary"]["run_id"]))
     return walls, spans, busy
 
 

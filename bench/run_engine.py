@@ -963,6 +963,55 @@ def parse_exec_trace(path, root_pid):
     return out, nested
 
 
+def patch_timeline(db, run_id):
+    """Per patch: its state events in order (state, epoch s)."""
+    out = {}
+    for ws_id, typ, ts, payload in db_query(
+            db, "SELECT workstream_id, event_type, timestamp, payload FROM run_events"
+                " WHERE run_id = ? AND event_type LIKE 'patch_%' ORDER BY id", (run_id,)):
+        p = json.loads(payload or "{}")
+        out.setdefault(p.get("patch_id", ws_id), []).append((typ[6:], iso(ts)))
+    return out
+
+
+def ledger_busy(db, run_id):
+    """The ledger's serial work as the union of: joining (created or queued
+    -> applied) and landing (from when the patch could land, the later of
+    its verified and the commit ahead of it, to its commit)."""
+    tl = patch_timeline(db, run_id)
+    spans, commits = [], []
+    for pid, evs in tl.items():
+        start = None
+        for st, t in evs:
+            if st in ("created", "queued"):
+                start = t if start is None else start
+            elif st == "applied" and start is not None:
+                spans.append((start, t))
+                start = None
+            elif st in ("quarantined",) and start is not None:
+                spans.append((start, t))
+                start = None
+        v = [t for st, t in evs if st == "verified"]
+        c = [t for st, t in evs if st == "committed"]
+        if v and c:
+            commits.append((c[-1], v[-1]))
+    commits.sort()
+    prev = None
+    for c, v in commits:
+        spans.append((max(v, prev) if prev is not None else v, c))
+        prev = c
+    spans.sort()
+    total, end = 0.0, None
+    for a, b in spans:
+        if end is None or a > end:
+            total += b - a
+            end = b
+        elif b > end:
+            total += b - end
+            end = b
+    return total
+
+
 def real_breakdown(proj, run_id):
     db, ev, steps = events_and_edit_steps(proj, run_id)
     pl = {ws: tuple(iso(x) for x in r) for ws, *r in db_query(
@@ -981,26 +1030,16 @@ def real_breakdown(proj, run_id):
         parts["a. started -> edit step (worktree lease, adapter spawn)"].append(s - e["workstream_started"])
         parts["b. edit step (worktree prepare + tool + git add + git diff)"].append(f - s)
         parts["c. edit end -> patch created (to the ledger, waiting in its mailbox)"].append(cr - f)
-        parts["d. created -> applied (scope check, patch file, git apply --index)"].append(ap - cr)
-        parts["e. applied -> verified (acceptance on the integration tree)"].append(ve - ap)
-        parts["f. verified -> committed (git commit + git rev-parse)"].append(co - ve)
+        parts["d. created -> applied (scope check, patch file, git apply --cached onto its "
+              "future tree, commit)"].append(ap - cr)
+        parts["e. applied -> verified (the workstream tests its future tree: no checks "
+              "here)"].append(ve - ap)
+        parts["f. verified -> committed (after the patches ahead; the branch moved by "
+              "compare-and-swap)"].append(co - ve)
         parts["g. committed -> workstream_committed"].append(
             e.get("workstream_committed", co) - co)
         busy.append((cr, co))
-    busy.sort()
-    covered, cur_s, cur_e = 0.0, None, None
-    for s, e in busy:
-        if cur_e is None or s > cur_e:
-            if cur_e is not None:
-                covered += cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    if cur_e is not None:
-        covered += cur_e - cur_s
-    # Gaps between one patch committed and the next created, while the ledger
-    # has work: the ledger's own overhead between patches (reset, DB, mailbox).
-    return parts, covered / span if span else 0.0, span, len(busy)
+    return parts, ledger_busy(db, run_id) / span if span else 0.0, span, len(busy)
 
 
 def git_floor(proj, n, workers):
@@ -1139,8 +1178,9 @@ def cmd_real(a):
                       "%.1f" % (1000 * median([max(r["breakdown"][0][k]) for r in res]))])
     print(md_table(["interval", "mean", "median", "max"], brows))
     util = median([r["breakdown"][1] for r in res])
-    print("\nPatch ledger busy (union of created..committed over the run span): %.0f%% of the "
-          "span." % (100 * util))
+    print("\nPatch ledger busy (union of its serial work: joining, created -> applied, and "
+          "landing, from when a patch could land to its commit): %.0f%% of the span."
+          % (100 * util))
     # What one worktree costs at the start of the run (the 20-file base) and
     # at its end (base + N files), measured alone after the runs.
     repo = os.path.join(base, str(n), "repo")
