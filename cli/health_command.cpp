@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "base/exit_code.h"
+#include "base/path_lookup.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "ledger/git.h"
@@ -21,21 +22,7 @@ struct check {
 };
 
 bool program_found(const std::string& prog) {
-  if (prog.find('/') != std::string::npos)
-    return ::access(prog.c_str(), X_OK) == 0;
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    auto colon = dirs.find(':', start);
-    auto d = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (!d.empty() && ::access((d + "/" + prog).c_str(), X_OK) == 0)
-      return true;
-    if (colon == std::string::npos)
-      break;
-    start = colon + 1;
-  }
-  return false;
+  return find_on_path(prog).has_value();
 }
 
 } // namespace

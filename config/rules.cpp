@@ -1,9 +1,9 @@
 #include "config/rules.h"
 
-#include <cstdlib>
 #include <sstream>
-#include <unistd.h>
 #include <vector>
+
+#include "base/path_lookup.h"
 
 namespace uet::config {
 
@@ -52,18 +52,7 @@ std::optional<std::string> relative_path_problem(std::string_view path) {
 namespace {
 
 bool on_path(const std::string& word) {
-  const char* path = std::getenv("PATH");
-  if (!path)
-    return false;
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty())
-      continue;
-    if (::access((dir + "/" + word).c_str(), X_OK) == 0)
-      return true;
-  }
-  return false;
+  return find_on_path(word).has_value(); // a word with '/' never gets here
 }
 
 bool is_shell_word(const std::string& w) {

@@ -1,8 +1,6 @@
 #include "ledger/git.h"
 
-#include <cstdlib>
-#include <unistd.h>
-
+#include "base/path_lookup.h"
 #include "engine/subprocess.h"
 
 namespace uet::ledger {
@@ -22,24 +20,9 @@ std::string command_text(const std::vector<std::string>& args) {
 /// PATH entry before it (a failed execve apiece; ten of them here for each
 /// of the ~10 git processes a workstream costs).
 const std::string& git_program() {
-  static const std::string path = [] {
-    const char* env = std::getenv("PATH");
-    std::string dirs = env ? env : "/usr/bin:/bin";
-    std::size_t start = 0;
-    while (start <= dirs.size()) {
-      auto colon = dirs.find(':', start);
-      auto dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-      if (!dir.empty() && dir.front() == '/') {
-        auto candidate = dir + "/git";
-        if (::access(candidate.c_str(), X_OK) == 0)
-          return candidate;
-      }
-      if (colon == std::string::npos)
-        break;
-      start = colon + 1;
-    }
-    return std::string("git"); // not found: the spawn says so
-  }();
+  // Absolute entries only: a relative one would change with each worktree.
+  static const std::string path =
+      find_on_path("git", false, "/usr/bin:/bin").value_or("git"); // not found: the spawn says so
   return path;
 }
 
