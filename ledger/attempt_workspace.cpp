@@ -128,13 +128,8 @@ status attempt_workspace::ready_to_test(const std::string& commit, bool holds_it
   };
   if (!holds_it) {
     // The tool's change is staged, an earlier test's output may lie
-    // around: a forced, detached checkout gives exactly commit's tracked
-    // files, and drops from the index what commit lacks, a staged gitlink
-    // included (hooks off, as for the pool's own checkouts).
-    auto r = git(
-        *env_, path_,
-        {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
-    if (!r)
+    // around: the checkout gives exactly commit's tracked files.
+    if (auto r = force_checkout(*env_, path_, commit); !r)
       return fail_with(r.error(), "cannot check out the patch's future tree: ");
     prepared_at_ = commit;
   }

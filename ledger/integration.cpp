@@ -46,6 +46,30 @@ std::string commit_message(const std::string& workstream_id, const std::string& 
   return subject + "\n\nUET-Run: " + run_id + "\nUET-Patch: " + patch_id + "\n";
 }
 
+namespace {
+
+/// The branch's head; nullopt when the repository has no such branch. The
+/// repository missing or not git is bad input naming uet.yaml's `repo`.
+expected<std::optional<std::string>> existing_branch(engine::environment& env, const fs::path& repo,
+                                                     const std::string& branch) {
+  std::error_code missing;
+  if (!fs::is_directory(repo, missing))
+    return fail(error_kind::bad_input,
+                "the repository " + repo.string() + " (uet.yaml: repo) does not exist");
+  auto r = git_run(env, repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + branch});
+  if (!r)
+    return r.error();
+  if (r->exit_code > 1) // 1: no such branch; 128: not a repository at all
+    return fail(error_kind::bad_input,
+                "the repository " + repo.string() +
+                    " (uet.yaml: repo) is not a git repository: " + chomp(r->err));
+  if (r->exit_code == 1)
+    return std::optional<std::string>();
+  return std::optional<std::string>(chomp(r->out));
+}
+
+} // namespace
+
 expected<trailer_index> read_patch_trailers(engine::environment& env, const fs::path& repo,
                                             const std::string& branch) {
   trailer_index index;
@@ -53,17 +77,11 @@ expected<trailer_index> read_patch_trailers(engine::environment& env, const fs::
                  {"log", "--format=%H%x09%(trailers:key=UET-Patch,valueonly,separator=%x09)",
                   "refs/heads/" + branch, "--"});
   if (!log) {
-    std::error_code missing;
-    if (!fs::is_directory(repo, missing))
-      return fail(error_kind::bad_input,
-                  "the repository " + repo.string() + " (uet.yaml: repo) does not exist");
-    auto exists = git_run(env, repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + branch});
-    if (exists && exists->exit_code == 1)
+    auto head = existing_branch(env, repo, branch);
+    if (head && !*head)
       return index; // no such branch yet: it holds nothing
-    if (exists && exists->exit_code > 1)
-      return fail(error_kind::bad_input,
-                  "the repository " + repo.string() +
-                      " (uet.yaml: repo) is not a git repository: " + chomp(exists->err));
+    if (!head && head.error().kind == error_kind::bad_input)
+      return head.error();
     return log.error().context("cannot read the UET-Patch trailers of " + branch + ": ");
   }
   std::size_t pos = 0;
@@ -97,14 +115,8 @@ std::optional<fs::path> checked_out_elsewhere(const fs::path& repo, const std::s
   if (!common)
     return std::nullopt;
   const std::string on_branch = "ref: refs/heads/" + branch;
-  auto head_of = [](const fs::path& head_file) {
-    std::ifstream in(head_file);
-    std::string line;
-    std::getline(in, line);
-    return line;
-  };
   // The main worktree, when the repository has one (not bare).
-  if (common->filename() == ".git" && head_of(*common / "HEAD") == on_branch)
+  if (common->filename() == ".git" && first_line(*common / "HEAD") == on_branch)
     return common->parent_path();
   auto records = list_worktree_records(repo);
   if (!records)
@@ -112,7 +124,7 @@ std::optional<fs::path> checked_out_elsewhere(const fs::path& repo, const std::s
   std::error_code ec;
   for (const auto& r : *records)
     if (r.present && !fs::equivalent(r.worktree, ours, ec) &&
-        head_of(r.admin_dir / "HEAD") == on_branch)
+        first_line(r.admin_dir / "HEAD") == on_branch)
       return r.worktree;
   return std::nullopt;
 }
@@ -120,20 +132,11 @@ std::optional<fs::path> checked_out_elsewhere(const fs::path& repo, const std::s
 /// The branch's head, creating the branch at base_ref first if needed.
 expected<std::string> branch_head(engine::environment& env, const integration_config& cfg) {
   const auto& repo = cfg.repo;
-  std::error_code missing;
-  if (!fs::is_directory(repo, missing))
-    return fail(error_kind::bad_input,
-                "the repository " + repo.string() + " (uet.yaml: repo) does not exist");
-  auto exists =
-      git_run(env, repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + cfg.branch});
-  if (!exists)
-    return exists.error();
-  if (exists->exit_code > 1) // 1: no such branch; 128: not a repository at all
-    return fail(error_kind::bad_input,
-                "the repository " + repo.string() +
-                    " (uet.yaml: repo) is not a git repository: " + chomp(exists->err));
-  if (exists->exit_code == 0)
-    return chomp(exists->out);
+  auto head = existing_branch(env, repo, cfg.branch);
+  if (!head)
+    return head.error();
+  if (*head)
+    return **head;
   auto base = git(env, repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
   if (!base)
     return fail(error_kind::bad_input, "base_ref '" + cfg.base_ref +
@@ -155,10 +158,7 @@ expected<fs::path> detached_worktree(engine::environment& env, const integration
   if (gitdir) {
     auto common = common_dir_of(repo);
     if (common && fs::equivalent(gitdir->parent_path(), *common / "worktrees", ec)) {
-      std::ifstream in(*gitdir / "HEAD");
-      std::string line;
-      std::getline(in, line);
-      if (line.rfind("ref: ", 0) == 0)
+      if (first_line(*gitdir / "HEAD").rfind("ref: ", 0) == 0)
         if (auto r = git(env, cfg.worktree, {"checkout", "--quiet", "--detach"}); !r)
           return r.error();
       return *gitdir;
@@ -268,11 +268,8 @@ status integration_tree::reset() {
 }
 
 status integration_tree::check_out(const std::string& commit) {
-  if (auto r = git(
-          *env_, cfg_.worktree,
-          {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
-      !r)
-    return r.error();
+  if (auto st = force_checkout(*env_, cfg_.worktree, commit); !st)
+    return st;
   if (auto r = git(*env_, cfg_.worktree, {"clean", "-ffdxq"}); !r)
     return r.error();
   return {};

@@ -190,11 +190,24 @@ std::vector<gate_news> patch_pipeline::reset_from(std::size_t k) {
   return out;
 }
 
-std::vector<gate_news> patch_pipeline::tested(const std::string& patch_id, std::uint64_t epoch,
-                                              const test_report& r) {
+std::size_t patch_pipeline::position_of(const std::string& patch_id) const {
   std::size_t k = 0;
   while (k < queue_.size() && queue_[k].s.patch_id != patch_id)
     ++k;
+  return k;
+}
+
+std::vector<gate_news> patch_pipeline::drop(std::size_t k, gate_news why) {
+  std::vector<gate_news> out{std::move(why)};
+  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
+  auto reset = reset_from(k);
+  out.insert(out.end(), reset.begin(), reset.end());
+  return out;
+}
+
+std::vector<gate_news> patch_pipeline::tested(const std::string& patch_id, std::uint64_t epoch,
+                                              const test_report& r) {
+  auto k = position_of(patch_id);
   if (k == queue_.size() || queue_[k].epoch != epoch)
     return {}; // gone, or a test of a speculation since reset: a newer test follows
   auto& e = queue_[k];
@@ -205,30 +218,18 @@ std::vector<gate_news> patch_pipeline::tested(const std::string& patch_id, std::
       return {};
     return land_ready();
   }
-  std::vector<gate_news> out{quarantine(e.s, e.state, gate_news_kind::failed, r.reason,
-                                        r.failed_command.empty()
-                                            ? std::vector<std::string>{}
-                                            : std::vector<std::string>{r.failed_command})};
-  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
-  auto reset = reset_from(k);
-  out.insert(out.end(), reset.begin(), reset.end());
-  return out;
+  return drop(k, quarantine(e.s, e.state, gate_news_kind::failed, r.reason,
+                            r.failed_command.empty() ? std::vector<std::string>{}
+                                                     : std::vector<std::string>{r.failed_command}));
 }
 
 std::vector<gate_news> patch_pipeline::withdraw(const std::string& patch_id,
                                                 const std::string& why) {
-  std::size_t k = 0;
-  while (k < queue_.size() && queue_[k].s.patch_id != patch_id)
-    ++k;
+  auto k = position_of(patch_id);
   if (k == queue_.size())
     return {};
   auto& e = queue_[k];
-  std::vector<gate_news> out{
-      quarantine(e.s, e.state, gate_news_kind::failed, "withdrawn: " + why, {})};
-  queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
-  auto reset = reset_from(k);
-  out.insert(out.end(), reset.begin(), reset.end());
-  return out;
+  return drop(k, quarantine(e.s, e.state, gate_news_kind::failed, "withdrawn: " + why, {}));
 }
 
 std::vector<gate_news> patch_pipeline::interrupt() {
@@ -288,14 +289,7 @@ gate_news patch_pipeline::verify_here(entry& e, const std::string& failure_words
 
 std::vector<gate_news> patch_pipeline::land_front() {
   auto& e = queue_.front();
-  std::vector<gate_news> out;
-  auto leave = [&](gate_news n) {
-    queue_.pop_front();
-    out.push_back(std::move(n));
-    auto reset = reset_from(0);
-    out.insert(out.end(), reset.begin(), reset.end());
-    return out;
-  };
+  auto leave = [&](gate_news n) { return drop(0, std::move(n)); };
   // Nothing but this ledger may move the branch (and nothing foreign goes in).
   std::string restored;
   auto guard = [&]() -> status {
@@ -314,8 +308,7 @@ std::vector<gate_news> patch_pipeline::land_front() {
     auto v = verify_here(e, "acceptance failed on the integration branch (verify: always): ");
     if (v.kind == gate_news_kind::interrupted) {
       queue_.pop_front(); // stays queued in the store; the rest is interrupt()'s
-      out.push_back(std::move(v));
-      return out;
+      return {std::move(v)};
     }
     if (v.kind != gate_news_kind::test)
       return leave(std::move(v));
@@ -340,8 +333,7 @@ std::vector<gate_news> patch_pipeline::land_front() {
   n.commit_sha = e.spec.commit;
   n.branch_restored = std::move(restored);
   queue_.pop_front();
-  out.push_back(std::move(n));
-  return out;
+  return {std::move(n)};
 }
 
 patch_outcome patch_pipeline::submit(const patch_submission& s) {

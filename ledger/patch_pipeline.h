@@ -142,7 +142,6 @@ public:
   /// One patch, start to end, its acceptance commands run here.
   patch_outcome submit(const patch_submission& s);
 
-  std::size_t queued() const { return queue_.size(); }
   integration_tree& tree() { return tree_; }
   const patch_store& store() const { return store_; }
 
@@ -164,6 +163,10 @@ private:
   gate_news speculate(entry& e, const std::string& parent);
   gate_news verify_here(entry& e, const std::string& failure_words);
   std::vector<gate_news> reset_from(std::size_t k);
+  /// Where patch_id is in the queue (queue_.size(): not there).
+  std::size_t position_of(const std::string& patch_id) const;
+  /// The patch at k leaves the queue with `why`; the ones behind it are reset.
+  std::vector<gate_news> drop(std::size_t k, gate_news why);
   std::vector<gate_news> land_ready();
   std::vector<gate_news> land_front();
   bool stopped(const patch_submission& s) const {

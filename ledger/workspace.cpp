@@ -18,6 +18,16 @@ const std::vector<std::string>& stable_diff_config() {
   return c;
 }
 
+status force_checkout(engine::environment& env, const fs::path& worktree,
+                      const std::string& commit) {
+  if (auto r = git(
+          env, worktree,
+          {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});
+      !r)
+    return r.error();
+  return {};
+}
+
 workspaces::workspaces(engine::environment& env, fs::path repo, fs::path root)
     : env_(&env), repo_(std::move(repo)), root_(std::move(root)) {}
 

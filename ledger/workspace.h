@@ -37,6 +37,13 @@ expected<std::filesystem::path> git_dir_of(const std::filesystem::path& worktree
 /// The worktree's stamp, read from its git directory (no process).
 expected<worktree_stamp> read_stamp(const std::filesystem::path& worktree);
 
+/// Makes worktree a checkout of commit, whatever its index and files hold:
+/// a forced, detached checkout (a branch a tool switched to is left where
+/// it is), hooks off. What commit lacks leaves the index, a staged gitlink
+/// included; what is outside the index stays.
+status force_checkout(engine::environment& env, const std::filesystem::path& worktree,
+                      const std::string& commit);
+
 class workspaces {
 public:
   workspaces(engine::environment& env, std::filesystem::path repo, std::filesystem::path root);

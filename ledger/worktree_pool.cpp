@@ -86,26 +86,19 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
     // checkout below fails halfway.
     t.prepared_by = id;
   }
-  auto made = [&]() -> status {
-    std::error_code ec;
-    if (!known.empty() && fs::exists(worktree / ".git", ec)) {
-      // Nothing outside `known`'s tree but, if dirty, changed tracked files:
-      // a forced checkout gives exactly `commit`. Detached, so that a branch
-      // the last tool switched to is left where it is (`reset --hard` would
-      // move it); hooks off, as for the reset it replaces.
-      if (known == commit && !tracked_dirty)
-        return detach_head_at(worktree, commit);
-      if (git_ok(*env_, worktree,
-                 {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach",
-                  commit}))
-        return {};
-    }
-    auto wt = spaces_.create(worktree.filename().string(), commit);
-    if (!wt)
-      return wt.error();
-    return {};
-  }();
-  return made;
+  std::error_code ec;
+  if (!known.empty() && fs::exists(worktree / ".git", ec)) {
+    // Nothing outside `known`'s tree but, if dirty, changed tracked files:
+    // a forced checkout gives exactly `commit` (detached, so that a branch
+    // the last tool switched to is left where it is).
+    if (known == commit && !tracked_dirty)
+      return detach_head_at(worktree, commit);
+    if (force_checkout(*env_, worktree, commit))
+      return {};
+  }
+  if (auto wt = spaces_.create(worktree.filename().string(), commit); !wt)
+    return wt.error();
+  return {};
 }
 
 void worktree_pool::release(const fs::path& worktree, std::uint64_t id) {

@@ -27,13 +27,6 @@ bool write_text(const fs::path& file, const std::string& text) {
   return !out.fail();
 }
 
-std::string first_line(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
 /// extensions.worktreeConfig set in the repository's config (a plain text
 /// search: a false alarm only costs git's own add).
 bool mentions_worktree_config(const fs::path& config) {
@@ -62,6 +55,13 @@ bool is_object_id(const std::string& s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
       return false;
   return true;
+}
+
+std::string first_line(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  return line;
 }
 
 expected<fs::path> common_dir_of(const fs::path& repo) {

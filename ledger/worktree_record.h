@@ -28,6 +28,10 @@ namespace uet::ledger {
 /// A full object id (40 or 64 lowercase hex digits).
 bool is_object_id(const std::string& s);
 
+/// The first line of a small file of git's (HEAD, gitdir, commondir); ""
+/// if it cannot be read.
+std::string first_line(const std::filesystem::path& file);
+
 /// The repository's common git directory (where worktrees/ lives).
 expected<std::filesystem::path> common_dir_of(const std::filesystem::path& repo);
 
