@@ -14,6 +14,12 @@ namespace {
 
 using stop_flag = std::shared_ptr<std::atomic<bool>>;
 
+/// Whole milliseconds of a duration, for the debug timings.
+template <class Duration>
+long long ms(Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
 struct worker_state {
   engine::environment* env = nullptr;
   std::shared_ptr<ledger::attempt_workspace> workspace; ///< gives the worktree back when it goes
@@ -60,7 +66,6 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
     return res;
   auto t2 = std::chrono::steady_clock::now();
   auto diff = st.workspace->capture();
-  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   spdlog::debug("edit {}.{}: prepare {} ms, tool {} ms, capture {} ms", r.workstream_id, r.attempt,
                 ms(t1 - t0), ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
   if (!diff)
@@ -90,7 +95,6 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
   st.workspace->commands_starting();
   auto a = engine::run_acceptance(*st.env, req);
   st.workspace->commands_ran();
-  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   spdlog::debug("check {} {}: ready {} ms ({}), commands {} ms", r.commit.substr(0, 12),
                 to_string(r.step), ms(t1 - t0), r.check_out ? "checkout" : "holds it",
                 ms(std::chrono::steady_clock::now() - t1));

@@ -6,7 +6,6 @@
 #include <caf/all.hpp>
 
 #include "actors/records.h"
-#include "base/clock.h"
 
 namespace uet::actors {
 
@@ -52,12 +51,10 @@ msg::patch_news_batch to_batch(worker_ptr self, msg::persistence_actor db,
                       n.kind,
                       n.spec.commit,
                       n.spec.parent,
-                      n.spec.tree,
                       n.epoch,
                       n.already_committed,
                       std::move(n.reason),
                       std::move(n.details),
-                      n.branch_restored,
                       0};
     if (n.kind == gate_news_kind::committed) {
       m.commit = n.commit_sha;

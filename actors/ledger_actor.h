@@ -9,7 +9,6 @@
 // lock file for as long as it lives.
 #pragma once
 
-#include <functional>
 #include <memory>
 
 #include <caf/actor_system.hpp>

@@ -73,7 +73,6 @@ struct reader {
     return {"circuit breaker for tool '" + e.tool + "' is now " + to_string(e.to) + ": " + e.reason,
             true};
   }
-  reading operator()(const ev::breaker_rejected&) { return {"", true}; }
   reading operator()(const ev::run_interrupted&) {
     return {"interrupted: stopping running tools", true};
   }

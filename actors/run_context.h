@@ -26,7 +26,6 @@ class executor;
 /// sends it to the ledger again instead of running its tool again.
 struct resubmission {
   int attempt = 1;
-  std::string patch_id;
   patch_state state = patch_state::queued; ///< where the killed run left it
   std::string diff;
 };

@@ -1,5 +1,6 @@
 #include "actors/supervisor_actor.h"
 
+#include <algorithm>
 #include <utility>
 
 #include <caf/all.hpp>
@@ -128,21 +129,21 @@ void launch(supervisor_ptr self, const msg::ws_job& job) {
     st.conflicts.erase(c);
   }
   auto w = self->template spawn<caf::monitored>(workstream_behavior, std::move(args));
-  st.live.emplace(w.address(), job.node);
   st.running[job.node] = w;
   self->send(w, msg::start_atom_v);
 }
 
-void settle_breaker(supervisor_ptr self, const msg::attempt_outcome& o) {
+/// The node's breaker permit, if it holds one: a call recorded when the
+/// attempt reached the tool, else handed back.
+void settle_breaker(supervisor_ptr self, std::uint32_t node, bool tool_called, bool tool_ok) {
   auto& s = self->state;
-  auto p = s.permits.find(o.node);
+  auto p = s.permits.find(node);
   if (p == s.permits.end())
     return;
-  const auto& ws = s.ctx->spec(o.node);
+  const auto& ws = s.ctx->spec(node);
   auto& b = breaker_for(self, ws.tool_id);
-  if (o.tool_called)
-    breaker_event(self, ws.id, ws.tool_id,
-                  b.record(p->second, o.tool_ok, s.ctx->env->steady_now()));
+  if (tool_called)
+    breaker_event(self, ws.id, ws.tool_id, b.record(p->second, tool_ok, s.ctx->env->steady_now()));
   else
     b.cancel(p->second);
   s.permits.erase(p);
@@ -150,10 +151,8 @@ void settle_breaker(supervisor_ptr self, const msg::attempt_outcome& o) {
 
 void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
   auto& s = self->state;
-  if (auto sender = self->current_sender())
-    s.live.erase(sender->address());
   s.running.erase(o.node);
-  settle_breaker(self, o);
+  settle_breaker(self, o.node, o.tool_called, o.tool_ok);
   if (o.head_seq > s.head_seq) {
     s.head_seq = o.head_seq;
     s.head = o.commit_sha;
@@ -176,16 +175,13 @@ void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
 
 void on_down(supervisor_ptr self, const caf::down_msg& dm) {
   auto& s = self->state;
-  auto it = s.live.find(dm.source);
-  if (it == s.live.end())
+  auto it = std::find_if(s.running.begin(), s.running.end(),
+                         [&](const auto& r) { return r.second.address() == dm.source; });
+  if (it == s.running.end())
     return; // reported its outcome first: a normal end
-  auto node = it->second;
-  s.live.erase(it);
-  s.running.erase(node);
-  if (auto p = s.permits.find(node); p != s.permits.end()) {
-    breaker_for(self, s.ctx->spec(node).tool_id).cancel(p->second);
-    s.permits.erase(p);
-  }
+  auto node = it->first;
+  s.running.erase(it);
+  settle_breaker(self, node, false, false);
   attempt_failed(self, node, "the workstream actor died: " + caf::to_string(dm.reason), true);
 }
 

@@ -40,8 +40,7 @@ struct supervisor_state {
   /// Per node, after its patch did not apply to its future tree: why (the
   /// next attempt's {conflict}) and where the next attempt starts.
   std::unordered_map<std::uint32_t, std::pair<std::string, std::string>> conflicts;
-  /// Attempt actors alive: actor -> node, and node -> actor (to cancel it).
-  std::unordered_map<caf::actor_addr, std::uint32_t> live;
+  /// Attempt actors alive, by node (to cancel them; at most `parallel`).
   std::unordered_map<std::uint32_t, msg::workstream_actor> running;
   /// Nodes waiting out a retry backoff: a stop gives them up at once instead
   /// of holding the run open until their timers fire.

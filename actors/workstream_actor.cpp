@@ -26,10 +26,10 @@ std::string log_of(workstream_ptr self, const char* name) {
   return a.ctx->log_path(spec_of(self).id, name, a.attempt).string();
 }
 
-void step_begin(workstream_ptr self, step_kind step, std::uint64_t test) {
+void step_begin(workstream_ptr self, step_kind step, const std::string& log, std::uint64_t test) {
   const auto& a = self->state.args;
   self->send(a.db, msg::step_begun{a.ctx->run_id, spec_of(self).id, step, a.attempt, iso8601_now(),
-                                   log_of(self, to_string(step)), test});
+                                   log, test});
 }
 
 void step_end(workstream_ptr self, step_kind step, step_state state,
@@ -44,8 +44,6 @@ void finish(workstream_ptr self, attempt_result result, std::string reason, bool
   auto& st = self->state;
   st.phase = attempt_phase::finished;
   st.outcome.node = st.args.node;
-  st.outcome.workstream_id = spec_of(self).id;
-  st.outcome.attempt = st.args.attempt;
   st.outcome.result = result;
   st.outcome.reason = std::move(reason);
   st.outcome.retryable = retryable;
@@ -72,6 +70,10 @@ std::int64_t timeout_ms(workstream_ptr self) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
 }
 
+bool cancelled(workstream_ptr self) {
+  return self->state.phase == attempt_phase::cancelling;
+}
+
 bool start_adapter(workstream_ptr self, std::string* workspace) {
   auto& st = self->state;
   const auto& ws = spec_of(self);
@@ -92,11 +94,6 @@ bool start_adapter(workstream_ptr self, std::string* workspace) {
 namespace {
 
 using namespace detail;
-
-/// After cancel_atom, a step's end is the attempt's end, whatever it says.
-bool cancelled(workstream_ptr self) {
-  return self->state.phase == attempt_phase::cancelling;
-}
 
 void on_edit(workstream_ptr self, msg::edit_result& e) {
   auto& s = self->state;
@@ -136,7 +133,7 @@ void run_edit(workstream_ptr self) {
   auto log = log_of(self, "edit");
   engine::tool_run_context trc{ctx.run_id, workspace, ctx.logs_dir, log, st.args.conflict};
   auto cmd = engine::build_tool_command(*ctx.tools.find(ws.tool_id), ws, trc);
-  step_begin(self, step_kind::edit);
+  step_begin(self, step_kind::edit, log);
   if (!cmd) {
     step_end(self, step_kind::edit, step_state::failed, std::nullopt, cmd.message());
     return finish(self, attempt_result::quarantined,
@@ -162,11 +159,12 @@ void start(workstream_ptr self) {
   event(self, ev::ws_started{a.attempt, ws.tool_id});
   if (auto why = a.ctx->executor->runs_nothing())
     return finish(self, attempt_result::skipped, *why);
-  if (a.resubmit && a.node < a.ctx->resubmit.size() && a.ctx->resubmit[a.node]) {
+  if (a.resubmit) { // the supervisor checked there is one
     // A killed run's patch: to the gate again, tested again on its new
     // future tree, without running the tool again.
-    self->state.diff = a.ctx->resubmit[a.node]->diff;
-    return join(self, a.ctx->resubmit[a.node]->state);
+    const auto& again = *a.ctx->resubmit[a.node];
+    self->state.diff = again.diff;
+    return join(self, again.state);
   }
   run_edit(self);
 }

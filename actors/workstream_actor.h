@@ -53,7 +53,6 @@ enum class attempt_phase : std::uint8_t {
 struct workstream_state {
   workstream_args args;
   attempt_phase phase = attempt_phase::idle;
-  bool in_gate = false; ///< the patch went to the ledger: its verdict ends the attempt
   msg::adapter_actor adapter;
   std::function<void()> release; ///< the executor's early release (attempt_handle)
   std::string diff;

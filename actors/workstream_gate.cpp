@@ -45,7 +45,7 @@ void run_check(workstream_ptr self, step_kind step, test_tree tree);
 void on_check(workstream_ptr self, step_kind step, const msg::check_result& c) {
   auto& st = self->state;
   auto test = st.test.epoch;
-  if (st.phase == attempt_phase::cancelling || c.cancelled) {
+  if (cancelled(self) || c.cancelled) {
     // The gate, cancelled too, ends the attempt.
     step_end(self, step, step_state::cancelled, std::nullopt, c.reason, test);
     st.phase = attempt_phase::cancelling;
@@ -79,13 +79,11 @@ void run_check(workstream_ptr self, step_kind step, test_tree tree) {
     return report(self, true, "", "", ""); // unreachable: run_test saw commands
   }
   auto test = self->state.test.epoch;
-  step_begin(self, step, test);
-  msg::check_request r{step,
-                       commands,
-                       wt_env(self),
-                       timeout_ms(self),
-                       log_of(self, to_string(step)),
-                       std::move(tree.commit),
+  auto log = log_of(self, to_string(step));
+  step_begin(self, step, log, test);
+  msg::check_request r{step,           commands,
+                       wt_env(self),   timeout_ms(self),
+                       std::move(log), std::move(tree.commit),
                        tree.check_out};
   self->request(self->state.adapter, caf::infinite, std::move(r))
       .then([=](const msg::check_result& c) { on_check(self, step, c); },
@@ -138,7 +136,6 @@ void join(workstream_ptr self, std::optional<patch_state> resume_from) {
   const auto& ctx = *st.args.ctx;
   const auto& ws = spec_of(self);
   st.phase = attempt_phase::joining;
-  st.in_gate = true;
   msg::patch_request r;
   r.run_id = ctx.run_id;
   r.workstream_id = ws.id;
@@ -165,7 +162,7 @@ void on_news(workstream_ptr self, msg::patch_news& n) {
     return;
   switch (n.kind) {
   case gate_news_kind::test:
-    if (st.phase == attempt_phase::cancelling)
+    if (cancelled(self))
       return; // the ledger's `interrupted` follows
     if (st.phase == attempt_phase::testing) {
       st.next = std::move(n);

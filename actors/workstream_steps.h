@@ -15,7 +15,9 @@ const config::workstream_spec& spec_of(workstream_ptr self);
 void event(workstream_ptr self, ev::body body);
 /// .uet/logs/<run>/<ws>/<name>-<attempt>.log
 std::string log_of(workstream_ptr self, const char* name);
-void step_begin(workstream_ptr self, step_kind step, std::uint64_t test = 1);
+/// The step's row (log: its log_of path).
+void step_begin(workstream_ptr self, step_kind step, const std::string& log,
+                std::uint64_t test = 1);
 void step_end(workstream_ptr self, step_kind step, step_state state,
               std::optional<std::int64_t> exit_code, const std::string& error,
               std::uint64_t test = 1);
@@ -25,6 +27,8 @@ void finish(workstream_ptr self, attempt_result result, std::string reason, bool
 std::map<std::string, std::string> wt_env(workstream_ptr self);
 /// The tool's limit, which every step has.
 std::int64_t timeout_ms(workstream_ptr self);
+/// After cancel_atom, a step's end is the attempt's end, whatever it says.
+bool cancelled(workstream_ptr self);
 /// Starts the attempt's adapter (an executor's); false after finishing.
 bool start_adapter(workstream_ptr self, std::string* workspace = nullptr);
 

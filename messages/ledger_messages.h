@@ -43,12 +43,10 @@ struct patch_news {
   gate_news_kind kind = gate_news_kind::empty;
   std::string commit; ///< test: the speculative commit; committed: the commit
   std::string parent; ///< test: what the patch was applied on
-  std::string tree;   ///< test: the commit's tree
   std::uint64_t epoch = 0;
   bool already_committed = false;
   std::string reason;
   std::vector<std::string> details;
-  std::string branch_restored;
   /// committed: the ledger's count of commits made this run, this one
   /// included. The highest seen names the newest integration head, so a
   /// base commit can be chosen without asking the ledger, whatever order
@@ -79,8 +77,8 @@ typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_news& x) {
-  return f(caf::meta::type_name("patch_news"), x.patch_id, x.kind, x.commit, x.parent, x.tree,
-           x.epoch, x.already_committed, x.reason, x.details, x.branch_restored, x.head_seq);
+  return f(caf::meta::type_name("patch_news"), x.patch_id, x.kind, x.commit, x.parent, x.epoch,
+           x.already_committed, x.reason, x.details, x.head_seq);
 }
 
 template <class Inspector>

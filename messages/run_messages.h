@@ -23,8 +23,6 @@ struct ws_job {
 /// Workstream actor -> supervisor: how one attempt ended.
 struct attempt_outcome {
   std::uint32_t node = 0;
-  std::string workstream_id;
-  int attempt = 1;
   attempt_result result = attempt_result::failed;
   std::string reason;
   std::string commit_sha;
@@ -69,9 +67,8 @@ typename Inspector::result_type inspect(Inspector& f, ws_job& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_outcome& x) {
-  return f(caf::meta::type_name("attempt_outcome"), x.node, x.workstream_id, x.attempt, x.result,
-           x.reason, x.commit_sha, x.head_seq, x.retryable, x.tool_called, x.tool_ok, x.conflict,
-           x.retry_base);
+  return f(caf::meta::type_name("attempt_outcome"), x.node, x.result, x.reason, x.commit_sha,
+           x.head_seq, x.retryable, x.tool_called, x.tool_ok, x.conflict, x.retry_base);
 }
 
 template <class Inspector>

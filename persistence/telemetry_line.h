@@ -13,7 +13,7 @@ namespace uet::persistence {
 /// The line, without its newline. Byte for byte what building the object
 /// with nlohmann::json (payload parsed) and dump(-1, ' ', false, replace)
 /// gives for every payload that is compact JSON as nlohmann writes it (what
-/// actors/events.h make_event stores), but written directly: the payload is
+/// actors/records.h make_event stores), but written directly: the payload is
 /// copied as run_events stores it, not parsed and dumped again. A payload
 /// with a line break (not compact) still goes through the parser, so the
 /// line stays one line.

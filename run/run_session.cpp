@@ -235,7 +235,7 @@ status run_session::reconcile_resume() {
         return row.error();
       if (*row && !(*row)->content.empty())
         ctx_->resubmit[again.node] =
-            actors::resubmission{again.attempt, again.patch_id, again.state, (*row)->content};
+            actors::resubmission{again.attempt, again.state, (*row)->content};
     }
   }
   reconciled_ = std::move(r);

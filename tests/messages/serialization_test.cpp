@@ -47,8 +47,8 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   pr.diff = std::string("binary\0bytes", 12);
   pr.allowed_paths = {"src/**"};
   CHECK(round_trip(sys, pr).diff == pr.diff);
-  msg::patch_news news{
-      "p", gate_news_kind::conflict, "", "base", "", 2, false, "conflict", {"a.txt:3"}, "", 0};
+  msg::patch_news news{"p", gate_news_kind::conflict, "", "base", 2, false, "conflict", {"a.txt:3"},
+                       0};
   CHECK(round_trip(sys, news).details == news.details);
   news.kind = gate_news_kind::committed;
   news.head_seq = 41;
@@ -56,11 +56,11 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   round_trip(sys, msg::patch_tested{"p", 3, false, "boom", "make", "r.w.runtime.1.t3"});
   round_trip(sys, msg::patch_news_batch{{news, news}});
   round_trip(sys, msg::ws_job{7, "ws-7"});
-  CHECK(round_trip(sys, msg::attempt_outcome{1, "ws", 2, attempt_result::failed, "why", "", 0, true,
-                                             true, false, "a.txt:3", "base"})
+  CHECK(round_trip(sys, msg::attempt_outcome{1, attempt_result::failed, "why", "", 0, true, true,
+                                             false, "a.txt:3", "base"})
             .retry_base == "base");
-  CHECK(round_trip(sys, msg::attempt_outcome{1, "ws", 1, attempt_result::committed, "", "abc", 9,
-                                             false, true, true, "", ""})
+  CHECK(round_trip(sys, msg::attempt_outcome{1, attempt_result::committed, "", "abc", 9, false,
+                                             true, true, "", ""})
             .head_seq == 9);
   CHECK(round_trip(sys, msg::ws_done{1, "ws", ws_end::quarantined, "why", 3, ""}).end ==
         ws_end::quarantined);

@@ -27,7 +27,7 @@ std::string reference_line(const event_appended& e) {
   return dump(j);
 }
 
-// As actors/events.h make_event stores a payload.
+// As actors/records.h make_event stores a payload.
 event_appended event(std::string run, std::optional<std::string> ws, std::string type,
                      const json& payload) {
   return {std::move(run), std::move(ws), std::move(type), "2026-11-22T10:15:30.123Z",
