@@ -63,9 +63,9 @@ void on_check(workstream_ptr self, step_kind step, const msg::check_result& c) {
   step_end(self, step, step_state::succeeded, 0, "", test);
   if (start_next(self))
     return;
-  if (step == step_kind::static_checks)
+  if (step == step_kind::static_checks && !spec_of(self).commands.empty())
     return run_check(self, step_kind::runtime, {st.test.commit, false});
-  const auto& a = st.args;
+  const auto& a = st.args; // the last step that ran verified it
   report(self, true, "", "",
          step_attempt_id(a.ctx->run_id, spec_of(self).id, step, a.attempt, test));
 }
@@ -74,9 +74,9 @@ void run_check(workstream_ptr self, step_kind step, test_tree tree) {
   const auto& ws = spec_of(self);
   const auto& commands = step == step_kind::static_checks ? ws.static_checks : ws.commands;
   if (commands.empty()) {
-    if (step == step_kind::static_checks)
+    if (step == step_kind::static_checks) // no static checks: the runtime ones
       return run_check(self, step_kind::runtime, std::move(tree));
-    return report(self, true, "", "", ""); // unreachable: run_test saw commands
+    return report(self, true, "", "", ""); // unreachable: run_test and on_check saw commands
   }
   auto test = self->state.test.epoch;
   auto log = log_of(self, to_string(step));

@@ -89,6 +89,19 @@ TEST_CASE("gate: acceptance sees only the commit: what the tool left outside the
   require_verdict_trees_match(p);
 }
 
+TEST_CASE("gate: a patch verified by static checks alone names them as its verifier") {
+  pipeline_project p(sh_tool, {{"s", ws("echo s > s.txt", "s.txt", "[]",
+                                        "acceptance_criteria:\n  static: [\"test -f s.txt\"]\n")}});
+  auto r = p.run({"run", "phase-all", "--parallel=2"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "committed", "--json"}).output);
+  REQUIRE(ledger.size() == 1);
+  INFO(ledger.dump());
+  CHECK(ledger[0]["verified_by"].get<std::string>().find(".s.static.1") != std::string::npos);
+  require_verdict_trees_match(p);
+}
+
 TEST_CASE("gate: two patches that apply together but fail together: the second is not committed") {
   // b's check fails once a's file is there: b is tested on its future tree
   // (a's patch ahead of it), fails, is retried, and fails again.
