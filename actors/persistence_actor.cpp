@@ -74,10 +74,11 @@ void enqueue(persistence_ptr self, Row&& row) {
 
 void on_event(persistence_ptr self, msg::event& e) {
   auto row = to_row(e);
-  self->state.telemetry += persistence::telemetry_line(row);
+  auto line = persistence::telemetry_line(row);
+  self->state.telemetry += line;
   self->state.telemetry += '\n';
   if (self->state.setup.observer)
-    self->send(self->state.setup.observer, std::move(e));
+    self->send(self->state.setup.observer, std::move(e), std::move(line));
   enqueue(self, std::move(row));
 }
 

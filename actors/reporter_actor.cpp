@@ -4,9 +4,6 @@
 
 #include <caf/all.hpp>
 
-#include "actors/record_rows.h"
-#include "persistence/telemetry_line.h"
-
 namespace uet::actors {
 
 namespace {
@@ -83,10 +80,10 @@ struct reader {
   }
 };
 
-void show(reporter_ptr self, const msg::event& e) {
+void show(reporter_ptr self, const msg::event& e, const std::string& line) {
   auto& st = self->state;
   if (st.mode == report_mode::json) {
-    std::cout << persistence::telemetry_line(to_row(e)) << '\n' << std::flush;
+    std::cout << line << '\n' << std::flush;
     return;
   }
   const auto ws = e.workstream_id.value_or("");
@@ -128,7 +125,7 @@ msg::reporter_actor::behavior_type reporter_behavior(reporter_ptr self, report_m
   self->state.mode = mode;
   self->state.total = total;
   return {
-      [=](const msg::event& e) { show(self, e); },
+      [=](const msg::event& e, const std::string& line) { show(self, e, line); },
       // Answered after every event sent before it has been printed.
       [=](msg::sync_atom) { return std::string(); },
   };

@@ -25,9 +25,6 @@ enum class error_kind : std::uint8_t {
   conflict,  ///< a patch does not fit the branch it is meant for
 };
 
-/// "internal", "bad input", ... (for messages and JSON).
-const char* to_string(error_kind k);
-
 struct failure {
   error_kind kind = error_kind::internal;
   std::string message;

@@ -9,6 +9,7 @@
 #include "cli/output.h"
 #include "config/phases.h"
 #include "engine/plan.h"
+#include "run/dependencies.h"
 #include "run/project.h"
 
 namespace uet::cli {
@@ -82,15 +83,13 @@ phase_plan make_phase_plan(const config::project_bundle& b, const std::vector<st
   p.g = run::subgraph(b, ids);
   p.plan = engine::make_plan(p.g, workers);
   std::unordered_set<std::string> chosen(ids.begin(), ids.end());
+  for (const auto& ws : b.workstreams)
+    if (chosen.count(ws.id))
+      p.titles[ws.id] = ws.title;
   std::unordered_set<std::string> ext_seen;
-  for (const auto& ws : b.workstreams) {
-    if (!chosen.count(ws.id))
-      continue;
-    p.titles[ws.id] = ws.title;
-    for (const auto& d : ws.dependencies)
-      if (!chosen.count(d) && ext_seen.insert(d).second)
-        p.external.push_back(d);
-  }
+  for (const auto& [ws, d] : run::outside_dependencies(b, ids))
+    if (ext_seen.insert(d).second)
+      p.external.push_back(d);
   return p;
 }
 

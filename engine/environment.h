@@ -69,8 +69,6 @@ public:
   std::chrono::system_clock::time_point wall_now() override { return target_.wall_now(); }
   std::chrono::steady_clock::time_point steady_now() override { return target_.steady_now(); }
 
-  environment& target() const { return target_; }
-
 private:
   environment& target_;
 };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "base/files.h"
 #include "ledger/git.h"
 #include "ledger/worktree_record.h"
 
@@ -14,13 +13,14 @@ namespace {
 
 /// HEAD of a worktree whose index and files hold commit's tree: detached at
 /// commit, written as git writes it (a file, replaced atomically).
-status detach_head_at(const fs::path& worktree, const std::string& commit) {
+status detach_head_at(engine::environment& env, const fs::path& worktree,
+                      const std::string& commit) {
   auto dir = git_dir_of(worktree);
   if (!dir)
     return dir.error();
   if (auto stamp = read_stamp(worktree); stamp && stamp->head == commit)
     return {};
-  return write_file_atomic(*dir / "HEAD", commit + "\n");
+  return env.write_file_atomic(*dir / "HEAD", commit + "\n");
 }
 
 bool git_ok(engine::environment& env, const fs::path& dir, const std::vector<std::string>& args) {
@@ -92,7 +92,7 @@ status worktree_pool::prepare(const fs::path& worktree, const std::string& commi
     // a forced checkout gives exactly `commit` (detached, so that a branch
     // the last tool switched to is left where it is).
     if (known == commit && !tracked_dirty)
-      return detach_head_at(worktree, commit);
+      return detach_head_at(*env_, worktree, commit);
     if (force_checkout(*env_, worktree, commit))
       return {};
   }

@@ -1,5 +1,7 @@
 #include "messages/event_json.h"
 
+#include <nlohmann/json.hpp>
+
 namespace uet::msg {
 
 namespace {
@@ -87,10 +89,6 @@ text_of render(const ev::body& b) {
 event_text render_event(const ev::body& b) {
   auto t = render(b);
   return {std::move(t.type), t.payload.dump(-1, ' ', false, json::error_handler_t::replace)};
-}
-
-nlohmann::json event_payload(const ev::body& b) {
-  return render(b).payload;
 }
 
 } // namespace uet::msg

@@ -6,8 +6,6 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "messages/events.h"
 
 namespace uet::msg {
@@ -18,8 +16,5 @@ struct event_text {
 };
 
 event_text render_event(const ev::body& b);
-
-/// The payload as a JSON object.
-nlohmann::json event_payload(const ev::body& b);
 
 } // namespace uet::msg

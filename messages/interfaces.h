@@ -13,9 +13,10 @@
 namespace uet::msg {
 
 /// Shows a run to its user (progress line, plain lines or JSON): receives a
-/// copy of every event the persistence actor records.
-using reporter_actor =
-    caf::typed_actor<caf::reacts_to<event>, caf::replies_to<sync_atom>::with<std::string>>;
+/// copy of every event the persistence actor records, with its telemetry
+/// line (the JSON form, made once).
+using reporter_actor = caf::typed_actor<caf::reacts_to<event, std::string>,
+                                        caf::replies_to<sync_atom>::with<std::string>>;
 
 /// The only read-write database connection. Records are fire and forget
 /// (batched into one transaction per mailbox drain); sync_atom replies once

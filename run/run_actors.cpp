@@ -6,7 +6,6 @@
 #include "actors/record_rows.h"
 #include "actors/scheduler_actor.h"
 #include "base/clock.h"
-#include "base/files.h"
 #include "ledger/patch_store.h"
 #include "run/run_session.h"
 #include "run/signals.h"
@@ -16,14 +15,13 @@ namespace uet::run {
 namespace {
 
 /// A patch row the database never got, rebuilt from the patch store.
-std::optional<persistence::patch_recorded> recreate_row(const ledger::patch_store& store,
-                                                        const std::string& run_id,
-                                                        const std::string& patch_id,
-                                                        const std::string& at) {
+std::optional<persistence::patch_recorded>
+recreate_row(engine::environment& env, const ledger::patch_store& store, const std::string& run_id,
+             const std::string& patch_id, const std::string& at) {
   auto id = ledger::parse_patch_id(patch_id, run_id);
   if (!id)
     return std::nullopt;
-  auto saved = read_file(store.patch_path(patch_id), std::size_t(1) << 30);
+  auto saved = env.read_file(store.patch_path(patch_id), std::size_t(1) << 30);
   std::string diff = saved ? std::move(*saved) : std::string();
   return actors::to_row(
       msg::patch_created{patch_id, run_id, id->workstream_id, id->attempt, diff, at});
@@ -50,9 +48,9 @@ std::vector<persistence::write_command> run_session::start_rows() {
   ledger::patch_store store(ctx_->project.ledger_dir);
   for (auto& c : persistence::repair_committed(
            run_id, resume_->patches, trailers_, now,
-           [&](const std::string& id) { return recreate_row(store, run_id, id, now); }))
+           [&](const std::string& id) { return recreate_row(*opts_.env, store, run_id, id, now); }))
     rows.push_back(std::move(c));
-  for (auto i : reconciled_->found_on_branch)
+  for (auto i : found_on_branch_)
     rows.emplace_back(actors::to_row(
         msg::ws_state_set{run_id, ctx_->spec(i).id, ws_state::committed, ctx_->prior(i), now,
                           std::string("found on the integration branch on resume")}));

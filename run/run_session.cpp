@@ -8,17 +8,12 @@
 
 #include "actors/executor.h"
 #include "actors/ledger_actor.h"
-#include "actors/record_rows.h"
-#include "actors/scheduler_actor.h"
 #include "base/clock.h"
-#include "base/files.h"
 #include "engine/orphans.h"
 #include "engine/plan.h"
-#include "ledger/patch_store.h"
 #include "ledger/workspace.h"
 #include "persistence/state_reader.h"
 #include "run/dependencies.h"
-#include "run/signals.h"
 
 namespace uet::run {
 
@@ -223,9 +218,9 @@ status run_session::reconcile_resume() {
                     " has unfinished workstreams that are no longer in phase '" +
                     ctx_->target.to_phase_id() + "': " + joined(r.gone, ", ") +
                     "; restore their files, or start a new run");
-  ctx_->prior_attempts = r.prior_attempts;
-  ctx_->already_committed = r.already_committed;
-  ctx_->already_skipped = r.already_skipped;
+  ctx_->prior_attempts = std::move(r.prior_attempts);
+  ctx_->already_committed = std::move(r.already_committed);
+  ctx_->already_skipped = std::move(r.already_skipped);
   if (!plan_.dry_run && !r.resubmit.empty()) {
     ctx_->resubmit.assign(ids.size(), std::nullopt);
     persistence::state_reader reader(*db_->db);
@@ -238,7 +233,7 @@ status run_session::reconcile_resume() {
             actors::resubmission{again.attempt, again.state, (*row)->content};
     }
   }
-  reconciled_ = std::move(r);
+  found_on_branch_ = std::move(r.found_on_branch);
   return {};
 }
 

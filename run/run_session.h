@@ -91,7 +91,7 @@ private:
   std::optional<actors::persistence_setup> db_;
   std::shared_ptr<file_lock> branch_lock_;
   ledger::trailer_index trailers_;
-  std::optional<reconciliation> reconciled_;
+  std::vector<std::uint32_t> found_on_branch_; ///< resume: committed on the branch, not in the db
   std::unique_ptr<actors::ledger_setup> ledger_;
   std::shared_ptr<ledger::worktree_pool> pool_;
   std::unique_ptr<caf::actor_system_config> caf_config_;
