@@ -18,6 +18,7 @@
 
 #include "base/expected.h"
 #include "engine/environment.h"
+#include "engine/fault_plan.h"
 #include "messages/interfaces.h"
 
 namespace uet::ledger {
@@ -31,6 +32,7 @@ struct attempt_ticket {
   std::uint32_t node = 0;
   std::string workstream_id;
   int attempt = 1;
+  std::string tool_id;
 };
 
 struct attempt_handle {
@@ -64,5 +66,12 @@ std::shared_ptr<executor> make_local_executor(engine::environment& env,
 
 /// A dry run: no worktree, no tool, no check.
 std::shared_ptr<executor> make_dry_run_executor();
+
+/// `inner`, with the adapter, actor and patch:corrupt faults of `faults`
+/// injected into its attempts (actors/fault_executor.cpp). `shim` is this
+/// program's binary, which runs a tool under an adapter fault.
+std::shared_ptr<executor> make_fault_executor(std::shared_ptr<executor> inner,
+                                              std::shared_ptr<engine::fault_injector> faults,
+                                              std::filesystem::path shim);
 
 } // namespace uet::actors

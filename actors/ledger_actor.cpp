@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/records.h"
+#include "ledger/fault_environment.h"
 
 namespace uet::actors {
 
@@ -200,10 +201,17 @@ expected<ledger_setup> prepare_ledger(const run_context& ctx, std::shared_ptr<fi
   const auto& p = ctx.project;
   ledger::integration_config cfg{p.repo, ctx.worktrees_dir / "integration", p.integration_branch,
                                  p.base_ref};
-  auto tree = ledger::integration_tree::open(*ctx.env, cfg, std::move(trailers));
+  std::shared_ptr<ledger::fault_environment> faulty;
+  if (ctx.faults && (ctx.faults->targets(engine::fault_site::git) ||
+                     ctx.faults->targets(engine::fault_site::patch)))
+    faulty = std::make_shared<ledger::fault_environment>(*ctx.env, ctx.faults);
+  auto tree = ledger::integration_tree::open(faulty ? *faulty : *ctx.env, cfg, std::move(trailers));
   if (!tree)
     return tree.error();
+  if (faulty)
+    faulty->arm();
   ledger_setup s;
+  s.env = faulty;
   s.pipeline =
       std::make_shared<ledger::patch_pipeline>(std::move(*tree), ledger::patch_store(p.ledger_dir));
   s.branch_lock = std::move(lock);

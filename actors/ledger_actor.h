@@ -23,6 +23,9 @@ namespace uet::actors {
 struct ledger_setup {
   std::shared_ptr<ledger::patch_pipeline> pipeline;
   std::shared_ptr<file_lock> branch_lock;
+  /// The environment the pipeline's git runs in when it is not the run's
+  /// (`--inject git:*` or `patch:conflict`); kept alive here.
+  std::shared_ptr<engine::environment> env;
 };
 
 /// LEDGER_DIR/integration.lock, taken without waiting (kind busy when

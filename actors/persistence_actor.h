@@ -18,6 +18,7 @@
 
 #include "base/file_lock.h"
 #include "engine/environment.h"
+#include "engine/fault_plan.h"
 #include "messages/interfaces.h"
 #include "persistence/database.h"
 #include "persistence/write_commands.h"
@@ -32,6 +33,9 @@ struct persistence_setup {
   /// Rows written as the actor's first transaction, before any message
   /// (the start of a run: its row, repairs `resume` found).
   std::vector<persistence::write_command> first_batch;
+  std::string run_id; ///< for messages ("resume <run_id>")
+  /// `--inject persistence:*`: decides which batch commits fail; may be null.
+  std::shared_ptr<engine::fault_injector> faults;
 };
 
 /// Takes <db>.writer.lock (so a second writer, in this process or another,

@@ -74,6 +74,11 @@ struct reader {
     return {"interrupted: stopping running tools", true};
   }
   reading operator()(const ev::branch_restored& e) { return {"WARNING: " + e.detail, true}; }
+  reading operator()(const ev::fault_injected& e) {
+    return {(ws.empty() ? std::string() : ws + ": ") + "injected fault " + e.site + ":" + e.kind +
+            (e.attempt > 0 ? " (attempt " + std::to_string(e.attempt) + ")" : "") + ": " +
+            e.detail};
+  }
   template <class Other>
   reading operator()(const Other&) {
     return {};

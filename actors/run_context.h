@@ -16,6 +16,7 @@
 #include "config/loader.h"
 #include "engine/dag.h"
 #include "engine/environment.h"
+#include "engine/fault_plan.h"
 #include "messages/vocabulary.h"
 
 namespace uet::actors {
@@ -57,6 +58,9 @@ struct run_context {
   engine::environment* env = &engine::environment::real();
   /// How attempts run: local processes, nothing (a dry run), ...
   std::shared_ptr<actors::executor> executor;
+  /// `--inject`: the faults to put in at the seams (executor, the ledger's
+  /// environment, the state writer); null when none.
+  std::shared_ptr<engine::fault_injector> faults;
 
   const config::workstream_spec& spec(std::uint32_t node) const { return workstreams[node]; }
   int prior(std::uint32_t node) const {

@@ -31,6 +31,8 @@ void set_state(scheduler_ptr self, std::uint32_t node, ws_state state, int attem
 void deliver(scheduler_ptr self, std::string db_error) {
   auto& st = self->state;
   st.summary.db_error = std::move(db_error);
+  if (!st.summary.stopped_because.empty())
+    st.summary.state = run_state::interrupted; // `resume` finishes the record
   st.promise.deliver(st.summary);
   self->send_exit(st.supervisor, caf::exit_reason::user_shutdown);
   self->quit();
@@ -144,6 +146,7 @@ caf::typed_response_promise<msg::run_summary> on_run(scheduler_ptr self) {
     return s.promise;
   }
   s.phase = scheduler_phase::running;
+  self->send(s.db, msg::watch_atom_v); // a database that stays unwritable stops the run
   s.t0 = std::chrono::steady_clock::now();
   s.summary.run_id = s.ctx->run_id;
   s.summary.total = static_cast<std::uint32_t>(s.ctx->workstreams.size());
@@ -155,8 +158,11 @@ caf::typed_response_promise<msg::run_summary> on_run(scheduler_ptr self) {
   return s.promise;
 }
 
-void on_stop(scheduler_ptr self) {
+void on_stop(scheduler_ptr self, std::string why = {}) {
   auto& st = self->state;
+  if (!why.empty() && st.summary.stopped_because.empty())
+    // Even when the work is done: the record of it is not.
+    st.summary.stopped_because = std::move(why);
   if (st.phase != scheduler_phase::running)
     return;
   st.phase = scheduler_phase::stopping;
@@ -197,6 +203,7 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
       [=](msg::run_atom) { return on_run(self); },
       [=](const msg::ws_done& d) { on_done(self, d); },
       [=](msg::stop_atom) { on_stop(self); },
+      [=](msg::stop_atom, std::string& why) { on_stop(self, std::move(why)); },
   };
 }
 

@@ -57,10 +57,20 @@ void give_up(supervisor_ptr self, std::uint32_t node, const std::string& reason)
        "gave up after " + attempts_text(self->state.attempts[node]) + ": " + reason);
 }
 
-void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& reason,
+/// The reason, naming the faults `--inject` put into the attempt, if any.
+std::string with_faults(supervisor_ptr self, std::uint32_t node, const std::string& reason) {
+  const auto& ctx = *self->state.ctx;
+  if (!ctx.faults)
+    return reason;
+  auto names = ctx.faults->injected_into(ctx.spec(node).id, self->state.attempts[node]);
+  return names.empty() ? reason : reason + " [injected: " + names + "]";
+}
+
+void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& failure,
                     bool retryable) {
   auto& st = self->state;
   const auto& ws = st.ctx->spec(node);
+  auto reason = with_faults(self, node, failure);
   auto policy = engine::resolve_resilience(ws, st.ctx->tools.find(ws.tool_id));
   int attempt = st.attempts[node];
   int tries = attempt - st.ctx->prior(node); // this run's tries count against the budget
@@ -167,7 +177,7 @@ void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
   case attempt_result::skipped:
     return done(self, o.node, ws_end::skipped, o.reason);
   case attempt_result::quarantined:
-    return done(self, o.node, ws_end::quarantined, o.reason);
+    return done(self, o.node, ws_end::quarantined, with_faults(self, o.node, o.reason));
   case attempt_result::interrupted:
     return done(self, o.node, ws_end::interrupted, o.reason);
   }

@@ -77,7 +77,8 @@ bool cancelled(workstream_ptr self) {
 bool start_adapter(workstream_ptr self, std::string* workspace) {
   auto& st = self->state;
   const auto& ws = spec_of(self);
-  auto handle = st.args.ctx->executor->start(*self, {st.args.node, ws.id, st.args.attempt});
+  auto handle =
+      st.args.ctx->executor->start(*self, {st.args.node, ws.id, st.args.attempt, ws.tool_id});
   if (!handle) {
     finish(self, attempt_result::failed, "cannot start the attempt: " + handle.message(), true);
     return false;

@@ -51,12 +51,17 @@ struct run_args {
   bool dry_run = false;
   std::optional<std::string> engine;
   std::optional<std::uint64_t> seed;
+  std::optional<std::string> inject;
   bool json = false;
   /// resume: the run to continue ("" = the latest); phase and options are
   /// read from the database.
   std::optional<std::string> resume;
 };
 int run_command(const run_args& args);
+
+/// `__fault KIND SEED -- ARGV...` (args after the command name): runs ARGV
+/// as a tool would run, under the adapter fault KIND (engine/fault_plan.h).
+int fault_shim(int argc, char** argv);
 
 int status_command(const std::string& run_id, bool json);
 int events_command(const std::string& run_id, bool json);

@@ -11,6 +11,7 @@
 
 #include "base/exit_code.h"
 #include "cli/commands.h"
+#include "engine/fault_plan.h"
 
 namespace {
 
@@ -53,9 +54,13 @@ struct parsed {
   int run_parallel = 0;
   std::string run_engine;
   std::uint64_t run_seed = 0;
+  std::string run_inject;
   CLI::App* resume = nullptr;
   std::string resume_run;
   bool resume_json = false;
+  CLI::Option* resume_inject_opt = nullptr;
+  std::string resume_inject;
+  std::uint64_t resume_seed = 0;
   CLI::App* status = nullptr;
   std::string status_run;
   bool status_json = false;
@@ -134,7 +139,11 @@ void add_run_options(CLI::App* cmd, parsed& p) {
                 "Plan, actors and database rows, but no tools and no acceptance commands");
   cmd->add_option("--engine", p.run_engine, "uet (default) or legacy (sequential baseline)")
       ->check(CLI::IsMember({"uet", "legacy"}));
-  cmd->add_option("--seed", p.run_seed, "Seed for retry jitter (same seed, same delays)");
+  cmd->add_option("--seed", p.run_seed,
+                  "Seed for retry jitter and injected faults (same seed, same delays and faults)");
+  cmd->add_option("--inject", p.run_inject,
+                  "Inject faults: site:kind[:p=P][:after=N][:times=N][:tool=ID][:ws=ID];... "
+                  "(docs/reliability.md)");
   cmd->add_flag("--json", p.run.json, "One JSON object per event, then a summary object");
 }
 
@@ -148,6 +157,9 @@ void add_run_commands(CLI::App& app, parsed& p) {
   p.resume = app.add_subcommand("resume", "Finish an interrupted run (default: the latest)");
   p.resume->add_option("RUN_ID", p.resume_run, "The run to continue");
   p.resume->add_flag("--json", p.resume_json, "One JSON object per event, then a summary object");
+  p.resume_inject_opt = p.resume->add_option(
+      "--inject", p.resume_inject, "Faults to inject instead of the run's own ('none': no faults)");
+  p.resume->add_option("--seed", p.resume_seed, "Seed instead of the run's own");
 }
 
 /// The options given only when set (0 and "" mean "not given").
@@ -160,6 +172,8 @@ void settle_optionals(parsed& p) {
     p.run.engine = p.run_engine;
   if (p.run_seed > 0)
     p.run.seed = p.run_seed;
+  if (!p.run_inject.empty())
+    p.run.inject = p.run_inject;
   if (*p.ledger_state_opt)
     p.ledger.state = p.ledger_state;
   if (*p.ledger_run_opt)
@@ -189,6 +203,10 @@ int dispatch(const parsed& p) {
     run_args r;
     r.resume = p.resume_run;
     r.json = p.resume_json;
+    if (*p.resume_inject_opt)
+      r.inject = p.resume_inject;
+    if (p.resume_seed > 0)
+      r.seed = p.resume_seed;
     return run_command(r);
   }
   if (*p.status)
@@ -206,6 +224,8 @@ int main(int argc, char** argv) {
   // A closed stdout (`run ... | head`) must not kill a run midway and leave
   // its tools orphaned: writes then fail with EPIPE and the run goes on.
   ::signal(SIGPIPE, SIG_IGN);
+  if (argc >= 2 && std::string(argv[1]) == uet::engine::fault_shim_command)
+    return fault_shim(argc - 2, argv + 2); // internal: a tool run under an injected fault
   CLI::App app{"uet-actors: run a DAG of AI-development workstreams onto an integration branch"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "uet-actors 0.1.0");

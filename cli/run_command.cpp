@@ -16,6 +16,8 @@ namespace uet::cli {
 namespace {
 
 exit_code exit_code_of(const msg::run_summary& s) {
+  if (!s.stopped_because.empty())
+    return exit_code::interrupted; // stopped cleanly; `resume` finishes it
   if (!s.db_error.empty())
     return exit_code::internal; // the run's record is incomplete
   switch (s.state) {
@@ -31,10 +33,31 @@ exit_code exit_code_of(const msg::run_summary& s) {
   return exit_code::partial;
 }
 
-void print_json_summary(const msg::run_summary& s, int code) {
+int injected(const run::fault_report& f) {
+  int n = 0;
+  for (const auto& t : f.faults)
+    n += t.injected;
+  return n;
+}
+
+json faults_json(const run::run_result& r) {
+  json out = json::array();
+  for (const auto& t : r.faults->faults)
+    out.push_back({{"fault", t.fault},
+                   {"injected", t.injected},
+                   {"recovered", t.recovered},
+                   {"absorbed", t.absorbed},
+                   {"quarantined", t.quarantined},
+                   {"unfinished", t.unfinished},
+                   {"retried", t.retried}});
+  return out;
+}
+
+void print_json_summary(const run::run_result& r, int code) {
+  const auto& s = *r.summary;
   // One more JSON line after the events: the run's result.
   auto problems = s.problems;
-  if (!s.db_error.empty())
+  if (!s.db_error.empty() && s.db_error != s.stopped_because)
     problems.push_back("state database: " + s.db_error);
   json j{{"event", "summary"},
          {"run_id", s.run_id},
@@ -47,6 +70,14 @@ void print_json_summary(const msg::run_summary& s, int code) {
          {"elapsed_ms", s.elapsed_ms},
          {"problems", problems},
          {"exit_code", code}};
+  if (!s.stopped_because.empty())
+    j["stopped_because"] = s.stopped_because;
+  if (r.faults) {
+    j["inject"] = r.plan.inject;
+    j["seed"] = r.plan.seed;
+    j["faults"] = faults_json(r);
+    j["breakers_opened"] = r.faults->breakers_opened;
+  }
   std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
@@ -54,7 +85,7 @@ int print_summary(const run::run_result& r, bool json_mode) {
   const auto& s = *r.summary;
   int code = to_int(exit_code_of(s));
   if (json_mode) {
-    print_json_summary(s, code);
+    print_json_summary(r, code);
     return code;
   }
   const auto& ctx = *r.context;
@@ -64,7 +95,15 @@ int print_summary(const run::run_result& r, bool json_mode) {
       << " blocked of " << s.total << " in " << s.elapsed_ms / 1000.0 << " s\n";
   for (const auto& p : s.problems)
     out << "  " << p << '\n';
-  if (!s.db_error.empty())
+  if (!s.stopped_because.empty())
+    out << "  stopped: " << s.stopped_because << '\n';
+  if (r.faults) {
+    out << "faults injected (--inject '" << r.plan.inject << "' --seed " << r.plan.seed
+        << "): " << (r.faults->empty() ? "none fell" : std::to_string(injected(*r.faults))) << '\n';
+    for (const auto& line : run::fault_lines(*r.faults))
+      out << "  " << line << '\n';
+  }
+  if (!s.db_error.empty() && s.db_error != s.stopped_because)
     out << "  state database: " << s.db_error << " (this run's record is incomplete)\n";
   if (!r.plan.dry_run)
     out << "integration branch: " << ctx.project.integration_branch << " (git log --oneline "
@@ -93,6 +132,7 @@ run::run_request to_request(const run_args& a) {
   if (a.engine)
     r.engine = parse_engine_kind(*a.engine); // the command line accepts only known names
   r.seed = a.seed;
+  r.inject = a.inject;
   r.resume = a.resume;
   return r;
 }

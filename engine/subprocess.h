@@ -33,6 +33,9 @@ struct process_request {
   /// When set and it becomes true (Ctrl-C), the process group is ended as on
   /// a timeout; checked at least every 50 ms.
   const std::atomic<bool>* cancel = nullptr;
+  /// What the call is for ("apply <patch id>"), for environment wrappers
+  /// (the fault injector) and logs; the process never sees it.
+  std::string tag;
 };
 
 struct process_result {

@@ -36,10 +36,13 @@ std::string chomp(std::string s) {
 
 expected<git_output> git_run(engine::environment& env, const std::filesystem::path& dir,
                              const std::vector<std::string>& args,
-                             const std::optional<std::string>& stdin_data, const git_env& extra) {
+                             const std::optional<std::string>& stdin_data, const git_env& extra,
+                             const std::string& tag) {
   engine::process_request req;
-  req.argv.reserve(args.size() + 3);
-  req.argv = {git_program(), "-C", dir.string()};
+  // Hooks and fsmonitor come from repository config, which a tool can
+  // write: ours never run them.
+  req.argv = {git_program(), "-c",        "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
+              "-C",          dir.string()};
   req.argv.insert(req.argv.end(), args.begin(), args.end());
   // Stable output and no prompts, hooks' editors or pagers, whatever the user's setup.
   req.env = {{"LC_ALL", "C"},
@@ -51,6 +54,7 @@ expected<git_output> git_run(engine::environment& env, const std::filesystem::pa
   req.stdin_data = stdin_data;
   req.merge_stderr = false;
   req.max_output_bytes = 256u << 20;
+  req.tag = tag;
   auto r = env.run_process(req);
   if (!r.started)
     return fail(error_kind::git, command_text(args) + ": " + r.describe());

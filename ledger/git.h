@@ -30,7 +30,7 @@ using git_env = std::map<std::string, std::string>;
 expected<git_output> git_run(engine::environment& env, const std::filesystem::path& dir,
                              const std::vector<std::string>& args,
                              const std::optional<std::string>& stdin_data = std::nullopt,
-                             const git_env& extra = {});
+                             const git_env& extra = {}, const std::string& tag = {});
 
 /// Runs git and fails unless it exits 0; the failure names the command and
 /// quotes git's stderr. Returns stdout.

@@ -286,10 +286,11 @@ status integration_tree::reset_speculation(const std::string& commit) {
 expected<spec_commit> integration_tree::speculate(const std::string& parent,
                                                   const std::string& diff,
                                                   const std::string& message,
-                                                  apply_result& conflict) {
+                                                  apply_result& conflict,
+                                                  const std::string& patch_id) {
   std::vector<std::string> args = stable_diff_config();
   args.insert(args.end(), {"apply", "--cached", "--whitespace=nowarn", "-"});
-  auto r = git_run(*env_, cfg_.worktree, args, diff, speculation_env());
+  auto r = git_run(*env_, cfg_.worktree, args, diff, speculation_env(), apply_tag(patch_id));
   if (!r)
     return r.error();
   if (r->exit_code > 1) // not "does not apply": git itself failed

@@ -43,6 +43,13 @@ struct apply_result {
   std::string message;                ///< git's own words, for the quarantine record
 };
 
+/// The process tag (engine::process_request::tag) of the `git apply` that
+/// speculates patch_id: how an environment wrapper tells which patch a git
+/// call is for.
+inline std::string apply_tag(const std::string& patch_id) {
+  return patch_id.empty() ? std::string() : "apply " + patch_id;
+}
+
 /// A patch applied onto a commit and recorded as a commit of its own.
 struct spec_commit {
   std::string commit;
@@ -77,7 +84,8 @@ public:
   /// and records the result as a commit on parent with message. A diff that
   /// does not apply leaves the index as it was: applied = false.
   expected<spec_commit> speculate(const std::string& parent, const std::string& diff,
-                                  const std::string& message, apply_result& conflict);
+                                  const std::string& message, apply_result& conflict,
+                                  const std::string& patch_id = {});
 
   /// Moves the branch from where the ledger left it to commit (a commit on
   /// it), compare-and-swap; records patch_id's trailer.

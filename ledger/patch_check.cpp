@@ -42,13 +42,13 @@ patch_check check_patch(std::string_view diff, const std::vector<std::string>& a
   }
   auto parsed = parse_diff(diff);
   if (!parsed) {
-    res.outcome = check_outcome::rejected;
+    res.outcome = check_outcome::malformed;
     res.reasons.push_back("the patch does not parse: " + parsed.message());
     return res;
   }
   res.files = std::move(*parsed);
   if (res.files.empty()) {
-    res.outcome = check_outcome::rejected;
+    res.outcome = check_outcome::malformed;
     res.reasons.push_back("the patch holds no file changes");
     return res;
   }

@@ -13,9 +13,10 @@
 namespace uet::ledger {
 
 enum class check_outcome {
-  ok,      ///< safe and in scope
-  empty,   ///< the workstream changed nothing
-  rejected ///< quarantine; reasons say why
+  ok,        ///< safe and in scope
+  empty,     ///< the workstream changed nothing
+  malformed, ///< not a diff (damaged on its way): the attempt may be retried
+  rejected   ///< quarantine; reasons say why
 };
 
 struct patch_check {

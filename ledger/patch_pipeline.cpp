@@ -91,6 +91,10 @@ gate_news patch_pipeline::join(const patch_submission& s) {
   // A resumed patch is checked again too: its content comes back from the
   // database and allowed_paths from files that may have changed since, and
   // nothing out of scope is ever applied (invariant 2).
+  if (check.outcome == check_outcome::malformed)
+    // git diff made it, so it was damaged on its way here: the attempt
+    // may run again (a scope violation may not).
+    return quarantine(s, e.state, gate_news_kind::failed, join_lines(check.reasons), check.reasons);
   if (check.outcome == check_outcome::rejected)
     return quarantine(s, e.state, gate_news_kind::refused,
                       "the patch is outside the workstream's scope or unsafe: " +
@@ -131,8 +135,9 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
     tip_ = parent;
   }
   apply_result conflict;
-  auto spec = tree_.speculate(
-      parent, s.diff, commit_message(s.workstream_id, s.title, s.run_id, s.patch_id), conflict);
+  auto spec = tree_.speculate(parent, s.diff,
+                              commit_message(s.workstream_id, s.title, s.run_id, s.patch_id),
+                              conflict, s.patch_id);
   if (!spec) {
     tip_.clear(); // the index may hold half of it
     return quarantine(s, e.state, gate_news_kind::failed,

@@ -76,6 +76,10 @@ struct text_of {
     type = "branch_restored";
     payload = {{"detail", e.detail}};
   }
+  void operator()(const ev::fault_injected& e) {
+    type = "fault_injected";
+    payload = {{"site", e.site}, {"kind", e.kind}, {"attempt", e.attempt}, {"detail", e.detail}};
+  }
 };
 
 text_of render(const ev::body& b) {

@@ -103,9 +103,19 @@ struct branch_restored {
   std::string detail;
 };
 
+/// "fault_injected": `--inject` made this call fail (engine/fault_plan.h);
+/// attempt 0 for calls no attempt owns (a database commit, a ledger git
+/// command).
+struct fault_injected {
+  std::string site; ///< adapter, persistence, patch, actor, git
+  std::string kind; ///< crash, hang, exit, ...
+  int attempt = 0;
+  std::string detail;
+};
+
 using body = std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished,
                           ws_blocked, ws_retry, step_finished, empty_change, breaker_moved,
-                          breaker_rejected, patch_moved, branch_restored>;
+                          breaker_rejected, patch_moved, branch_restored, fault_injected>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_started& x) {
@@ -160,6 +170,11 @@ typename Inspector::result_type inspect(Inspector& f, patch_moved& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, branch_restored& x) {
   return f(caf::meta::type_name("branch_restored"), x.detail);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fault_injected& x) {
+  return f(caf::meta::type_name("fault_injected"), x.site, x.kind, x.attempt, x.detail);
 }
 
 } // namespace uet::ev

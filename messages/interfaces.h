@@ -22,13 +22,16 @@ using reporter_actor = caf::typed_actor<caf::reacts_to<event, std::string>,
 /// (batched into one transaction per mailbox drain); sync_atom replies once
 /// everything sent before it is durable: "" or the first error the database
 /// gave in this run (it stays until the process ends: a run whose record is
-/// incomplete must say so).
+/// incomplete must say so). Writes the database refuses for a while
+/// (busy, I/O error, disk full) are retried with backoff, then given up:
+/// whoever sent watch_atom (the scheduler) hears (stop_atom, why).
 using persistence_actor =
     caf::typed_actor<caf::reacts_to<run_opened>, caf::reacts_to<run_state_set>,
                      caf::reacts_to<ws_state_set>, caf::reacts_to<ws_states_set>,
                      caf::reacts_to<step_begun>, caf::reacts_to<step_ended>, caf::reacts_to<event>,
                      caf::reacts_to<patch_created>, caf::reacts_to<patch_state_set>,
-                     caf::reacts_to<drain_atom>, caf::replies_to<sync_atom>::with<std::string>>;
+                     caf::reacts_to<drain_atom>, caf::replies_to<sync_atom>::with<std::string>,
+                     caf::reacts_to<watch_atom>>;
 
 /// The only writer of the integration branch: the gate. A patch_request
 /// joins the queue; the ledger answers its sender with patch_news (tests to
@@ -70,8 +73,11 @@ using supervisor_actor =
                      caf::reacts_to<retry_atom, ws_job>, caf::reacts_to<stop_atom>>;
 
 /// Holds the DAG and the slots; run_atom replies when the run is over.
-/// stop_atom: stop the run (Ctrl-C): cancels what runs, starts nothing new.
-using scheduler_actor = caf::typed_actor<caf::replies_to<run_atom>::with<run_summary>,
-                                         caf::reacts_to<ws_done>, caf::reacts_to<stop_atom>>;
+/// stop_atom: stop the run (Ctrl-C): cancels what runs, starts nothing new;
+/// with a reason, the run stops because of it (the database stays
+/// unwritable), and the summary says so.
+using scheduler_actor =
+    caf::typed_actor<caf::replies_to<run_atom>::with<run_summary>, caf::reacts_to<ws_done>,
+                     caf::reacts_to<stop_atom>, caf::reacts_to<stop_atom, std::string>>;
 
 } // namespace uet::msg

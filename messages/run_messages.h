@@ -58,6 +58,8 @@ struct run_summary {
   /// The state database refused a write during the run: the run's record
   /// is incomplete (the first error; see the persistence actor).
   std::string db_error;
+  /// Why the run stopped when no signal stopped it ("" otherwise).
+  std::string stopped_because;
 };
 
 template <class Inspector>
@@ -80,7 +82,7 @@ typename Inspector::result_type inspect(Inspector& f, ws_done& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_summary& x) {
   return f(caf::meta::type_name("run_summary"), x.run_id, x.state, x.committed, x.quarantined,
-           x.blocked, x.skipped, x.total, x.elapsed_ms, x.problems, x.db_error);
+           x.blocked, x.skipped, x.total, x.elapsed_ms, x.problems, x.db_error, x.stopped_because);
 }
 
 } // namespace uet::msg

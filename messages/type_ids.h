@@ -58,3 +58,4 @@ CAF_ADD_ATOM(uet_actors, uet::msg, withdraw_atom, "uet_wdraw")
 // persistence, reporter
 CAF_ADD_ATOM(uet_actors, uet::msg, drain_atom, "uet_drain")
 CAF_ADD_ATOM(uet_actors, uet::msg, sync_atom, "uet_sync")
+CAF_ADD_ATOM(uet_actors, uet::msg, watch_atom, "uet_watch")

@@ -10,6 +10,23 @@ namespace uet::persistence {
 
 namespace {
 
+/// Whether the same batch may be written later (busy, io) or never (internal).
+error_kind kind_of(int sqlite_code) {
+  switch (sqlite_code & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return error_kind::busy;
+  case SQLITE_IOERR:
+  case SQLITE_FULL:
+  case SQLITE_CANTOPEN:
+  case SQLITE_READONLY:
+  case SQLITE_PROTOCOL:
+    return error_kind::io;
+  default:
+    return error_kind::internal;
+  }
+}
+
 // Every statement binds every parameter on every use, so clearBindings() is
 // belt and braces: a parameter never leaks from one command to the next.
 const char* const sql_run_started =
@@ -347,6 +364,7 @@ status state_writer::write(const std::vector<write_command>& batch) {
   enum { at_begin, at_command, at_commit } stage = at_begin;
   std::size_t i = 0;
   std::string why;
+  auto kind = error_kind::internal;
   try {
     run(st_->begin);
     stage = at_command;
@@ -358,11 +376,14 @@ status state_writer::write(const std::vector<write_command>& batch) {
     }
     if (why.empty()) {
       stage = at_commit;
+      if (int code = gate_ ? gate_() : 0; code != 0)
+        throw SQLite::Exception(std::string("injected fault: ") + sqlite3_errstr(code), code);
       run(st_->commit);
       return {};
     }
   } catch (const SQLite::Exception& e) {
     why = e.what();
+    kind = kind_of(e.getErrorCode());
   }
   abandon_transaction();
   std::string what = "write batch of " + std::to_string(batch.size()) + " rolled back: ";
@@ -373,7 +394,7 @@ status state_writer::write(const std::vector<write_command>& batch) {
   else
     what += "command " + std::to_string(i + 1) + " (" + kind_name(batch[i]) + " " +
             std::visit(key_of{}, batch[i]) + ")";
-  return fail(error_kind::io, "state db " + db_.path().string() + ": " + what + ": " + why);
+  return fail(kind, "state db " + db_.path().string() + ": " + what + ": " + why);
 }
 
 } // namespace uet::persistence

@@ -3,6 +3,7 @@
 // batches. Not thread-safe; one per connection.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -25,7 +26,17 @@ public:
   /// names the command (position, kind, key) and SQLite's message. Updates
   /// of a row that does not exist (unknown run, step attempt or patch) fail
   /// too. Statements are prepared once and reused.
+  ///
+  /// The failure's kind says whether writing the same batch again may work:
+  /// busy (SQLITE_BUSY, SQLITE_LOCKED) and io (SQLITE_IOERR, SQLITE_FULL,
+  /// ...) are the database's state; internal is a command the schema
+  /// refuses, which fails again.
   status write(const std::vector<write_command>& batch);
+
+  /// Asked before each COMMIT: a SQLite result code to fail it with, as if
+  /// SQLite had (the transaction is rolled back), or 0. The fault injector
+  /// of `--inject persistence:*`; empty by default.
+  void set_commit_gate(std::function<int()> gate) { gate_ = std::move(gate); }
 
 private:
   struct statements;
@@ -33,6 +44,7 @@ private:
 
   database& db_;
   std::unique_ptr<statements> st_;
+  std::function<int()> gate_;
 };
 
 } // namespace uet::persistence

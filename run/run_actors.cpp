@@ -4,6 +4,7 @@
 
 #include "actors/ledger_actor.h"
 #include "actors/record_rows.h"
+#include "actors/records.h"
 #include "actors/scheduler_actor.h"
 #include "base/clock.h"
 #include "ledger/patch_store.h"
@@ -25,6 +26,25 @@ recreate_row(engine::environment& env, const ledger::patch_store& store, const s
   std::string diff = saved ? std::move(*saved) : std::string();
   return actors::to_row(
       msg::patch_created{patch_id, run_id, id->workstream_id, id->attempt, diff, at});
+}
+
+/// The run's events, read back once it is over (they are all durable then,
+/// unless the database refused them).
+std::optional<run::fault_report> read_fault_report(const std::filesystem::path& db_path,
+                                                   const std::string& run_id) {
+  auto db = persistence::database::open_read_only(db_path);
+  if (!db)
+    return std::nullopt;
+  persistence::state_reader reader(*db);
+  std::vector<persistence::event_row> all;
+  for (std::int64_t after = 0;;) {
+    auto page = reader.events(run_id, after, 5000);
+    if (!page || page->empty())
+      break;
+    after = page->back().id;
+    all.insert(all.end(), page->begin(), page->end());
+  }
+  return tally_faults(all);
 }
 
 } // namespace
@@ -74,6 +94,17 @@ status run_session::start() {
   db_->first_batch = start_rows();
   persistence_ = actors::spawn_persistence(*system_, std::move(*db_));
   db_.reset();
+  if (ctx_->faults)
+    ctx_->faults->set_sink(
+        [db = persistence_, run_id = ctx_->run_id](const engine::fault_notice& n) {
+          std::optional<std::string> ws;
+          if (!n.workstream.empty())
+            ws = n.workstream;
+          caf::anon_send(db, actors::make_event(run_id, ws,
+                                                ev::fault_injected{engine::to_string(n.site),
+                                                                   engine::to_string(n.kind),
+                                                                   n.attempt, n.detail}));
+        });
   if (ledger_)
     ledger_actor_ = actors::spawn_ledger(*system_, std::move(*ledger_), persistence_, ctx_->run_id);
   ledger_.reset();
@@ -104,6 +135,8 @@ expected<msg::run_summary> run_session::wait() {
 }
 
 status run_session::shut_down() {
+  if (ctx_ && ctx_->faults) // the sink holds the persistence actor, which goes now
+    ctx_->faults->set_sink({});
   // The persistence actor was synced by the scheduler before it replied.
   if (persistence_)
     caf::anon_send_exit(persistence_, caf::exit_reason::user_shutdown);
@@ -146,6 +179,8 @@ expected<run_result> execute(const run_request& req, checked_project project, ru
   r.context = s.context();
   if (!cleanup)
     r.warning = cleanup.message();
+  if (r.context->faults)
+    r.faults = read_fault_report(r.context->project.state_db, r.plan.run_id);
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/phases.h"
+#include "engine/fault_plan.h"
 #include "run/project.h"
 
 namespace uet::run {
@@ -26,6 +27,8 @@ expected<run_request> merge_resumed(run_request req, const resume_record& resume
     req.dry_run = true;
   if (!req.seed && opts.contains("seed") && opts["seed"].is_number_unsigned())
     req.seed = opts["seed"].get<std::uint64_t>();
+  if (!req.inject && opts.contains("inject") && opts["inject"].is_string())
+    req.inject = opts["inject"].get<std::string>();
   return req;
 }
 
@@ -62,6 +65,12 @@ expected<run_plan> resolve_run(const run_request& request, const config::project
   p.parallel =
       p.engine == engine_kind::legacy ? 1 : req.parallel.value_or(bundle.config.max_workers);
   p.seed = req.seed.value_or(random_seed);
+  if (req.inject) {
+    auto faults = engine::parse_fault_spec(*req.inject, p.seed);
+    if (!faults)
+      return faults.error();
+    p.inject = faults->spec;
+  }
   p.selects_all = selects_all(bundle, *ids);
   p.ids = std::move(*ids);
   return p;
@@ -71,6 +80,7 @@ std::string options_json(const run_plan& plan) {
   return nlohmann::json{{"parallel", plan.parallel},
                         {"dry_run", plan.dry_run},
                         {"seed", plan.seed},
+                        {"inject", plan.inject},
                         {"workstreams", plan.ids.size()}}
       .dump();
 }

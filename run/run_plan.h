@@ -25,6 +25,9 @@ struct run_request {
   bool dry_run = false;
   std::optional<engine_kind> engine;
   std::optional<std::uint64_t> seed;
+  /// --inject SPEC (engine/fault_plan.h); on resume, replaces the run's own
+  /// ("none" drops it).
+  std::optional<std::string> inject;
   /// resume: the run to continue ("" = the latest); its target and options
   /// come from the database.
   std::optional<std::string> resume;
@@ -45,12 +48,13 @@ struct run_plan {
   bool dry_run = false;
   int parallel = 1;
   std::uint64_t seed = 0;
+  std::string inject;           ///< the faults to inject, normalized; "" for none
   std::vector<std::string> ids; ///< the workstreams it runs, in file order
   bool selects_all = false;     ///< ids are every workstream of the project
 };
 
 /// Merges a resumed run's target and options (the request's own --parallel
-/// and --seed win), checks the selection and settles engine, workers, seed
+/// --seed and --inject win), checks the selection and settles engine, workers, seed
 /// and dry run. Fails (kind bad_input) on an unknown phase or workstream or
 /// a resumed run the database describes in a way this build cannot read.
 expected<run_plan> resolve_run(const run_request& req, const config::project_bundle& bundle,

@@ -55,6 +55,13 @@ expected<resume_record> load_resume(const config::project_config& cfg, const std
   return r;
 }
 
+/// This binary, which runs tools under adapter faults (its __fault mode).
+std::filesystem::path this_program() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("uet-actors") : self;
+}
+
 std::string joined(const std::vector<std::string>& items, const char* sep) {
   std::string out;
   for (const auto& s : items)
@@ -122,6 +129,9 @@ void run_session::build_context() {
   ctx->worktrees_dir = ctx->state_dir / "worktrees";
   ctx->telemetry_file = ctx->state_dir / "telemetry.jsonl";
   ctx->env = opts_.env;
+  if (!plan_.inject.empty()) // resolve_run parsed it
+    ctx->faults = std::make_shared<engine::fault_injector>(
+        *engine::parse_fault_spec(plan_.inject, plan_.seed));
   if (plan_.dry_run)
     ctx->executor = actors::make_dry_run_executor();
   ctx_ = std::move(ctx);
@@ -132,6 +142,8 @@ status run_session::open_database() {
   if (!db)
     return db.error();
   db_ = std::move(*db);
+  db_->run_id = ctx_->run_id;
+  db_->faults = ctx_->faults;
   return {};
 }
 
@@ -257,6 +269,8 @@ status run_session::open_ledger() {
   pool_ = std::make_shared<ledger::worktree_pool>(*opts_.env, p.repo, ctx_->worktrees_dir,
                                                   ctx_->run_id);
   ctx_->executor = actors::make_local_executor(*opts_.env, pool_);
+  if (ctx_->faults)
+    ctx_->executor = actors::make_fault_executor(ctx_->executor, ctx_->faults, this_program());
   return {};
 }
 

@@ -29,6 +29,7 @@
 #include "ledger/integration.h"
 #include "ledger/worktree_pool.h"
 #include "messages/interfaces.h"
+#include "run/fault_report.h"
 #include "run/project.h"
 #include "run/reconcile.h"
 #include "run/run_plan.h"
@@ -109,6 +110,8 @@ struct run_result {
   std::shared_ptr<const actors::run_context> context;
   run_plan plan;
   std::string warning; ///< the run ended, but cleaning up after it failed
+  /// `--inject`: what fell and what became of it (from the run's events).
+  std::optional<fault_report> faults;
 };
 
 /// Every step, in order.

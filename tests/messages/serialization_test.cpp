@@ -64,8 +64,8 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
             .head_seq == 9);
   CHECK(round_trip(sys, msg::ws_done{1, "ws", ws_end::quarantined, "why", 3, ""}).end ==
         ws_end::quarantined);
-  round_trip(sys,
-             msg::run_summary{"run", run_state::failed, 1, 2, 3, 4, 10, 99, {"x: blocked"}, ""});
+  round_trip(sys, msg::run_summary{
+                      "run", run_state::failed, 1, 2, 3, 4, 10, 99, {"x: blocked"}, "", "db full"});
   msg::patch_request resumed;
   resumed.resume_from = patch_state::verified;
   CHECK(round_trip(sys, resumed).resume_from == patch_state::verified);
@@ -121,6 +121,7 @@ TEST_CASE("messages: every kind of event survives a binary round trip, its kind 
       ev::breaker_rejected{"sh", 5},
       ev::patch_moved{"r.w.1", 1, patch_state::applied, ""},
       ev::branch_restored{"moved"},
+      ev::fault_injected{"adapter", "crash", 2, "killed by signal 9"},
   };
   REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
   for (std::size_t i = 0; i < bodies.size(); ++i) {
