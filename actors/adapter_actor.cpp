@@ -23,6 +23,7 @@ long long ms(Duration d) {
 struct worker_state {
   engine::environment* env = nullptr;
   std::shared_ptr<ledger::attempt_workspace> workspace; ///< gives the worktree back when it goes
+  std::shared_ptr<ledger::git_dir_guard> guard;         ///< may be null
   stop_flag stop;
   static inline const char* name = "adapter-worker";
 };
@@ -62,6 +63,16 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   auto t1 = std::chrono::steady_clock::now();
   auto pr = st.env->run_process(p);
   copy_process(pr, res);
+  if (auto planted = st.guard ? st.guard->check_and_restore() : std::vector<std::string>{};
+      !planted.empty()) {
+    std::string files;
+    for (const auto& f : planted)
+      files += (files.empty() ? "" : ", ") + f;
+    res.refused = "while the tool ran, the repository's git directory (" +
+                  st.guard->dir().string() + ") changed: " + files +
+                  "; put back as it was. A tool may write only in its worktree";
+    return res;
+  }
   if (!pr.ok())
     return res;
   auto t2 = std::chrono::steady_clock::now();
@@ -103,9 +114,11 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
 
 msg::adapter_worker_actor::behavior_type
 worker_behavior(worker_ptr self, engine::environment* env,
-                std::shared_ptr<ledger::attempt_workspace> workspace, stop_flag stop) {
+                std::shared_ptr<ledger::attempt_workspace> workspace,
+                std::shared_ptr<ledger::git_dir_guard> guard, stop_flag stop) {
   self->state.env = env;
   self->state.workspace = std::move(workspace);
+  self->state.guard = std::move(guard);
   self->state.stop = std::move(stop);
   return {
       [=](const msg::edit_request& r) { return run_edit(self->state, r); },
@@ -127,9 +140,10 @@ struct adapter_state {
 using adapter_ptr = msg::adapter_actor::stateful_pointer<adapter_state>;
 
 msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self, engine::environment* env,
-                                                   std::shared_ptr<ledger::attempt_workspace> ws) {
+                                                   std::shared_ptr<ledger::attempt_workspace> ws,
+                                                   std::shared_ptr<ledger::git_dir_guard> guard) {
   self->state.worker = self->spawn<caf::detached + caf::linked>(worker_behavior, env, std::move(ws),
-                                                                self->state.stop);
+                                                                std::move(guard), self->state.stop);
   return {
       [=](msg::edit_request& r) { return self->delegate(self->state.worker, std::move(r)); },
       [=](msg::check_request& r) { return self->delegate(self->state.worker, std::move(r)); },
@@ -140,8 +154,9 @@ msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self, engine::env
 } // namespace
 
 msg::adapter_actor spawn_local_adapter(caf::local_actor& parent, engine::environment& env,
-                                       std::shared_ptr<ledger::attempt_workspace> workspace) {
-  return parent.spawn<caf::linked>(adapter_behavior, &env, std::move(workspace));
+                                       std::shared_ptr<ledger::attempt_workspace> workspace,
+                                       std::shared_ptr<ledger::git_dir_guard> guard) {
+  return parent.spawn<caf::linked>(adapter_behavior, &env, std::move(workspace), std::move(guard));
 }
 
 } // namespace uet::actors

@@ -14,6 +14,7 @@
 
 #include "engine/environment.h"
 #include "ledger/attempt_workspace.h"
+#include "ledger/git_dir_guard.h"
 #include "messages/interfaces.h"
 
 namespace uet::actors {
@@ -21,6 +22,7 @@ namespace uet::actors {
 /// Spawns the adapter (linked to parent) and its worker for one attempt in
 /// `workspace`; the worker gives the worktree back when it exits.
 msg::adapter_actor spawn_local_adapter(caf::local_actor& parent, engine::environment& env,
-                                       std::shared_ptr<ledger::attempt_workspace> workspace);
+                                       std::shared_ptr<ledger::attempt_workspace> workspace,
+                                       std::shared_ptr<ledger::git_dir_guard> guard = {});
 
 } // namespace uet::actors

@@ -22,8 +22,9 @@
 #include "messages/interfaces.h"
 
 namespace uet::ledger {
+class git_dir_guard;
 class worktree_pool;
-}
+} // namespace uet::ledger
 
 namespace uet::actors {
 
@@ -60,9 +61,12 @@ public:
   virtual expected<attempt_handle> start(caf::local_actor& parent, const attempt_ticket& t) = 0;
 };
 
-/// Tools and checks as local processes (env), in worktrees of `pool`.
+/// Tools and checks as local processes (env), in worktrees of `pool`; after
+/// each tool, `guard` (may be null) puts back what it changed in the
+/// repository's git directory, and the attempt is quarantined.
 std::shared_ptr<executor> make_local_executor(engine::environment& env,
-                                              std::shared_ptr<ledger::worktree_pool> pool);
+                                              std::shared_ptr<ledger::worktree_pool> pool,
+                                              std::shared_ptr<ledger::git_dir_guard> guard = {});
 
 /// A dry run: no worktree, no tool, no check.
 std::shared_ptr<executor> make_dry_run_executor();

@@ -104,6 +104,10 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
     step_end(self, step_kind::edit, step_state::cancelled, std::nullopt, "stopped");
     return finish(self, attempt_result::interrupted, "the tool was stopped");
   }
+  if (!e.refused.empty()) {
+    step_end(self, step_kind::edit, step_state::failed, std::nullopt, e.refused);
+    return finish(self, attempt_result::quarantined, e.refused);
+  }
   if (!e.ok()) {
     auto why = !e.error.empty() ? e.error : "the tool " + e.description;
     step_end(self, step_kind::edit, e.timed_out ? step_state::timed_out : step_state::failed,

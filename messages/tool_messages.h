@@ -39,6 +39,9 @@ struct edit_result {
   std::string description; ///< "exit code 3", "timed out after 5 s", ...
   std::string error;       ///< worktree or capture failure
   std::string diff;        ///< the change, empty when nothing changed
+  /// The tool did what no retry may undo (wrote into the repository's git
+  /// directory): the attempt is quarantined with this reason.
+  std::string refused;
   /// The tool itself succeeded (what its circuit breaker counts), whatever
   /// git did around it.
   bool tool_ok() const {
@@ -47,7 +50,7 @@ struct edit_result {
   /// The tool ran, so its breaker has a call to count: not when git failed
   /// before it, nor when Ctrl-C ended it.
   bool tool_called() const { return worktree_ok && !cancelled; }
-  bool ok() const { return worktree_ok && tool_ok() && error.empty(); }
+  bool ok() const { return worktree_ok && tool_ok() && error.empty() && refused.empty(); }
 };
 
 struct check_request {
@@ -81,7 +84,7 @@ typename Inspector::result_type inspect(Inspector& f, edit_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
   return f(caf::meta::type_name("edit_result"), x.worktree_ok, x.started, x.exit_code, x.signal,
-           x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff);
+           x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff, x.refused);
 }
 
 template <class Inspector>

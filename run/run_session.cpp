@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "engine/orphans.h"
 #include "engine/plan.h"
+#include "ledger/git_dir_guard.h"
 #include "ledger/workspace.h"
 #include "persistence/state_reader.h"
 #include "run/dependencies.h"
@@ -268,7 +269,8 @@ status run_session::open_ledger() {
     opts_.note("removed " + std::to_string(*stale) + " stale worktree(s) left by an earlier run");
   pool_ = std::make_shared<ledger::worktree_pool>(*opts_.env, p.repo, ctx_->worktrees_dir,
                                                   ctx_->run_id);
-  ctx_->executor = actors::make_local_executor(*opts_.env, pool_);
+  ctx_->executor = actors::make_local_executor(*opts_.env, pool_,
+                                               std::make_shared<ledger::git_dir_guard>(p.repo));
   if (ctx_->faults)
     ctx_->executor = actors::make_fault_executor(ctx_->executor, ctx_->faults, this_program());
   return {};

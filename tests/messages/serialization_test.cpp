@@ -36,7 +36,8 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   auto e2 = round_trip(sys, e);
   CHECK(e2.argv == e.argv);
   CHECK(e2.env == e.env);
-  round_trip(sys, msg::edit_result{true, true, 0, 0, false, false, 12, "exit code 0", "", "diff"});
+  round_trip(sys,
+             msg::edit_result{true, true, 0, 0, false, false, 12, "exit code 0", "", "diff", "no"});
   auto checks = round_trip(
       sys, msg::check_request{
                step_kind::static_checks, {"make"}, {{"A", "b"}}, 5, "log", "abc123", true});

@@ -1,0 +1,70 @@
+// What a tool may not do to the user's repository, and what the user's
+// repository configuration may not do to our git (real binary, git, tools).
+#include <catch2/catch.hpp>
+
+#include "tests/support/pipeline_project.h"
+
+using namespace uet::test;
+
+namespace {
+
+const std::string no_retries = "resilience_policy: {max_retries: 0}\n";
+
+} // namespace
+
+TEST_CASE("hardening: a tool that plants a git hook is quarantined and the hook removed") {
+  pipeline_project p(
+      sh_tool,
+      {{"evil", ws("mkdir -p docs; echo hi > docs/hello.txt\n"
+                   "hooks=\"$(git rev-parse --git-common-dir)/hooks\"; mkdir -p \"$hooks\"\n"
+                   "printf '#!/bin/sh\\necho pwned\\n' > \"$hooks/pre-commit\"\n"
+                   "chmod +x \"$hooks/pre-commit\"",
+                   "docs/**", "[]", no_retries)},
+       {"good", ws("echo ok > ok.txt", "ok.txt")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto st = p.status();
+  CHECK(ws_state(st, "evil") == "quarantined");
+  CHECK(ws_state(st, "good") == "committed");
+  CHECK_THAT(r.output,
+             Catch::Contains("hooks/pre-commit (added)") && Catch::Contains("put back as it was"));
+  CHECK_FALSE(fs::exists(p.repo() / ".git" / "hooks" / "pre-commit"));
+  CHECK(p.git({"ls-tree", "-r", "--name-only", "uet/integration"}).find("docs/hello.txt") ==
+        std::string::npos);
+}
+
+TEST_CASE("hardening: a tool that rewrites the repository's config is quarantined, config put "
+          "back") {
+  pipeline_project p(sh_tool, {{"cfg", ws("echo x > x.txt; git config alias.st '!rm -rf /'\n"
+                                          "git config core.hooksPath /tmp",
+                                          "x.txt", "[]", no_retries)}});
+  auto before = read_text(p.repo() / ".git" / "config");
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(ws_state(p.status(), "cfg") == "quarantined");
+  CHECK_THAT(r.output, Catch::Contains("config (changed)"));
+  CHECK(read_text(p.repo() / ".git" / "config") == before);
+}
+
+TEST_CASE("hardening: hooks and fsmonitor the repository configures never run in our git") {
+  pipeline_project p(
+      sh_tool, {{"a", ws("echo a > a.txt", "a.txt")}, {"b", ws("echo b > b.txt", "b.txt", "[a]")}});
+  auto hooks = p.root() / "user-hooks";
+  fs::create_directories(hooks);
+  auto spy = "#!/bin/sh\necho \"$0\" >> " + (p.scratch() / "ran").string() + "\n";
+  for (const char* hook : {"post-checkout", "pre-commit", "post-commit", "reference-transaction"}) {
+    write_file(hooks / hook, spy);
+    fs::permissions(hooks / hook, fs::perms::owner_all);
+  }
+  write_file(p.root() / "fsmonitor.sh", spy);
+  fs::permissions(p.root() / "fsmonitor.sh", fs::perms::owner_all);
+  p.git({"config", "core.hooksPath", hooks.string()});
+  p.git({"config", "core.fsmonitor", (p.root() / "fsmonitor.sh").string()});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 2);
+  CHECK_FALSE(fs::exists(p.scratch() / "ran"));
+}
