@@ -12,6 +12,8 @@ packages=(
   libspdlog-dev libfmt-dev catch2 libcli11-dev libgit2-dev
   # tools the runtime and the tests drive
   git sqlite3 graphviz procps
+  # the spec fuzzer (scripts/fuzz.sh): clang's libFuzzer
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
