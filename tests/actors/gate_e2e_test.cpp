@@ -157,11 +157,6 @@ TEST_CASE("gate: a patch ahead that fails resets the ones behind, retested and l
 TEST_CASE("gate: a patch that no longer applies is retried on the new tree, told why") {
   // Both append to the same file from the same base: the second to join
   // conflicts, and its next attempt edits on the first one's commit.
-  std::string tools = sh_tool + R"(  shc:
-    adapter: subprocess
-    argv: ["/bin/sh", "-eu", "-c", "{prompt}", "shc", "{conflict}"]
-    timeout_s: 30
-)";
   auto append = [](const std::string& id, const std::string& delay) {
     std::string prompt = "sleep " + delay + "; if [ -n \"$1\" ]; then printf '%s' \"$1\" > " +
                          "\"$SCRATCH/conflict-" + id + "\"; fi; echo " + id + " >> shared.txt";
@@ -169,7 +164,8 @@ TEST_CASE("gate: a patch that no longer applies is retried on the new tree, told
                   "resilience_policy: {max_retries: 2, backoff: {initial_ms: 1, jitter: 0}}\n");
     return doc.replace(doc.find("tool_id: sh"), 11, "tool_id: shc");
   };
-  pipeline_project p(tools, {{"first", append("first", "0")}, {"second", append("second", "0.4")}},
+  pipeline_project p(sh_and_shc_tools,
+                     {{"first", append("first", "0")}, {"second", append("second", "0.4")}},
                      {{"README.md", "# test\n"}, {"shared.txt", "top\n"}});
   auto r = p.run({"run", "phase-all", "--parallel", "2"});
   INFO(r.output);

@@ -3,8 +3,6 @@
 // docs/reliability.md says (retried, quarantined with the fault named, run
 // stopped and resumable), and the branch and the database agree.
 #include <catch2/catch.hpp>
-#include <dirent.h>
-#include <fstream>
 #include <set>
 #include <unistd.h>
 
@@ -73,20 +71,15 @@ void require_all_committed_once(const pipeline_project& p, int n) {
     CHECK(w["state"] == "committed");
 }
 
-/// Processes whose command line holds `needle` (the tests' own markers).
-int processes_with(const std::string& needle) {
-  int n = 0;
-  DIR* d = ::opendir("/proc");
-  while (auto* e = d ? ::readdir(d) : nullptr) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9')
-      continue;
-    std::ifstream f(std::string("/proc/") + e->d_name + "/cmdline", std::ios::binary);
-    std::string cmd((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    n += cmd.find(needle) != std::string::npos;
-  }
-  if (d)
-    ::closedir(d);
-  return n;
+/// The run injected exactly `fault` ("a/1 actor:crash"), retried a once,
+/// and committed everything once.
+void require_recovered(const pipeline_project& p, const uet::engine::process_result& r,
+                       const std::string& fault) {
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(faults(p) == std::multiset<std::string>{fault});
+  CHECK(count_events(p, "workstream_retry", "a") == 1);
+  require_all_committed_once(p, 3);
 }
 
 } // namespace
@@ -103,14 +96,10 @@ TEST_CASE("inject: a bad --inject spec is refused before anything runs, naming t
 TEST_CASE("inject adapter:crash: the tool is killed by a signal, the attempt is retried") {
   pipeline_project p(sh_tool, small_dag());
   auto r = p.run({"run", "phase-all", "--inject", "adapter:crash:ws=a:times=1", "--seed", "3"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  CHECK(faults(p) == std::multiset<std::string>{"a/1 adapter:crash"});
-  CHECK(count_events(p, "workstream_retry", "a") == 1);
+  require_recovered(p, r, "a/1 adapter:crash");
   CHECK_THAT(r.output, Catch::Contains("killed by signal 9"));
   CHECK_THAT(r.output, Catch::Contains("[injected: adapter:crash]"));
   CHECK_THAT(r.output, Catch::Contains("adapter:crash x1: 1 recovered by a retry"));
-  require_all_committed_once(p, 3);
 }
 
 TEST_CASE("inject adapter:hang: the step timeout ends the tool and its children") {
@@ -219,12 +208,8 @@ TEST_CASE("inject persistence:full: the run stops as interrupted and resume fini
 TEST_CASE("inject patch:corrupt: the damaged diff is refused and the attempt retried") {
   pipeline_project p(sh_tool, small_dag());
   auto r = p.run({"run", "phase-all", "--inject", "patch:corrupt:ws=a:times=1"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  CHECK(faults(p) == std::multiset<std::string>{"a/1 patch:corrupt"});
-  CHECK(count_events(p, "workstream_retry", "a") == 1);
+  require_recovered(p, r, "a/1 patch:corrupt");
   CHECK_THAT(r.output, Catch::Contains("of the patch"));
-  require_all_committed_once(p, 3);
   auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "quarantined", "--json"}).output);
   REQUIRE(ledger.size() == 1);
   CHECK(ledger[0]["workstream_id"] == "a");
@@ -232,36 +217,23 @@ TEST_CASE("inject patch:corrupt: the damaged diff is refused and the attempt ret
 
 TEST_CASE("inject patch:conflict: the patch does not apply, the tool edits again told why") {
   // The tool gets the conflict text as $1 ({conflict} in its argv).
-  std::string tools = sh_tool + R"(  shc:
-    adapter: subprocess
-    argv: ["/bin/sh", "-eu", "-c", "{prompt}", "shc", "{conflict}"]
-    timeout_s: 30
-)";
   auto specs = small_dag();
   specs["a"] = ws("echo a > a.txt\nif [ -n \"$1\" ]; then printf '%s' \"$1\" > "
                   "\"$SCRATCH/conflict-a.txt\"; fi",
                   "a.txt", "[]", fast_retries);
   specs["a"].replace(specs["a"].find("tool_id: sh"), 11, "tool_id: shc");
-  pipeline_project p(tools, specs);
+  pipeline_project p(sh_and_shc_tools, specs);
   auto r = p.run({"run", "phase-all", "--inject", "patch:conflict:ws=a:times=1"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  CHECK(faults(p) == std::multiset<std::string>{"a/1 patch:conflict"});
-  CHECK(count_events(p, "workstream_retry", "a") == 1);
+  require_recovered(p, r, "a/1 patch:conflict");
   CHECK_THAT(read_text(p.scratch() / "conflict-a.txt"),
              Catch::Contains("does not apply") && Catch::Contains("a.txt:1"));
-  require_all_committed_once(p, 3);
 }
 
 TEST_CASE("inject actor:crash: the supervisor sees the actor go down and retries") {
   pipeline_project p(sh_tool, small_dag());
   auto r = p.run({"run", "phase-all", "--inject", "actor:crash:ws=a:times=1"});
-  INFO(r.output);
-  REQUIRE(r.exit_code == 0);
-  CHECK(faults(p) == std::multiset<std::string>{"a/1 actor:crash"});
+  require_recovered(p, r, "a/1 actor:crash");
   CHECK_THAT(r.output, Catch::Contains("the workstream actor died"));
-  CHECK(count_events(p, "workstream_retry", "a") == 1);
-  require_all_committed_once(p, 3);
 }
 
 TEST_CASE("inject git:fail: a ledger git command fails once, its patch is retried") {

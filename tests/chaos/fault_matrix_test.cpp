@@ -9,8 +9,6 @@
 //   UET_CHAOS_SEEDS=20 ./build/tests/uet_tests "[chaos]"
 #include <catch2/catch.hpp>
 #include <cstdlib>
-#include <dirent.h>
-#include <fstream>
 #include <set>
 #include <unistd.h>
 
@@ -69,21 +67,6 @@ struct outcome {
   int committed = 0;
   int blocked = 0;
 };
-
-int processes_with(const std::string& needle) {
-  int n = 0;
-  DIR* d = ::opendir("/proc");
-  while (auto* e = d ? ::readdir(d) : nullptr) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9')
-      continue;
-    std::ifstream f(std::string("/proc/") + e->d_name + "/cmdline", std::ios::binary);
-    std::string cmd((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    n += cmd.find(needle) != std::string::npos;
-  }
-  if (d)
-    ::closedir(d);
-  return n;
-}
 
 outcome run_matrix(std::uint64_t seed, const std::string& marker) {
   pipeline_project p(chaos_tools, chaos_dag(marker));

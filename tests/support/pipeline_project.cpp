@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <fstream>
 
 namespace uet::test {
 
@@ -61,6 +62,25 @@ const std::string sh_tool = R"(tools:
     argv: ["/bin/sh", "-eu", "-c", "{prompt}"]
     timeout_s: 30
 )";
+
+const std::string sh_and_shc_tools = sh_tool + R"(  shc:
+    adapter: subprocess
+    argv: ["/bin/sh", "-eu", "-c", "{prompt}", "shc", "{conflict}"]
+    timeout_s: 30
+)";
+
+int processes_with(const std::string& needle) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    auto pid = e.path().filename().string();
+    if (pid.empty() || pid[0] < '0' || pid[0] > '9')
+      continue;
+    std::ifstream f(e.path() / "cmdline", std::ios::binary);
+    std::string cmd((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    n += cmd.find(needle) != std::string::npos;
+  }
+  return n;
+}
 
 std::string ws(const std::string& prompt, const std::string& scope, const std::string& deps,
                const std::string& extra) {

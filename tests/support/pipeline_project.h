@@ -42,6 +42,12 @@ private:
 
 /// tools.yaml with one tool, `sh`: its prompt is a shell script (sh -eu -c).
 extern const std::string sh_tool;
+/// sh_tool plus `shc`, which also passes the {conflict} text as $1.
+extern const std::string sh_and_shc_tools;
+
+/// How many processes have `needle` in their command line (a test's marker
+/// in a prompt: what of a run is still running).
+int processes_with(const std::string& needle);
 
 /// A workstream document for the `sh` tool: the prompt, one allowed path
 /// (glob), its dependencies as YAML, and `extra` YAML appended.
