@@ -56,6 +56,7 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   p.output_file = r.log_path;
   p.max_output_bytes = static_cast<std::size_t>(r.max_output_bytes);
   p.cancel = st.stop.get();
+  p.contain = engine::default_containment(); // what it starts ends with the step
   if (!r.log_path.empty()) {
     std::error_code ec; // a missing directory shows as the tool's output error
     std::filesystem::create_directories(std::filesystem::path(r.log_path).parent_path(), ec);

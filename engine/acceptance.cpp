@@ -18,6 +18,7 @@ acceptance_result run_acceptance(environment& env, const acceptance_request& req
     p.env = req.env;
     p.timeout = req.timeout_each;
     p.cancel = req.cancel;
+    p.contain = default_containment();
     auto r = env.run_process(p);
     if (!req.log_file.empty()) {
       std::string block = "$ " + cmd + "\n" + r.output;

@@ -218,7 +218,10 @@ process_result run_process(const process_request& req) {
   for (const auto& a : req.argv)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  auto box = req.contain == containment_kind::none ? nullptr : containment::make(req.contain);
   auto env_strings = build_env(req.env);
+  if (box)
+    env_strings.push_back(box->token_name() + "=" + box->token());
   std::vector<char*> envp;
   for (auto& e : env_strings)
     envp.push_back(e.data());
@@ -235,6 +238,8 @@ process_result run_process(const process_request& req) {
     return res;
   }
   res.started = true;
+  if (box)
+    box->adopt(pid);
   out_w.reset();
   err_w.reset();
   in_r.reset();
@@ -335,6 +340,8 @@ process_result run_process(const process_request& req) {
       // our pipe open and outlive the run: end them before reaping the leader,
       // so its pid (the group id) cannot have been reused yet.
       ::kill(-pid, SIGKILL);
+      if (box) // and those that left the group
+        box->end_all();
       ::waitpid(pid, &wstatus, 0);
       exited = true;
       in_w.reset();
@@ -343,6 +350,8 @@ process_result run_process(const process_request& req) {
   }
   if (!exited)
     ::waitpid(pid, &wstatus, 0);
+  if (box)
+    box->end_all();
   if (WIFEXITED(wstatus))
     res.exit_code = WEXITSTATUS(wstatus);
   else if (WIFSIGNALED(wstatus))

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/containment.h"
+
 namespace uet::engine {
 
 struct process_request {
@@ -36,6 +38,10 @@ struct process_request {
   /// What the call is for ("apply <patch id>"), for environment wrappers
   /// (the fault injector) and logs; the process never sees it.
   std::string tag;
+  /// Whether processes that leave the group (setsid, a double fork) are
+  /// ended with it, and how (engine/containment.h): tools and acceptance
+  /// commands, not git.
+  containment_kind contain = containment_kind::none;
 };
 
 struct process_result {

@@ -48,14 +48,15 @@ std::map<std::string, std::string> chaos_dag(const std::string& marker) {
   return specs;
 }
 
-/// A short timeout (hangs end soon) and a breaker that does not open: which
+/// A short timeout (hangs end soon, yet no tool of a slow sanitizer build
+/// reaches it) and a breaker that does not open: which
 /// attempts a breaker refuses depends on the order calls come in, and this
 /// test compares two runs' decisions.
 const std::string chaos_tools = R"(tools:
   sh:
     adapter: subprocess
     argv: ["/bin/sh", "-eu", "-c", "{prompt}"]
-    timeout_s: 2
+    timeout_s: 4
     circuit_breaker: {failure_rate_threshold: 1.0, minimum_calls: 1000, window: 1000}
 )";
 

@@ -1,0 +1,176 @@
+#include "engine/containment.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace uet::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string token_var = "UET_STEP_TOKEN";
+
+/// Where this process's cgroup v2 directory is ("" when there is none): the
+/// cgroup2 mount (/proc/self/mountinfo) joined with our path in it
+/// (/proc/self/cgroup's "0::" line).
+std::string own_cgroup_dir() {
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line, mount;
+  while (std::getline(mounts, line)) {
+    auto dash = line.find(" - cgroup2 ");
+    if (dash == std::string::npos)
+      continue;
+    std::istringstream f(line);
+    std::string id, parent, devno, root, point;
+    f >> id >> parent >> devno >> root >> point;
+    mount = point;
+    break;
+  }
+  if (mount.empty())
+    return "";
+  std::ifstream cg("/proc/self/cgroup");
+  while (std::getline(cg, line))
+    if (line.rfind("0::", 0) == 0)
+      return mount + line.substr(3);
+  return "";
+}
+
+std::string new_token() {
+  static std::atomic<unsigned> seq{0};
+  return std::to_string(::getpid()) + "-" + std::to_string(++seq);
+}
+
+std::vector<pid_t> pids_in(const std::string& cgroup) {
+  std::ifstream procs(cgroup + "/cgroup.procs");
+  std::vector<pid_t> out;
+  for (pid_t p; procs >> p;)
+    out.push_back(p);
+  return out;
+}
+
+bool carries(pid_t pid, const std::string& entry) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t start = 0;
+  while (start < env.size()) {
+    auto end = env.find('\0', start);
+    if (env.compare(start, (end == std::string::npos ? env.size() : end) - start, entry) == 0)
+      return true;
+    start = end == std::string::npos ? env.size() : end + 1;
+  }
+  return false;
+}
+
+bool zombie_or_gone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line))
+    return true;
+  auto paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
+}
+
+std::vector<pid_t> carriers(const std::string& entry) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    auto name = it->path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    pid_t pid = std::stoi(name);
+    if (pid != ::getpid() && carries(pid, entry) && !zombie_or_gone(pid))
+      out.push_back(pid);
+  }
+  return out;
+}
+
+} // namespace
+
+containment_kind default_containment() {
+  static const containment_kind kind = [] {
+    const char* v = std::getenv("UET_CONTAINMENT");
+    std::string s = v ? v : "";
+    return s == "cgroup"  ? containment_kind::cgroup
+           : s == "sweep" ? containment_kind::sweep
+           : s == "none"  ? containment_kind::none
+                          : containment_kind::automatic;
+  }();
+  return kind;
+}
+
+std::unique_ptr<containment> containment::make(containment_kind kind) {
+  auto c = std::unique_ptr<containment>(new containment());
+  c->token_ = new_token();
+  if (kind == containment_kind::automatic || kind == containment_kind::cgroup) {
+    auto base = own_cgroup_dir();
+    auto dir = base + "/uet-" + c->token_;
+    std::error_code ec;
+    if (!base.empty() && fs::create_directory(dir, ec)) {
+      if (fs::exists(dir + "/cgroup.kill", ec)) // Linux 5.14 and later
+        c->cgroup_ = dir;
+      else
+        ::rmdir(dir.c_str());
+    }
+  }
+  return c;
+}
+
+containment::~containment() {
+  if (!cgroup_.empty())
+    ::rmdir(cgroup_.c_str());
+}
+
+const std::string& containment::token_name() const {
+  return token_var;
+}
+
+void containment::adopt(pid_t pid) {
+  if (cgroup_.empty())
+    return;
+  std::ofstream procs(cgroup_ + "/cgroup.procs");
+  procs << pid << std::flush;
+  if (!procs) { // not allowed here after all: the sweep
+    ::rmdir(cgroup_.c_str());
+    cgroup_.clear();
+  }
+}
+
+std::size_t containment::end_all() {
+  std::size_t found = 0;
+  auto entry = token_var + "=" + token_;
+  for (int round = 0; round < 100; ++round) {
+    // A process may fork while we kill: look again until none is left.
+    // The cgroup holds what the tool started once it was moved in; the
+    // token also finds what it forked before that (posix_spawn returns
+    // after the exec, so a tool can fork before adopt() moves it).
+    auto pids = carriers(entry);
+    if (!cgroup_.empty())
+      for (auto p : pids_in(cgroup_))
+        pids.push_back(p);
+    std::vector<pid_t> live;
+    for (auto p : pids)
+      if (!zombie_or_gone(p))
+        live.push_back(p);
+    if (live.empty())
+      break;
+    if (round == 0)
+      found = live.size();
+    if (!cgroup_.empty())
+      std::ofstream(cgroup_ + "/cgroup.kill") << "1" << std::flush;
+    for (auto p : live)
+      ::kill(p, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return found;
+}
+
+} // namespace uet::engine
