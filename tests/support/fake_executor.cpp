@@ -51,7 +51,8 @@ struct committing_state {
 /// The gate without git: each patch is tested on "s<patch id>" and lands
 /// when its test passes.
 msg::ledger_actor::behavior_type
-committing_ledger(msg::ledger_actor::stateful_pointer<committing_state> self) {
+committing_ledger(msg::ledger_actor::stateful_pointer<committing_state> self,
+                  std::string /*name*/) {
   return {
       [=](const msg::patch_request& r) {
         auto to = caf::actor_cast<msg::workstream_actor>(self->current_sender());
@@ -103,7 +104,9 @@ std::map<std::string, std::vector<int>> fake_executor::started() const {
 }
 
 msg::ledger_actor spawn_committing_ledger(caf::actor_system& sys) {
-  return sys.spawn(committing_ledger);
+  // One argument at least: CAF 0.17.6 binds a reference to a null
+  // shared_ptr<tuple<>> when an actor is spawned with none (UBSan says so).
+  return sys.spawn(committing_ledger, std::string("committing-ledger"));
 }
 
 } // namespace uet::test
