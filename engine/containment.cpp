@@ -1,5 +1,7 @@
 #include "engine/containment.h"
 
+#include "engine/proc_scan.h"
+
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -54,42 +56,6 @@ std::vector<pid_t> pids_in(const std::string& cgroup) {
   std::vector<pid_t> out;
   for (pid_t p; procs >> p;)
     out.push_back(p);
-  return out;
-}
-
-bool carries(pid_t pid, const std::string& entry) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::size_t start = 0;
-  while (start < env.size()) {
-    auto end = env.find('\0', start);
-    if (env.compare(start, (end == std::string::npos ? env.size() : end) - start, entry) == 0)
-      return true;
-    start = end == std::string::npos ? env.size() : end + 1;
-  }
-  return false;
-}
-
-bool zombie_or_gone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line))
-    return true;
-  auto paren = line.rfind(')');
-  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
-}
-
-std::vector<pid_t> carriers(const std::string& entry) {
-  std::vector<pid_t> out;
-  std::error_code ec;
-  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
-    auto name = it->path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    pid_t pid = std::stoi(name);
-    if (pid != ::getpid() && carries(pid, entry) && !zombie_or_gone(pid))
-      out.push_back(pid);
-  }
   return out;
 }
 
@@ -152,13 +118,13 @@ std::size_t containment::end_all() {
     // The cgroup holds what the tool started once it was moved in; the
     // token also finds what it forked before that (posix_spawn returns
     // after the exec, so a tool can fork before adopt() moves it).
-    auto pids = carriers(entry);
+    auto pids = processes_with_environment({entry});
     if (!cgroup_.empty())
       for (auto p : pids_in(cgroup_))
         pids.push_back(p);
     std::vector<pid_t> live;
     for (auto p : pids)
-      if (!zombie_or_gone(p))
+      if (process_running(p))
         live.push_back(p);
     if (live.empty())
       break;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "engine/proc_scan.h"
 #include "engine/subprocess.h"
 #include "tests/support/test_env.h"
 
@@ -24,14 +25,6 @@ pid_t read_pid(const fs::path& file) {
   pid_t pid = -1;
   in >> pid;
   return pid;
-}
-
-bool running(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line))
-    return false;
-  return line[line.rfind(')') + 2] != 'Z';
 }
 
 /// A command that leaves a `sleep 30` in a session of its own, then
@@ -77,7 +70,7 @@ TEST_CASE("containment: a process that left the group ends when its step ends") 
   CHECK(r.timed_out == hang);
   auto pid = read_pid(d.path() / "pid");
   REQUIRE(pid > 0);
-  CHECK_FALSE(running(pid));
+  CHECK_FALSE(process_running(pid));
 }
 
 TEST_CASE("containment: without it, the escaped process outlives its step (what the above "
@@ -86,7 +79,7 @@ TEST_CASE("containment: without it, the escaped process outlives its step (what 
   auto r = run_process(escaping(d.path() / "pid", false, containment_kind::none));
   auto pid = read_pid(d.path() / "pid");
   REQUIRE(pid > 0);
-  CHECK(running(pid));
+  CHECK(process_running(pid));
   ::kill(pid, SIGKILL);
 }
 
@@ -96,6 +89,6 @@ TEST_CASE("containment: the sweep alone misses a process that cleared its enviro
   auto r = run_process(escaping(d.path() / "pid", false, containment_kind::sweep, true));
   auto pid = read_pid(d.path() / "pid");
   REQUIRE(pid > 0);
-  CHECK(running(pid));
+  CHECK(process_running(pid));
   ::kill(pid, SIGKILL);
 }
