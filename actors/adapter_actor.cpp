@@ -62,16 +62,18 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
     std::filesystem::create_directories(std::filesystem::path(r.log_path).parent_path(), ec);
   }
   auto t1 = std::chrono::steady_clock::now();
+  auto guard_id = st.guard ? st.guard->begin() : 0;
   auto pr = st.env->run_process(p);
   copy_process(pr, res);
-  if (auto planted = st.guard ? st.guard->check_and_restore() : std::vector<std::string>{};
+  if (auto planted = st.guard ? st.guard->end(guard_id) : std::vector<std::string>{};
       !planted.empty()) {
     std::string files;
     for (const auto& f : planted)
       files += (files.empty() ? "" : ", ") + f;
     res.refused = "while the tool ran, the repository's git directory (" +
                   st.guard->dir().string() + ") changed: " + files +
-                  "; put back as it was. A tool may write only in its worktree";
+                  "; put back as it was. A tool may write only in its worktree (every tool "
+                  "running at the time is held responsible)";
     return res;
   }
   if (!pr.ok())

@@ -57,54 +57,87 @@ git_dir_guard::git_dir_guard(const fs::path& repo) : dir_(common_dir_of(repo)) {
 git_dir_guard::files git_dir_guard::read_now() const {
   files out;
   std::error_code ec;
+  auto add = [&](const fs::path& p) {
+    out[fs::relative(p, dir_).generic_string()] = {content_of(p), fs::last_write_time(p, ec)};
+  };
   if (fs::is_regular_file(dir_ / "config", ec))
-    out["config"] = content_of(dir_ / "config");
+    add(dir_ / "config");
   for (const char* sub : {"hooks", "info"}) {
     for (fs::recursive_directory_iterator it(dir_ / sub, ec), end; !ec && it != end;
-         it.increment(ec)) {
+         it.increment(ec))
       if (it->is_regular_file(ec) || it->is_symlink(ec))
-        out[fs::relative(it->path(), dir_).generic_string()] = content_of(it->path());
-    }
+        add(it->path());
     ec.clear();
   }
   return out;
 }
 
-std::vector<std::string> git_dir_guard::check_and_restore() {
+std::vector<git_dir_guard::change> git_dir_guard::changes(const files& now) const {
+  std::vector<change> out;
+  for (const auto& [rel, e] : now) {
+    auto was = baseline_.find(rel);
+    if (was == baseline_.end())
+      out.push_back({rel, " (added)", e.mtime});
+    else if (was->second.content != e.content)
+      out.push_back({rel, " (changed)", e.mtime});
+  }
+  for (const auto& [rel, e] : baseline_)
+    if (!now.count(rel))
+      out.push_back({rel, " (removed)", fs::file_time_type{}});
+  return out;
+}
+
+void git_dir_guard::put_back(const std::string& rel) {
+  std::error_code ec;
+  fs::remove(dir_ / rel, ec); // what was added, or planted in its place (a symlink)
+  auto was = baseline_.find(rel);
+  if (was == baseline_.end())
+    return;
+  const auto& content = was->second.content;
+  if (content.rfind("\x01", 0) == 0)
+    return; // too big to have been read: only named
+  std::ofstream(dir_ / rel, std::ios::binary | std::ios::trunc) << content.substr(1);
+  fs::permissions(dir_ / rel,
+                  content[0] == 'x'
+                      ? fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec
+                      : fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                            fs::perms::others_read,
+                  ec);
+}
+
+std::uint64_t git_dir_guard::begin() {
+  std::lock_guard<std::mutex> lock(mu_);
+  // A little before now: file times are coarser than the clock's reading.
+  running_[++next_id_] = fs::file_time_type::clock::now() - std::chrono::milliseconds(50);
+  return next_id_;
+}
+
+std::vector<std::string> git_dir_guard::end(std::uint64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto now = read_now();
-  std::vector<std::string> changed;
-  for (const auto& [rel, content] : now) {
-    auto was = baseline_.find(rel);
-    if (was == baseline_.end()) {
-      changed.push_back(rel + " (added)");
-      std::error_code ec;
-      fs::remove(dir_ / rel, ec);
-    } else if (was->second != content) {
-      changed.push_back(rel + " (changed)");
-    }
-  }
-  for (const auto& [rel, content] : baseline_)
-    if (!now.count(rel))
-      changed.push_back(rel + " (removed)");
-  // Changed or removed files are written back as they were (a file too big
-  // to have been read is only named).
-  for (const auto& [rel, content] : baseline_) {
-    auto cur = now.find(rel);
-    if ((cur != now.end() && cur->second == content) || content.rfind("\x01", 0) == 0)
+  for (const auto& c : changes(now)) {
+    // Suspects: the tools running when it changed (every running one when
+    // the time is unknown). This one is running until it returns.
+    std::vector<std::uint64_t> suspects;
+    for (const auto& [other, started] : running_)
+      if (c.when == fs::file_time_type{} || started <= c.when)
+        suspects.push_back(other);
+    if (suspects.empty()) { // no tool ran then: the user's own change, kept
+      if (auto it = now.find(c.path); it != now.end())
+        baseline_[c.path] = it->second;
+      else
+        baseline_.erase(c.path);
       continue;
-    std::error_code ec;
-    fs::remove(dir_ / rel, ec); // a symlink planted in its place goes, not its target
-    std::ofstream(dir_ / rel, std::ios::binary | std::ios::trunc) << content.substr(1);
-    fs::permissions(dir_ / rel,
-                    content[0] == 'x'
-                        ? fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                              fs::perms::others_read | fs::perms::others_exec
-                        : fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                              fs::perms::others_read,
-                    ec);
+    }
+    put_back(c.path);
+    for (auto s : suspects)
+      suspected_[s].push_back(c.path + c.how);
   }
-  return changed;
+  running_.erase(id);
+  auto mine = std::move(suspected_[id]);
+  suspected_.erase(id);
+  return mine;
 }
 
 } // namespace uet::ledger

@@ -21,7 +21,7 @@ TEST_CASE("hardening: a tool that plants a git hook is quarantined and the hook 
                    "chmod +x \"$hooks/pre-commit\"",
                    "docs/**", "[]", no_retries)},
        {"good", ws("echo ok > ok.txt", "ok.txt")}});
-  auto r = p.run({"run", "phase-all"});
+  auto r = p.run({"run", "phase-all", "--parallel=1"}); // one at a time: no bystander
   INFO(r.output);
   CHECK(r.exit_code == 1);
   auto st = p.status();
@@ -31,6 +31,25 @@ TEST_CASE("hardening: a tool that plants a git hook is quarantined and the hook 
              Catch::Contains("hooks/pre-commit (added)") && Catch::Contains("put back as it was"));
   CHECK_FALSE(fs::exists(p.repo() / ".git" / "hooks" / "pre-commit"));
   CHECK(p.git({"ls-tree", "-r", "--name-only", "uet/integration"}).find("docs/hello.txt") ==
+        std::string::npos);
+}
+
+TEST_CASE("hardening: a hook planted while another tool runs quarantines every suspect, and "
+          "nothing of the planter lands") {
+  // The bystander ends first and finds the hook; the planter, still
+  // running when it was written, is held responsible when it ends.
+  pipeline_project p(
+      sh_tool,
+      {{"evil", ws("hooks=\"$(git rev-parse --git-common-dir)/hooks\"; mkdir -p \"$hooks\"\n"
+                   "printf '#!/bin/sh\\n' > \"$hooks/post-merge\"; sleep 0.6; echo e > e.txt",
+                   "e.txt", "[]", no_retries)},
+       {"bystander", ws("sleep 0.3; echo b > b.txt", "b.txt", "[]", no_retries)}});
+  auto r = p.run({"run", "phase-all", "--parallel=2"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(ws_state(p.status(), "evil") == "quarantined");
+  CHECK_FALSE(fs::exists(p.repo() / ".git" / "hooks" / "post-merge"));
+  CHECK(p.git({"ls-tree", "-r", "--name-only", "uet/integration"}).find("e.txt") ==
         std::string::npos);
 }
 
