@@ -18,8 +18,11 @@
 
 #include "base/expected.h"
 #include "engine/environment.h"
-#include "engine/fault_plan.h"
 #include "messages/interfaces.h"
+
+namespace uet::engine {
+class fault_injector;
+} // namespace uet::engine
 
 namespace uet::ledger {
 class git_dir_guard;

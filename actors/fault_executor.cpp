@@ -9,6 +9,7 @@
 #include <caf/all.hpp>
 
 #include "actors/executor.h"
+#include "engine/fault_plan.h"
 
 namespace uet::actors {
 

@@ -1,7 +1,5 @@
 #include "engine/containment.h"
 
-#include "engine/proc_scan.h"
-
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -12,6 +10,8 @@
 #include <thread>
 #include <unistd.h>
 #include <vector>
+
+#include "engine/proc_scan.h"
 
 namespace uet::engine {
 
@@ -110,8 +110,7 @@ void containment::adopt(pid_t pid) {
   }
 }
 
-std::size_t containment::end_all() {
-  std::size_t found = 0;
+void containment::end_all() {
   auto entry = token_var + "=" + token_;
   for (int round = 0; round < 100; ++round) {
     // A process may fork while we kill: look again until none is left.
@@ -128,15 +127,12 @@ std::size_t containment::end_all() {
         live.push_back(p);
     if (live.empty())
       break;
-    if (round == 0)
-      found = live.size();
     if (!cgroup_.empty())
       std::ofstream(cgroup_ + "/cgroup.kill") << "1" << std::flush;
     for (auto p : live)
       ::kill(p, SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return found;
 }
 
 } // namespace uet::engine

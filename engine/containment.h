@@ -40,8 +40,8 @@ public:
   /// Takes the just-spawned process in (the cgroup; nothing for the sweep).
   void adopt(pid_t pid);
   /// Kills every process still contained and waits (up to ~1 s) for them to
-  /// go; returns how many were found.
-  std::size_t end_all();
+  /// go.
+  void end_all();
   /// "cgroup" or "sweep".
   const char* mechanism() const { return cgroup_.empty() ? "sweep" : "cgroup"; }
 

@@ -1,16 +1,12 @@
 #include "engine/orphans.h"
 
-#include "engine/proc_scan.h"
-
-#include <algorithm>
-#include <cctype>
 #include <csignal>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <string>
 #include <thread>
 #include <unistd.h>
+
+#include "engine/proc_scan.h"
 
 namespace uet::engine {
 

@@ -348,10 +348,11 @@ process_result run_process(const process_request& req) {
       drain_until = clock_type::now() + std::chrono::milliseconds(500);
     }
   }
-  if (!exited)
+  if (!exited) { // the loop gave up early: the leader was never reaped above
     ::waitpid(pid, &wstatus, 0);
-  if (box)
-    box->end_all();
+    if (box)
+      box->end_all();
+  }
   if (WIFEXITED(wstatus))
     res.exit_code = WEXITSTATUS(wstatus);
   else if (WIFSIGNALED(wstatus))
