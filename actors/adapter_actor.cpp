@@ -55,6 +55,7 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   p.timeout = std::chrono::milliseconds(r.timeout_ms);
   p.output_file = r.log_path;
   p.max_output_bytes = static_cast<std::size_t>(r.max_output_bytes);
+  p.limits = r.limits;
   p.cancel = st.stop.get();
   p.contain = engine::default_containment(); // what it starts ends with the step
   if (!r.log_path.empty()) {

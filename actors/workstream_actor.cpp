@@ -144,8 +144,17 @@ void run_edit(workstream_ptr self) {
     return finish(self, attempt_result::quarantined,
                   "cannot build the tool command: " + cmd.message());
   }
-  msg::edit_request r{ctx.run_id, ws.id,    st.args.attempt,      st.args.base_commit,
-                      cmd->argv,  cmd->env, cmd->timeout.count(), log};
+  msg::edit_request r;
+  r.run_id = ctx.run_id;
+  r.workstream_id = ws.id;
+  r.attempt = st.args.attempt;
+  r.base_commit = st.args.base_commit;
+  r.argv = cmd->argv;
+  r.env = cmd->env;
+  r.timeout_ms = cmd->timeout.count();
+  r.log_path = log;
+  r.max_output_bytes = static_cast<std::int64_t>(cmd->max_output_bytes);
+  r.limits = cmd->limits;
   st.outcome.tool_called = true;
   self->request(st.adapter, caf::infinite, std::move(r))
       .then([=](msg::edit_result& e) { on_edit(self, e); },

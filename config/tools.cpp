@@ -71,6 +71,29 @@ breaker_spec parse_breaker(const value& v, const std::string& file, const std::s
   return b;
 }
 
+void parse_limits(const value& v, const std::string& file, const std::string& path, tool_spec& t,
+                  problem_list& out) {
+  field_reader r(v, file, path, out);
+  r.reject_unknown({"cpu_s", "address_space_mb", "file_size_mb", "open_files", "output_mb"});
+  // 0 lifts a limit; output_mb has no "none": a log must end somewhere.
+  if (auto n = r.integer("cpu_s", 0, 7 * 86400))
+    t.limits.cpu_s = *n;
+  if (auto n = r.integer("address_space_mb", 0, 1 << 24))
+    t.limits.address_space_mb = *n;
+  if (auto n = r.integer("file_size_mb", 0, 1 << 24))
+    t.limits.file_size_mb = *n;
+  if (auto n = r.integer("open_files", 0, 1 << 20))
+    t.limits.open_files = *n;
+  if (auto n = r.integer("output_mb", 1, 4096))
+    t.output_mb = static_cast<int>(*n);
+  if (t.limits.address_space_mb && t.limits.address_space_mb < 64)
+    r.warning(r.path_of("address_space_mb"),
+              std::to_string(t.limits.address_space_mb) +
+                  " MiB of address space is too little for most programs even to start");
+  if (t.limits.open_files && t.limits.open_files < 16)
+    r.warning(r.path_of("open_files"), "fewer than 16 open files is too few for most programs");
+}
+
 std::optional<tool_spec> parse_tool(const std::string& id, const value& v, const std::string& file,
                                     problem_list& out) {
   std::string path = "tools." + id;
@@ -80,7 +103,7 @@ std::optional<tool_spec> parse_tool(const std::string& id, const value& v, const
   if (!is_valid_id(id))
     r.error(path, "'" + id + "' is not a valid tool id ([a-z0-9][a-z0-9._-]*)");
   r.reject_unknown({"adapter", "argv", "timeout_s", "max_concurrency", "env", "circuit_breaker",
-                    "resilience_policy", "description"});
+                    "resilience_policy", "limits", "description"});
   tool_spec t;
   t.id = id;
   if (auto a = r.string("adapter")) {
@@ -121,10 +144,20 @@ std::optional<tool_spec> parse_tool(const std::string& id, const value& v, const
     t.breaker = parse_breaker(*cb, file, r.path_of("circuit_breaker"), out);
   if (const value* rp = r.object("resilience_policy"))
     t.resilience = parse_resilience(*rp, file, r.path_of("resilience_policy"), out);
+  if (const value* lim = r.object("limits"))
+    parse_limits(*lim, file, r.path_of("limits"), t, out);
   return t;
 }
 
 } // namespace
+
+resource_limits default_tool_limits() {
+  resource_limits l;
+  l.cpu_s = 3600;        // an hour of CPU: past any edit, short of a spinning loop left all night
+  l.file_size_mb = 1024; // a source tree's file is far smaller; a runaway log is not
+  l.open_files = 4096;   // above Debian's default 1024, for test runners; a leak stops there
+  return l;
+}
 
 const std::vector<std::string>& known_adapters() {
   static const std::vector<std::string> k{"subprocess", "aider"};

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/resource_limits.h"
 #include "config/problem.h"
 #include "config/value.h"
 #include "config/workstream.h"
@@ -21,6 +22,12 @@ struct breaker_spec {
   int half_open_calls = 1;
 };
 
+/// What a tool gets when tools.yaml names no `limits` (docs/user-guide.md
+/// says why each is what it is; address space has none by default, since
+/// runtimes that reserve much more than they use - Go, the JVM, ASan - fail
+/// under any bound low enough to matter).
+resource_limits default_tool_limits();
+
 struct tool_spec {
   std::string id;
   std::string adapter = "subprocess"; ///< "subprocess" or "aider"
@@ -30,6 +37,8 @@ struct tool_spec {
   std::map<std::string, std::string> env;
   breaker_spec breaker;
   resilience_spec resilience;
+  resource_limits limits = default_tool_limits();
+  int output_mb = 16; ///< the step log keeps this much of its output
 };
 
 struct tool_registry {

@@ -9,9 +9,13 @@
 #include <mutex>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "base/path_lookup.h"
+#include "engine/resource_limits.h"
 
 extern char** environ;
 
@@ -147,7 +151,8 @@ std::string process_result::describe() const {
   if (cancelled)
     return "interrupted (process group killed)";
   if (signal != 0)
-    return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+    return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")" +
+           (limit.empty() ? "" : ": it reached " + limit);
   return "exit code " + std::to_string(exit_code);
 }
 
@@ -168,6 +173,23 @@ process_result run_process(const process_request& req) {
       res.spawn_error = req.argv[0] + ": not found on the PATH its env sets (" + p->second + ")";
       return res;
     }
+  }
+  std::vector<std::string> spawn_argv = req.argv;
+  if (req.limits.any()) { // prlimit runs first and execs the program it is given
+    auto resolved =
+        search_parent_path ? uet::find_on_path(program, true) : std::optional<std::string>(program);
+    if (!resolved) {
+      res.spawn_error = req.argv[0] + ": " + std::strerror(ENOENT);
+      return res;
+    }
+    auto wrapped = limited_argv(req.limits, *resolved, req.argv);
+    if (!wrapped) {
+      res.spawn_error = wrapped.message();
+      return res;
+    }
+    spawn_argv = std::move(*wrapped);
+    program = spawn_argv[0];
+    search_parent_path = false;
   }
   int out_pipe[2], err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
@@ -215,7 +237,7 @@ process_result run_process(const process_request& req) {
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<char*> argv;
-  for (const auto& a : req.argv)
+  for (const auto& a : spawn_argv)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   auto box = req.contain == containment_kind::none ? nullptr : containment::make(req.contain);
@@ -266,6 +288,7 @@ process_result run_process(const process_request& req) {
   auto drain_until = never;
   bool exited = false;
   int wstatus = 0;
+  rusage usage{};
   char buf[65536];
   for (;;) {
     std::vector<pollfd> fds;
@@ -342,14 +365,14 @@ process_result run_process(const process_request& req) {
       ::kill(-pid, SIGKILL);
       if (box) // and those that left the group
         box->end_all();
-      ::waitpid(pid, &wstatus, 0);
+      ::wait4(pid, &wstatus, 0, &usage);
       exited = true;
       in_w.reset();
       drain_until = clock_type::now() + std::chrono::milliseconds(500);
     }
   }
   if (!exited) { // the loop gave up early: the leader was never reaped above
-    ::waitpid(pid, &wstatus, 0);
+    ::wait4(pid, &wstatus, 0, &usage);
     if (box)
       box->end_all();
   }
@@ -357,6 +380,10 @@ process_result run_process(const process_request& req) {
     res.exit_code = WEXITSTATUS(wstatus);
   else if (WIFSIGNALED(wstatus))
     res.signal = WTERMSIG(wstatus);
+  auto ms_of = [](const timeval& t) { return t.tv_sec * 1000LL + t.tv_usec / 1000; };
+  res.cpu_ms = ms_of(usage.ru_utime) + ms_of(usage.ru_stime);
+  if (res.signal && !res.timed_out && !res.cancelled)
+    res.limit = limit_reached(req.limits, res.signal, res.cpu_ms);
   res.truncated = out_sink.truncated || err_sink.truncated;
   if (res.truncated && out_sink.fd >= 0) {
     const char note[] = "\n[uet: output truncated at the size cap]\n";

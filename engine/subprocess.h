@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/resource_limits.h"
 #include "engine/containment.h"
 
 namespace uet::engine {
@@ -42,6 +43,8 @@ struct process_request {
   /// ended with it, and how (engine/containment.h): tools and acceptance
   /// commands, not git.
   containment_kind contain = containment_kind::none;
+  /// Set before the program's first instruction (engine/resource_limits.h).
+  resource_limits limits;
 };
 
 struct process_result {
@@ -55,6 +58,10 @@ struct process_result {
   std::string output;
   std::string error_output;
   std::chrono::milliseconds elapsed{0};
+  long long cpu_ms = 0; ///< user + system CPU time of the process (not its children)
+  /// Which of process_request::limits ended it ("its CPU time limit
+  /// (limits.cpu_s: 2)"); empty when none did, or it cannot be told.
+  std::string limit;
 
   bool ok() const { return started && signal == 0 && exit_code == 0 && !timed_out && !cancelled; }
   /// "exit code 3", "killed by signal 9 (timeout after 5s)", "could not start: ..."

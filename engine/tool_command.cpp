@@ -91,6 +91,8 @@ expected<process_request> build_tool_command(const config::tool_spec& tool,
     r.env[k] = v;
   r.timeout = step_timeout(tool, ws);
   r.output_file = ctx.output_file;
+  r.limits = tool.limits;
+  r.max_output_bytes = static_cast<std::size_t>(tool.output_mb) << 20;
   return r;
 }
 

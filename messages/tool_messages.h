@@ -12,7 +12,18 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "base/resource_limits.h"
 #include "messages/vocabulary.h"
+
+namespace uet {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, resource_limits& x) {
+  return f(caf::meta::type_name("resource_limits"), x.cpu_s, x.address_space_mb, x.file_size_mb,
+           x.open_files);
+}
+
+} // namespace uet
 
 namespace uet::msg {
 
@@ -26,6 +37,7 @@ struct edit_request {
   std::int64_t timeout_ms = 0;
   std::string log_path; ///< the EDIT step log
   std::int64_t max_output_bytes = 16 << 20;
+  resource_limits limits; ///< set before the tool's first instruction
 };
 
 struct edit_result {
@@ -78,7 +90,7 @@ struct check_result {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_request& x) {
   return f(caf::meta::type_name("edit_request"), x.run_id, x.workstream_id, x.attempt,
-           x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes);
+           x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes, x.limits);
 }
 
 template <class Inspector>

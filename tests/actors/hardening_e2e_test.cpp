@@ -87,3 +87,23 @@ TEST_CASE("hardening: hooks and fsmonitor the repository configures never run in
   CHECK(p.patch_commits() == 2);
   CHECK_FALSE(fs::exists(p.scratch() / "ran"));
 }
+
+TEST_CASE("hardening: a tool past its CPU limit is ended and the failure names the limit") {
+  auto tools = sh_tool + "    limits: {cpu_s: 1, output_mb: 1}\n";
+  pipeline_project p(
+      tools, {{"spin", ws("echo s > s.txt; while :; do :; done", "s.txt", "[]", no_retries)},
+              {"chatty", ws("head -c 3000000 /dev/zero | tr '\\\\0' x; echo c > "
+                            "c.txt",
+                            "c.txt")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto st = p.status();
+  CHECK(ws_state(st, "spin") == "quarantined");
+  CHECK_THAT(r.output, Catch::Contains("it reached its CPU time limit (limits.cpu_s: 1)"));
+  // The other tool's 3 MB of output is cut at 1 MiB in its log; it still lands.
+  CHECK(ws_state(st, "chatty") == "committed");
+  auto log = p.root() / ".uet" / "logs" / st["run_id"].get<std::string>() / "chatty" / "edit-1.log";
+  CHECK(fs::file_size(log) < (1u << 20) + 100);
+  CHECK_THAT(read_text(log), Catch::EndsWith("[uet: output truncated at the size cap]\n"));
+}

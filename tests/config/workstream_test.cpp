@@ -136,3 +136,36 @@ TEST_CASE("tools: adapters, argv placeholders and breaker bounds are checked") {
   CHECK_FALSE(has(ps, "tools.bad.argv[3]", "placeholder"));
   CHECK(has(ps, "tools.bad.circuit_breaker.minimum_calls", "could never open"));
 }
+
+TEST_CASE("tools: limits default to sane bounds, 0 lifts one, and bad ones are named") {
+  auto doc = parse_yaml(R"(tools:
+  plain:
+    argv: ["/bin/sh", "-c", "{prompt}"]
+  tight:
+    argv: ["/bin/sh", "-c", "{prompt}"]
+    limits: {cpu_s: 5, address_space_mb: 2048, file_size_mb: 0, open_files: 256, output_mb: 2}
+  bad:
+    argv: ["/bin/sh", "-c", "{prompt}"]
+    limits: {cpu_s: -1, address_space_mb: 10, open_files: 4, output_mb: 0, memory: 5}
+)");
+  REQUIRE(doc.ok());
+  problem_list ps;
+  auto reg = parse_tools(*doc, "tools.yaml", ps);
+  REQUIRE(reg.find("plain"));
+  CHECK(reg.find("plain")->limits == default_tool_limits());
+  CHECK(reg.find("plain")->limits.cpu_s == 3600);
+  CHECK(reg.find("plain")->limits.address_space_mb == 0);
+  CHECK(reg.find("plain")->output_mb == 16);
+  REQUIRE(reg.find("tight"));
+  const auto& t = reg.find("tight")->limits;
+  CHECK(t.cpu_s == 5);
+  CHECK(t.address_space_mb == 2048);
+  CHECK(t.file_size_mb == 0);
+  CHECK(t.open_files == 256);
+  CHECK(reg.find("tight")->output_mb == 2);
+  CHECK(has(ps, "tools.bad.limits.cpu_s", "out of range"));
+  CHECK(has(ps, "tools.bad.limits.address_space_mb", "too little"));
+  CHECK(has(ps, "tools.bad.limits.open_files", "too few"));
+  CHECK(has(ps, "tools.bad.limits.output_mb", "out of range"));
+  CHECK(has(ps, "tools.bad.limits.memory", "unknown"));
+}
