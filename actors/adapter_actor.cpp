@@ -80,10 +80,13 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   if (!pr.ok())
     return res;
   auto t2 = std::chrono::steady_clock::now();
-  auto diff = st.workspace->capture();
+  ledger::admission_rules rules{r.admit_limits, r.allow_submodules, r.diff_spill};
+  auto diff = st.workspace->capture(&rules);
   spdlog::debug("edit {}.{}: prepare {} ms, tool {} ms, capture {} ms", r.workstream_id, r.attempt,
                 ms(t1 - t0), ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
-  if (!diff)
+  if (!diff && diff.error().kind == error_kind::refused)
+    res.refused = diff.message(); // quarantined: another attempt would make the same
+  else if (!diff)
     res.error = diff.message();
   else
     res.diff = std::move(*diff);

@@ -6,7 +6,9 @@
 #include "actors/records.h"
 #include "actors/workstream_steps.h"
 #include "base/clock.h"
+#include "config/patch_limits.h"
 #include "engine/tool_command.h"
+#include "ledger/patch_store.h"
 
 namespace uet::actors {
 
@@ -155,6 +157,12 @@ void run_edit(workstream_ptr self) {
   r.log_path = log;
   r.max_output_bytes = static_cast<std::int64_t>(cmd->max_output_bytes);
   r.limits = cmd->limits;
+  r.admit_limits = config::apply_override(ctx.project.patch_limits, ws.patch_limits);
+  r.allow_submodules = ws.allow_submodules;
+  r.diff_spill =
+      ledger::patch_store(ctx.project.ledger_dir)
+          .quarantine_diff_path(ledger::make_patch_id(ctx.run_id, ws.id, st.args.attempt))
+          .string();
   st.outcome.tool_called = true;
   self->request(st.adapter, caf::infinite, std::move(r))
       .then([=](msg::edit_result& e) { on_edit(self, e); },

@@ -30,6 +30,7 @@ inline exit_code exit_code_for(error_kind k) {
   case error_kind::io:
   case error_kind::git:
   case error_kind::conflict:
+  case error_kind::refused:
     return exit_code::internal;
   }
   return exit_code::internal;

@@ -23,6 +23,7 @@ enum class error_kind : std::uint8_t {
   io,        ///< a file or the state database could not be read or written
   git,       ///< a git command failed or could not start
   conflict,  ///< a patch does not fit the branch it is meant for
+  refused,   ///< a change that may not become a patch (too big, a submodule)
 };
 
 struct failure {

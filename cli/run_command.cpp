@@ -4,6 +4,7 @@
 // Ctrl-C (SIGINT), SIGTERM or SIGHUP: running tools are ended, the run is
 // recorded as interrupted, exit 130.
 #include <iostream>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "base/exit_code.h"
@@ -53,23 +54,26 @@ json faults_json(const run::run_result& r) {
   return out;
 }
 
+/// This process's largest resident set so far (the orchestrator alone: git
+/// and tools are other processes).
+long peak_rss_kb() {
+  rusage self{};
+  ::getrusage(RUSAGE_SELF, &self);
+  return self.ru_maxrss;
+}
+
 void print_json_summary(const run::run_result& r, int code) {
   const auto& s = *r.summary;
   // One more JSON line after the events: the run's result.
   auto problems = s.problems;
   if (!s.db_error.empty() && s.db_error != s.stopped_because)
     problems.push_back("state database: " + s.db_error);
-  json j{{"event", "summary"},
-         {"run_id", s.run_id},
-         {"state", to_string(s.state)},
-         {"committed", s.committed},
-         {"quarantined", s.quarantined},
-         {"blocked", s.blocked},
-         {"skipped", s.skipped},
-         {"total", s.total},
-         {"elapsed_ms", s.elapsed_ms},
-         {"problems", problems},
-         {"exit_code", code}};
+  json j{{"event", "summary"},           {"run_id", s.run_id},
+         {"state", to_string(s.state)},  {"committed", s.committed},
+         {"quarantined", s.quarantined}, {"blocked", s.blocked},
+         {"skipped", s.skipped},         {"total", s.total},
+         {"elapsed_ms", s.elapsed_ms},   {"peak_rss_kb", peak_rss_kb()},
+         {"problems", problems},         {"exit_code", code}};
   if (!s.stopped_because.empty())
     j["stopped_because"] = s.stopped_because;
   if (r.faults) {

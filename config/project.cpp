@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "config/field_reader.h"
+#include "config/patch_limits.h"
 #include "config/rules.h"
 
 namespace uet::config {
@@ -91,7 +92,8 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
   if (!r.is_object())
     return;
   r.reject_unknown({"project", "repo", "base_ref", "integration_branch", "workstreams", "tools",
-                    "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify"});
+                    "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify",
+                    "patch_limits"});
   if (auto s = r.string("project"))
     cfg.project = *s;
   auto path_field = [&](const char* key, fs::path& target) {
@@ -127,6 +129,9 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
     else
       r.error("verify", "'" + *v + "' is not a verification mode (use identity or always)");
   }
+  if (const value* pl = r.get("patch_limits"))
+    cfg.patch_limits =
+        apply_override(cfg.patch_limits, parse_patch_limits(*pl, file, "patch_limits", out));
   if (const value* phases = r.object("phases")) {
     field_reader pr(*phases, file, "phases", out);
     for (const auto& name : phases->keys()) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/patch_limits.h"
 #include "config/problem.h"
 #include "config/value.h"
 #include "messages/vocabulary.h"
@@ -28,6 +29,7 @@ struct project_config {
   std::map<std::string, std::vector<std::string>> phases;
   std::vector<std::string> nodes;
   verify_mode verify = verify_mode::identity;
+  uet::patch_limits patch_limits; ///< what a change may be; a workstream may override
   // From the environment only.
   bool dry_run = false;
   bool debug = false;

@@ -47,9 +47,13 @@ void parse_execution_request(const value& v, const std::string& file, workstream
 void parse_constraints(const value& v, const std::string& file, workstream_spec& ws,
                        problem_list& out, bool& has_scope) {
   field_reader r(v, file, "constraints", out);
-  r.reject_unknown({"file_scope", "timeout_s"});
+  r.reject_unknown({"file_scope", "timeout_s", "patch_limits", "allow_submodules"});
   if (auto t = r.integer("timeout_s", 1, 86400))
     ws.timeout_s = static_cast<int>(*t);
+  if (const value* pl = r.get("patch_limits"))
+    ws.patch_limits = parse_patch_limits(*pl, file, r.path_of("patch_limits"), out);
+  if (auto b = r.boolean("allow_submodules"))
+    ws.allow_submodules = *b;
   if (const value* fs = r.object("file_scope")) {
     field_reader s(*fs, file, "constraints.file_scope", out);
     s.reject_unknown({"allowed_paths"});

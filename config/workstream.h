@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/patch_limits.h"
 #include "config/problem.h"
 #include "config/value.h"
 #include "messages/vocabulary.h"
@@ -36,6 +37,8 @@ struct workstream_spec {
   std::vector<std::string> files;
   std::vector<std::string> allowed_paths; ///< globs; empty means nothing may change
   std::optional<int> timeout_s;
+  patch_limits_override patch_limits;     ///< constraints.patch_limits, over uet.yaml's
+  bool allow_submodules = false;          ///< constraints.allow_submodules
   std::vector<std::string> static_checks; ///< acceptance_criteria.static
   std::vector<std::string> commands;      ///< acceptance_criteria.commands
   std::vector<std::string> dependencies;  ///< as written (duplicates kept)

@@ -72,15 +72,17 @@ status attempt_workspace::prepare(const std::string& base_commit) {
   return {};
 }
 
-expected<std::string> attempt_workspace::capture() {
+expected<std::string> attempt_workspace::capture(const admission_rules* rules) {
   if (pristine_ && pristine_->stamp.head == prepared_at_ && untouched_since(*pristine_, path_)) {
     left_ = leftovers::none; // no git process: nothing to capture or clear
     exact_at_ = prepared_at_;
     return std::string();
   }
-  auto diff =
-      workspaces::capture_diff(*env_, path_, prepared_at_, pristine_ ? &pristine_->stamp : nullptr);
+  auto diff = workspaces::capture_diff(*env_, path_, prepared_at_,
+                                       pristine_ ? &pristine_->stamp : nullptr, rules);
   exact_at_.clear(); // the change is in the worktree now; ready_to_test says on which commit
+  if (!diff && diff.error().kind == error_kind::refused)
+    return diff.error();
   if (!diff)
     return diff.error().context("cannot capture the change: ");
   if (diff->empty()) {

@@ -26,6 +26,7 @@
 #include "base/expected.h"
 #include "engine/environment.h"
 #include "ledger/tree_snapshot.h"
+#include "ledger/workspace.h"
 #include "ledger/worktree_pool.h"
 
 namespace uet::ledger {
@@ -46,7 +47,8 @@ public:
 
   /// The tool's change against the base, as `git diff --binary` text; ""
   /// when it changed nothing. Records what is left for the give-back.
-  expected<std::string> capture();
+  /// rules: what the change must pass (workspaces::capture_diff).
+  expected<std::string> capture(const admission_rules* rules = nullptr);
 
   /// Makes the worktree hold exactly commit's tree (a patch's future tree,
   /// to test it there), and nothing outside its index: a detached checkout

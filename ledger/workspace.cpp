@@ -4,7 +4,9 @@
 #include <mutex>
 #include <sys/stat.h>
 
+#include "base/files.h"
 #include "ledger/git.h"
+#include "ledger/patch_admission.h"
 #include "ledger/worktree_record.h"
 
 namespace uet::ledger {
@@ -150,9 +152,43 @@ expected<worktree_stamp> read_stamp(const fs::path& worktree) {
   return s;
 }
 
+namespace {
+
+/// git diff into rules.spill, then: read back when admitted, kept and
+/// refused when over max_bytes or already refused (`why`).
+expected<std::string> spill_diff(engine::environment& env, const fs::path& worktree,
+                                 std::vector<std::string> args, const admission_rules& rules,
+                                 std::string why) {
+  std::error_code ec;
+  fs::create_directories(rules.spill.parent_path(), ec);
+  auto part = rules.spill;
+  part += ".part";
+  args.insert(args.end() - 2, "--output=" + part.string()); // before the commit and "--"
+  if (auto written = git(env, worktree, args); !written) {
+    fs::remove(part, ec);
+    return written.error();
+  }
+  auto bytes = static_cast<std::int64_t>(fs::file_size(part, ec));
+  if (ec)
+    return fail(error_kind::io, "cannot read the size of " + part.string() + ": " + ec.message());
+  if (why.empty())
+    why = diff_size_problem(bytes, rules.limits);
+  if (why.empty()) {
+    auto text = read_file(part, static_cast<std::size_t>(bytes) + 1);
+    fs::remove(part, ec);
+    return text;
+  }
+  fs::rename(part, rules.spill, ec);
+  return fail(error_kind::refused, why + "; its diff (" + human_bytes(bytes) + ") is kept in " +
+                                       (ec ? part : rules.spill).string());
+}
+
+} // namespace
+
 expected<std::string> workspaces::capture_diff(engine::environment& env, const fs::path& worktree,
                                                const std::string& base_commit,
-                                               const worktree_stamp* pristine) {
+                                               const worktree_stamp* pristine,
+                                               const admission_rules* rules) {
   auto added = git(env, worktree, {"add", "--all", "--verbose", "--", "."});
   if (!added)
     return added.error();
@@ -169,7 +205,15 @@ expected<std::string> workspaces::capture_diff(engine::environment& env, const f
   args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
                            "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
                            "--submodule=short", base_commit, "--"});
-  return git(env, worktree, args);
+  if (!rules)
+    return git(env, worktree, args);
+  auto change = staged_change_of(env, worktree, base_commit);
+  if (!change)
+    return change.error();
+  auto why = admission_problem(*change, rules->limits, rules->allow_submodules);
+  if (rules->spill.empty())
+    return why.empty() ? git(env, worktree, args) : fail(error_kind::refused, why);
+  return spill_diff(env, worktree, std::move(args), *rules, std::move(why));
 }
 
 } // namespace uet::ledger

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "base/patch_limits.h"
 #include "engine/environment.h"
 
 namespace uet::ledger {
@@ -44,6 +45,16 @@ expected<worktree_stamp> read_stamp(const std::filesystem::path& worktree);
 status force_checkout(engine::environment& env, const std::filesystem::path& worktree,
                       const std::string& commit);
 
+/// What a change must pass to become a patch (ledger/patch_admission.h).
+struct admission_rules {
+  patch_limits limits;
+  bool allow_submodules = false;
+  /// The diff is written here by git before it is read, so its size is
+  /// known before it is in memory; a refused change's diff stays here for
+  /// the user to look at. Empty: read from git's output, no size check.
+  std::filesystem::path spill;
+};
+
 class workspaces {
 public:
   workspaces(engine::environment& env, std::filesystem::path repo, std::filesystem::path root);
@@ -70,10 +81,14 @@ public:
   /// base_commit. If `git add` then stages nothing and the stamp is the same
   /// (no program staged or committed in between), nothing changed and git
   /// diff is not run.
+  /// rules: the change is measured from the index first and its diff is
+  /// read only if admitted; otherwise a failure of kind refused says why
+  /// (with the numbers) and where its diff was kept.
   static expected<std::string> capture_diff(engine::environment& env,
                                             const std::filesystem::path& worktree,
                                             const std::string& base_commit,
-                                            const worktree_stamp* pristine = nullptr);
+                                            const worktree_stamp* pristine = nullptr,
+                                            const admission_rules* rules = nullptr);
 
 private:
   engine::environment* env_;

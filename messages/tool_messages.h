@@ -12,6 +12,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "base/patch_limits.h"
 #include "base/resource_limits.h"
 #include "messages/vocabulary.h"
 
@@ -21,6 +22,11 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, resource_limits& x) {
   return f(caf::meta::type_name("resource_limits"), x.cpu_s, x.address_space_mb, x.file_size_mb,
            x.open_files);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, patch_limits& x) {
+  return f(caf::meta::type_name("patch_limits"), x.max_bytes, x.max_files, x.max_file_bytes);
 }
 
 } // namespace uet
@@ -38,6 +44,11 @@ struct edit_request {
   std::string log_path; ///< the EDIT step log
   std::int64_t max_output_bytes = 16 << 20;
   resource_limits limits; ///< set before the tool's first instruction
+  /// What the captured change must pass to become a patch, and where its
+  /// diff is written (ledger/patch_admission.h, admission_rules).
+  uet::patch_limits admit_limits;
+  bool allow_submodules = false;
+  std::string diff_spill;
 };
 
 struct edit_result {
@@ -90,7 +101,8 @@ struct check_result {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_request& x) {
   return f(caf::meta::type_name("edit_request"), x.run_id, x.workstream_id, x.attempt,
-           x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes, x.limits);
+           x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes, x.limits,
+           x.admit_limits, x.allow_submodules, x.diff_spill);
 }
 
 template <class Inspector>

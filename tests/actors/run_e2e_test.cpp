@@ -118,11 +118,13 @@ TEST_CASE("run: an attempt that changes nothing runs no git process in its workt
   std::map<std::string, int> calls;
   std::istringstream log(read_text(p.scratch() / "git.log"));
   for (std::string line; std::getline(log, line);)
-    for (const char* verb : {" add --all", " diff --cached", " clean ", " reset "})
+    for (const char* verb :
+         {" add --all", " diff --cached --binary", " diff --cached --raw", " clean ", " reset "})
       calls[verb] += line.find(verb) != std::string::npos;
   INFO(read_text(p.scratch() / "git.log"));
-  CHECK(calls[" add --all"] == 1); // w's
-  CHECK(calls[" diff --cached"] == 1);
+  CHECK(calls[" add --all"] == 1);           // w's
+  CHECK(calls[" diff --cached --raw"] == 1); // its admission (ledger/patch_admission.h)
+  CHECK(calls[" diff --cached --binary"] == 1);
   CHECK(calls[" clean "] == 1); // the integration worktree at the start
 }
 

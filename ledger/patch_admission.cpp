@@ -1,0 +1,139 @@
+#include "ledger/patch_admission.h"
+
+#include <cstdio>
+
+#include "ledger/git.h"
+#include "ledger/workspace.h"
+
+namespace uet::ledger {
+
+namespace {
+
+const std::string no_blob(40, '0');
+
+/// The next NUL-terminated field of raw at pos, or nullopt at the end.
+std::optional<std::string> next_field(const std::string& raw, std::size_t& pos) {
+  if (pos >= raw.size())
+    return std::nullopt;
+  auto end = raw.find('\0', pos);
+  if (end == std::string::npos)
+    end = raw.size();
+  auto field = raw.substr(pos, end - pos);
+  pos = end + 1;
+  return field;
+}
+
+} // namespace
+
+expected<staged_change> parse_raw_diff(const std::string& raw,
+                                       std::vector<std::pair<std::string, std::string>>* blobs) {
+  // -z: ":<old mode> <new mode> <old id> <new id> <status>\0<path>\0", and a
+  // second path after renames and copies.
+  staged_change c;
+  std::size_t pos = 0;
+  while (auto head = next_field(raw, pos)) {
+    if (head->empty() || (*head)[0] != ':')
+      return fail("unexpected git diff --raw output: '" + head->substr(0, 80) + "'");
+    char mode_old[16] = {}, mode_new[16] = {}, id_old[72] = {}, id_new[72] = {}, status[16] = {};
+    if (std::sscanf(head->c_str(), ":%15s %15s %71s %71s %15s", mode_old, mode_new, id_old, id_new,
+                    status) != 5)
+      return fail("unexpected git diff --raw line: '" + head->substr(0, 80) + "'");
+    auto path = next_field(raw, pos);
+    if (!path)
+      return fail("git diff --raw output cut short after '" + *head + "'");
+    if (status[0] == 'R' || status[0] == 'C') {
+      path = next_field(raw, pos); // the new name is the one written
+      if (!path)
+        return fail("git diff --raw output cut short after a rename");
+    }
+    ++c.files;
+    std::string new_mode = mode_new, new_id = id_new;
+    if (new_mode == "160000" || std::string(mode_old) == "160000") {
+      if (new_mode == "160000") // a removed gitlink takes nothing nested in
+        c.gitlinks.push_back(*path);
+      continue;
+    }
+    if (blobs && new_id != no_blob && new_id.find_first_not_of('0') != std::string::npos)
+      blobs->emplace_back(*path, new_id);
+  }
+  return c;
+}
+
+expected<staged_change> staged_change_of(engine::environment& env,
+                                         const std::filesystem::path& worktree,
+                                         const std::string& base_commit) {
+  std::vector<std::string> args = stable_diff_config();
+  args.insert(args.end(), {"diff", "--cached", "--raw", "-z", "--full-index", "-M",
+                           "--ignore-submodules=none", base_commit, "--"});
+  auto raw = git(env, worktree, args);
+  if (!raw)
+    return raw.error().context("cannot measure the change: ");
+  std::vector<std::pair<std::string, std::string>> blobs;
+  auto c = parse_raw_diff(*raw, &blobs);
+  if (!c || blobs.empty())
+    return c;
+  std::string ids;
+  for (const auto& b : blobs)
+    ids += b.second + "\n";
+  auto sizes = git(env, worktree, {"cat-file", "--batch-check=%(objectsize)"}, ids);
+  if (!sizes)
+    return sizes.error().context("cannot measure the change: ");
+  std::size_t pos = 0;
+  for (const auto& b : blobs) {
+    auto nl = sizes->find('\n', pos);
+    auto size = std::strtoll(sizes->c_str() + pos, nullptr, 10);
+    if (size > c->largest_bytes) {
+      c->largest_bytes = size;
+      c->largest_path = b.first;
+    }
+    if (nl == std::string::npos)
+      break;
+    pos = nl + 1;
+  }
+  return c;
+}
+
+std::string human_bytes(std::int64_t bytes) {
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024)
+    return std::to_string(bytes) + " bytes";
+  double v = static_cast<double>(bytes);
+  int u = -1;
+  while (v >= 1024 && u < 3) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  bool whole = v == static_cast<double>(static_cast<std::int64_t>(v));
+  std::snprintf(buf, sizeof buf, whole ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+std::string admission_problem(const staged_change& c, const patch_limits& limits,
+                              bool allow_submodules) {
+  if (!c.gitlinks.empty() && !allow_submodules) {
+    std::string paths;
+    for (const auto& p : c.gitlinks)
+      paths += (paths.empty() ? "" : ", ") + p;
+    return paths +
+           (c.gitlinks.size() == 1 ? " is a nested git repository"
+                                   : " are nested git repositories") +
+           "; submodules are not supported by workstreams (constraints.allow_submodules)";
+  }
+  if (c.files > limits.max_files)
+    return "the change touches " + std::to_string(c.files) + " files, limit " +
+           std::to_string(limits.max_files) + " (patch_limits.max_files)";
+  if (c.largest_bytes > limits.max_file_bytes)
+    return c.largest_path + " is " + human_bytes(c.largest_bytes) + ", limit " +
+           human_bytes(limits.max_file_bytes) + " (patch_limits.max_file_bytes)";
+  return {};
+}
+
+std::string diff_size_problem(std::int64_t bytes, const patch_limits& limits) {
+  if (bytes <= limits.max_bytes)
+    return {};
+  return "the patch is " + human_bytes(bytes) + ", limit " + human_bytes(limits.max_bytes) +
+         " (patch_limits.max_bytes)";
+}
+
+} // namespace uet::ledger

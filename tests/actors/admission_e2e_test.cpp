@@ -1,0 +1,131 @@
+// Patch admission on real runs: changes inside their scope that still may not
+// become patches (a nested repository, too many files, too big), and that the
+// orchestrator never holds a refused change in memory.
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "tests/support/pipeline_project.h"
+
+using namespace uet::test;
+
+namespace {
+
+const std::string no_retries = "resilience_policy: {max_retries: 0}\n";
+
+/// The summary line `run --json` ends with.
+nlohmann::json summary_of(const std::string& output) {
+  std::istringstream in(output);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (line.rfind("{\"event\":\"summary\"", 0) == 0 ||
+        line.find("\"summary\"") != std::string::npos)
+      last = line;
+  REQUIRE_FALSE(last.empty());
+  return nlohmann::json::parse(last);
+}
+
+/// A workstream document with `lines` added under its constraints.
+std::string with_constraints(std::string doc, const std::string& lines) {
+  auto at = doc.find("\n", doc.find("allowed_paths:"));
+  return doc.insert(at + 1, lines);
+}
+
+std::string branch_files(const pipeline_project& p) {
+  return p.git({"ls-tree", "-r", "--name-only", "uet/integration"});
+}
+
+/// The quarantined diff a refusal names ("... is kept in PATH").
+fs::path kept_diff(const std::string& output) {
+  auto at = output.find("is kept in ");
+  REQUIRE(at != std::string::npos);
+  auto end = output.find_first_of("\n\"", at);
+  return output.substr(at + 11, end - at - 11);
+}
+
+} // namespace
+
+TEST_CASE("admission: a nested repository the tool made is quarantined, not committed as a "
+          "gitlink") {
+  pipeline_project p(sh_tool,
+                     {{"nested", ws("mkdir -p src/sub; cd src/sub; git init -q; echo x > f\n"
+                                    "git add f; git -c user.name=t -c user.email=t@t commit -qm x",
+                                    "src/**", "[]", no_retries)},
+                      {"plain", ws("mkdir -p src; echo ok > src/ok.txt", "src/ok.txt")}});
+  auto r = p.run({"run", "phase-all", "--parallel=1"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto st = p.status();
+  CHECK(ws_state(st, "nested") == "quarantined");
+  CHECK(ws_state(st, "plain") == "committed");
+  CHECK_THAT(r.output, Catch::Contains("src/sub is a nested git repository; submodules are not "
+                                       "supported by workstreams"));
+  CHECK(branch_files(p).find("src/sub") == std::string::npos);
+  auto kept = kept_diff(r.output);
+  CHECK_THAT(read_text(kept), Catch::Contains("new file mode 160000"));
+}
+
+TEST_CASE("admission: allow_submodules lets a workstream commit a gitlink") {
+  pipeline_project p(
+      sh_tool,
+      {{"nested", with_constraints(ws("mkdir -p src/sub; cd src/sub; git init -q; echo x > f\n"
+                                      "git add f; git -c user.name=t -c user.email=t@t commit "
+                                      "-qm x",
+                                      "src/**"),
+                                   "  allow_submodules: true\n")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(p.git({"ls-tree", "uet/integration", "src/sub"}).rfind("160000 commit", 0) == 0);
+}
+
+TEST_CASE("admission: a file over max_file_bytes is quarantined with the numbers, its diff on "
+          "disk") {
+  pipeline_project p(sh_tool, {{"big", ws("mkdir -p src; head -c 12000000 /dev/urandom > "
+                                          "src/big.bin; echo y > src/small.txt",
+                                          "src/**", "[]", no_retries)}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(ws_state(p.status(), "big") == "quarantined");
+  CHECK_THAT(r.output, Catch::Contains(
+                           "src/big.bin is 11.4 MiB, limit 10 MiB (patch_limits.max_file_bytes)"));
+  auto kept = kept_diff(r.output);
+  CHECK(kept.parent_path().filename() == "quarantine");
+  CHECK(fs::file_size(kept) > 12000000); // the binary patch of random bytes
+  CHECK(branch_files(p).find("src/") == std::string::npos);
+}
+
+TEST_CASE("admission: max_files and max_bytes, from uet.yaml or the workstream, are enforced") {
+  pipeline_project p(
+      sh_tool,
+      {{"many", ws("mkdir -p src; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo $i > src/m$i; done",
+                   "src/**", "[]", no_retries)},
+       {"wordy",
+        with_constraints(ws("mkdir -p doc; seq 1 20000 > doc/n.txt", "doc/**", "[]", no_retries),
+                         "  patch_limits: {max_bytes: \"64 KiB\"}\n")},
+       {"fine", ws("mkdir -p ok; seq 1 100 > ok/n.txt", "ok/**")}});
+  write_file(p.root() / "uet.yaml",
+             "project: e2e\nrepo: repo\nmax_workers: 2\npatch_limits: {max_files: 10}\n");
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto st = p.status();
+  CHECK(ws_state(st, "many") == "quarantined");
+  CHECK(ws_state(st, "wordy") == "quarantined");
+  CHECK(ws_state(st, "fine") == "committed");
+  CHECK_THAT(r.output, Catch::Contains("the change touches 12 files, limit 10 "
+                                       "(patch_limits.max_files)"));
+  CHECK_THAT(r.output, Catch::Contains("limit 64 KiB (patch_limits.max_bytes)"));
+}
+
+TEST_CASE("admission: a 200 MB output is refused without the orchestrator holding it") {
+  pipeline_project p(sh_tool, {{"huge", ws("mkdir -p src; head -c 200000000 /dev/zero > src/h.bin",
+                                           "src/**", "[]", no_retries)}});
+  auto r = p.run({"run", "phase-all", "--json"});
+  INFO(r.output.substr(r.output.size() > 4000 ? r.output.size() - 4000 : 0));
+  CHECK(r.exit_code == 1);
+  CHECK(ws_state(p.status(), "huge") == "quarantined");
+  auto s = summary_of(r.output);
+  CHECK(s["peak_rss_kb"].get<long>() > 0);
+  CHECK(s["peak_rss_kb"].get<long>() < 100 * 1024);
+}
