@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "config/patch_limits.h"
 #include "config/project.h"
 #include "config/yaml_reader.h"
 
@@ -61,4 +62,39 @@ TEST_CASE("project: branch names follow git's rules") {
   CHECK_FALSE(is_valid_branch_name("x.lock"));
   CHECK_FALSE(is_valid_branch_name("-x"));
   CHECK_FALSE(is_valid_branch_name("a/.b"));
+}
+
+TEST_CASE("project: patch_limits take bytes or sizes with units, and say what is wrong") {
+  CHECK(parse_size("20 MiB") == (20 << 20));
+  CHECK(parse_size("512KiB") == (512 << 10));
+  CHECK(parse_size("1 GB") == 1000000000);
+  CHECK(parse_size("4096") == 4096);
+  CHECK_FALSE(parse_size("20 MiBs"));
+  CHECK_FALSE(parse_size("MiB"));
+  CHECK_FALSE(parse_size("-5"));
+  auto cfg = default_project("/p");
+  CHECK(cfg.patch_limits == uet::patch_limits{});
+  CHECK(cfg.patch_limits.max_bytes == (20 << 20));
+  auto doc = parse_yaml("patch_limits: {max_bytes: \"1 GiB\", max_files: 10}\n");
+  REQUIRE(doc.ok());
+  problem_list out;
+  apply_project_file(cfg, *doc, "uet.yaml", out);
+  CHECK(out.empty());
+  CHECK(cfg.patch_limits.max_bytes == (1LL << 30));
+  CHECK(cfg.patch_limits.max_files == 10);
+  CHECK(cfg.patch_limits.max_file_bytes == (10 << 20)); // untouched
+  auto bad = parse_yaml("patch_limits: {max_bytes: \"lots\", max_files: 0, max_blobs: 3}\n");
+  REQUIRE(bad.ok());
+  problem_list ps;
+  apply_project_file(cfg, *bad, "uet.yaml", ps);
+  auto text = [&] {
+    std::string all;
+    for (const auto& p : ps)
+      all += p.field + ": " + p.message + "\n";
+    return all;
+  }();
+  CHECK_THAT(text, Catch::Contains("patch_limits.max_bytes: expected a size such as") &&
+                       Catch::Contains("got 'lots'") &&
+                       Catch::Contains("patch_limits.max_files: ") &&
+                       Catch::Contains("patch_limits.max_blobs: "));
 }

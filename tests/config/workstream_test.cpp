@@ -169,3 +169,25 @@ TEST_CASE("tools: limits default to sane bounds, 0 lifts one, and bad ones are n
   CHECK(has(ps, "tools.bad.limits.output_mb", "out of range"));
   CHECK(has(ps, "tools.bad.limits.memory", "unknown"));
 }
+
+TEST_CASE("workstream: constraints.patch_limits override the project's field by field") {
+  auto doc = parse_yaml(R"(workstream_id: big
+execution_request: {tool_id: sh, prompt: p}
+constraints:
+  file_scope: {allowed_paths: ["data/**"]}
+  patch_limits: {max_file_bytes: "100 MiB"}
+  allow_submodules: true
+)");
+  REQUIRE(doc.ok());
+  problem_list ps;
+  auto ws = parse_workstream(*doc, "ws.yaml", ps);
+  REQUIRE(ws);
+  CHECK(ps.empty());
+  CHECK(ws->allow_submodules);
+  auto limits = apply_override(uet::patch_limits{}, ws->patch_limits);
+  CHECK(limits.max_file_bytes == (100 << 20));
+  CHECK(limits.max_bytes == (20 << 20));
+  CHECK(has(problems_of("workstream_id: a\nexecution_request: {tool_id: sh, prompt: p}\n"
+                        "constraints: {allow_submodules: 1, patch_limits: {max_files: -2}}\n"),
+            "constraints.patch_limits.max_files", "out of range"));
+}
