@@ -1,6 +1,7 @@
 #include "ledger/patch_admission.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "ledger/git.h"
 #include "ledger/workspace.h"
@@ -49,8 +50,10 @@ expected<staged_change> parse_raw_diff(const std::string& raw,
     ++c.files;
     std::string new_mode = mode_new, new_id = id_new;
     if (new_mode == "160000" || std::string(mode_old) == "160000") {
-      if (new_mode == "160000") // a removed gitlink takes nothing nested in
+      if (new_mode == "160000") { // a removed gitlink takes nothing nested in
         c.gitlinks.push_back(*path);
+        c.gitlink_commits.push_back(new_id);
+      }
       continue;
     }
     if (blobs && new_id != no_blob && new_id.find_first_not_of('0') != std::string::npos)
@@ -63,7 +66,7 @@ expected<staged_change> staged_change_of(engine::environment& env,
                                          const std::filesystem::path& worktree,
                                          const std::string& base_commit) {
   std::vector<std::string> args = stable_diff_config();
-  args.insert(args.end(), {"diff", "--cached", "--raw", "-z", "--full-index", "-M",
+  args.insert(args.end(), {"diff", "--cached", "--raw", "-z", "--no-abbrev", "-M",
                            "--ignore-submodules=none", base_commit, "--"});
   auto raw = git(env, worktree, args);
   if (!raw)
@@ -126,6 +129,64 @@ std::string admission_problem(const staged_change& c, const patch_limits& limits
   if (c.largest_bytes > limits.max_file_bytes)
     return c.largest_path + " is " + human_bytes(c.largest_bytes) + ", limit " +
            human_bytes(limits.max_file_bytes) + " (patch_limits.max_file_bytes)";
+  return {};
+}
+
+namespace {
+
+/// The url .gitmodules gives the submodule at path, or "".
+std::string submodule_url(engine::environment& env, const std::filesystem::path& worktree,
+                          const std::string& path) {
+  auto paths =
+      git_run(env, worktree,
+              {"config", "--file", ".gitmodules", "-z", "--get-regexp", "^submodule\\..*\\.path$"});
+  if (!paths || paths->exit_code != 0)
+    return {};
+  // -z: "submodule.<name>.path\n<value>\0" per entry.
+  std::size_t pos = 0;
+  while (pos < paths->out.size()) {
+    auto end = paths->out.find('\0', pos);
+    auto entry = paths->out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? paths->out.size() : end + 1;
+    auto nl = entry.find('\n');
+    if (nl == std::string::npos || entry.substr(nl + 1) != path)
+      continue;
+    auto key = entry.substr(0, nl);                       // submodule.<name>.path
+    auto url_key = key.substr(0, key.size() - 4) + "url"; // submodule.<name>.url
+    auto url = git(env, worktree, {"config", "--file", ".gitmodules", "--get", url_key});
+    return url ? chomp(*url) : std::string();
+  }
+  return {};
+}
+
+} // namespace
+
+std::string submodule_problem(engine::environment& env, const std::filesystem::path& worktree,
+                              const staged_change& c) {
+  for (std::size_t i = 0; i < c.gitlinks.size(); ++i) {
+    const auto& path = c.gitlinks[i];
+    auto url = submodule_url(env, worktree, path);
+    if (url.empty())
+      return path + " is a gitlink that .gitmodules does not name (with a url); a submodule "
+                    "needs one (git submodule add)";
+    if (url.rfind("./", 0) == 0 || url.rfind("../", 0) == 0)
+      return path + ": its url '" + url +
+             "' is relative; allow_submodules needs an absolute url to check the commit exists";
+    char tmpl[] = "/tmp/uet-submodule-probe-XXXXXX";
+    if (!::mkdtemp(tmpl))
+      return path + ": cannot make a scratch repository to check its commit";
+    std::filesystem::path probe(tmpl);
+    auto fetched = git(env, probe, {"init", "-q", "--bare"});
+    if (fetched)
+      fetched = git(env, probe,
+                    {"-c", "protocol.ext.allow=never", // the url is the tool's to write
+                     "fetch", "-q", "--depth=1", "--", url, c.gitlink_commits[i]});
+    std::error_code ec;
+    std::filesystem::remove_all(probe, ec);
+    if (!fetched)
+      return path + ": its commit " + c.gitlink_commits[i].substr(0, 12) +
+             " cannot be fetched from " + url + " (" + fetched.message() + "); push it there first";
+  }
   return {};
 }
 

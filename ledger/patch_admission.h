@@ -20,7 +20,8 @@ struct staged_change {
   std::int64_t files = 0;
   std::int64_t largest_bytes = 0; ///< the largest blob the change writes
   std::string largest_path;
-  std::vector<std::string> gitlinks; ///< paths added or changed as gitlinks
+  std::vector<std::string> gitlinks;        ///< paths added or changed as gitlinks
+  std::vector<std::string> gitlink_commits; ///< the commit each of them names
 };
 
 /// Parses `git diff --raw -z` output (what staged_change_of reads); the
@@ -37,6 +38,14 @@ expected<staged_change> staged_change_of(engine::environment& env,
 /// and the largest file; the diff's own size is checked once it is written.
 std::string admission_problem(const staged_change& c, const patch_limits& limits,
                               bool allow_submodules);
+
+/// For a workstream that allows submodules: why one of the change's gitlinks
+/// may still not land, or "". Each must be named (path and url) by the
+/// worktree's .gitmodules, and its commit must be fetchable from that url,
+/// or the branch would name a commit nobody can check out. Fetches (depth 1)
+/// into a scratch repository that is removed afterwards.
+std::string submodule_problem(engine::environment& env, const std::filesystem::path& worktree,
+                              const staged_change& c);
 
 /// Why a diff of `bytes` is over the limit, or "".
 std::string diff_size_problem(std::int64_t bytes, const patch_limits& limits);

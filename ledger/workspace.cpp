@@ -211,6 +211,8 @@ expected<std::string> workspaces::capture_diff(engine::environment& env, const f
   if (!change)
     return change.error();
   auto why = admission_problem(*change, rules->limits, rules->allow_submodules);
+  if (why.empty() && rules->allow_submodules && !change->gitlinks.empty())
+    why = submodule_problem(env, worktree, *change);
   if (rules->spill.empty())
     return why.empty() ? git(env, worktree, args) : fail(error_kind::refused, why);
   return spill_diff(env, worktree, std::move(args), *rules, std::move(why));

@@ -64,17 +64,36 @@ TEST_CASE("admission: a nested repository the tool made is quarantined, not comm
   CHECK_THAT(read_text(kept), Catch::Contains("new file mode 160000"));
 }
 
-TEST_CASE("admission: allow_submodules lets a workstream commit a gitlink") {
-  pipeline_project p(
-      sh_tool,
-      {{"nested", with_constraints(ws("mkdir -p src/sub; cd src/sub; git init -q; echo x > f\n"
-                                      "git add f; git -c user.name=t -c user.email=t@t commit "
-                                      "-qm x",
-                                      "src/**"),
-                                   "  allow_submodules: true\n")}});
-  auto r = p.run({"run", "phase-all"});
+TEST_CASE("admission: allow_submodules takes a gitlink .gitmodules names whose commit can be "
+          "fetched") {
+  // up: a repository the submodule's url names; the tools clone it, or make
+  // a nested repository of their own.
+  const std::string make_up =
+      "up=\"$SCRATCH/up-$WT_ID\"; git init -q \"$up\"; echo x > \"$up/f\"; git -C \"$up\" add f\n"
+      "git -C \"$up\" -c user.name=t -c user.email=t@t commit -qm x\n";
+  const std::string name_it =
+      "printf '[submodule \"sub\"]\\n\\tpath = src/sub\\n\\turl = %s\\n' \"$up\" > .gitmodules\n";
+  auto allowed = [](const std::string& script) {
+    return with_constraints(ws(script, "src/**\", \".gitmodules", "[]", no_retries),
+                            "  allow_submodules: true\n");
+  };
+  pipeline_project p(sh_tool,
+                     {{"cloned", allowed(make_up + "git clone -q \"$up\" src/sub\n" + name_it)},
+                      {"unnamed", allowed(make_up + "git clone -q \"$up\" src/other\n")},
+                      {"local", allowed(make_up +
+                                        "git clone -q \"$up\" src/sub; echo y > src/sub/g\n"
+                                        "git -C src/sub add g; git -C src/sub -c user.name=t -c "
+                                        "user.email=t@t commit -qm local\n" +
+                                        name_it)}});
+  auto r = p.run({"run", "phase-all", "--parallel=1"});
   INFO(r.output);
-  CHECK(r.exit_code == 0);
+  auto st = p.status();
+  CHECK(ws_state(st, "cloned") == "committed");
+  CHECK(ws_state(st, "unnamed") == "quarantined");
+  CHECK(ws_state(st, "local") == "quarantined");
+  CHECK_THAT(r.output, Catch::Contains("src/other is a gitlink that .gitmodules does not name"));
+  CHECK_THAT(r.output,
+             Catch::Contains("cannot be fetched from") && Catch::Contains("push it there first"));
   CHECK(p.git({"ls-tree", "uet/integration", "src/sub"}).rfind("160000 commit", 0) == 0);
 }
 
