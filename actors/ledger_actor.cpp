@@ -5,8 +5,10 @@
 
 #include <caf/all.hpp>
 
+#include "actors/record_rows.h"
 #include "actors/records.h"
 #include "ledger/fault_environment.h"
+#include "ledger/patch_store.h"
 
 namespace uet::actors {
 
@@ -23,7 +25,7 @@ struct worker_state {
 
 using worker_ptr = msg::ledger_worker_actor::stateful_pointer<worker_state>;
 
-ledger::patch_submission to_submission(const msg::patch_request& r, const std::atomic<bool>* stop) {
+ledger::patch_submission to_submission(msg::patch_request& r, const std::atomic<bool>* stop) {
   ledger::patch_submission s;
   s.cancel = stop;
   s.run_id = r.run_id;
@@ -31,7 +33,7 @@ ledger::patch_submission to_submission(const msg::patch_request& r, const std::a
   s.title = r.title;
   s.patch_id = r.patch_id;
   s.attempt = r.attempt;
-  s.diff = r.diff;
+  s.diff = std::move(r.diff); // one copy of a diff in memory, however big
   s.allowed_paths = r.allowed_paths;
   s.verify_commands = r.verify_commands;
   s.verify_timeout = std::chrono::milliseconds(r.verify_timeout_ms);
@@ -72,26 +74,26 @@ msg::patch_news_batch to_batch(worker_ptr self, msg::persistence_actor db,
 /// Every state change goes to the database before the next step starts
 /// (the persistence actor keeps this order).
 void record_transitions(worker_ptr self, msg::persistence_actor db) {
-  self->state.setup.pipeline->on_transition(
-      [self, db](const ledger::patch_submission& s, const ledger::patch_transition& t) {
-        if (t.state == patch_state::created) {
-          self->send(db, msg::patch_created{s.patch_id, s.run_id, s.workstream_id, s.attempt,
-                                            s.diff, t.at});
-        } else {
-          msg::patch_state_set c{s.patch_id, t.state, t.at, {}, {}, {}, {}};
-          if (t.state == patch_state::committed)
-            c.commit_sha = t.detail;
-          if (t.state == patch_state::quarantined)
-            c.error = t.detail;
-          if (t.state == patch_state::verified) {
-            c.verified_by = t.verified_by;
-            c.verified_tree = t.verified_tree;
-          }
-          self->send(db, c);
-        }
-        self->send(db, msg::event{s.run_id, s.workstream_id, t.at,
-                                  ev::patch_moved{s.patch_id, s.attempt, t.state, t.detail}});
-      });
+  self->state.setup.pipeline->on_transition([self, db](const ledger::patch_submission& s,
+                                                       const ledger::patch_transition& t) {
+    if (t.state == patch_state::created) {
+      self->send(db, created_row(s.patch_id, s.run_id, s.workstream_id, s.attempt, s.diff,
+                                 self->state.setup.pipeline->store().patch_path(s.patch_id), t.at));
+    } else {
+      msg::patch_state_set c{s.patch_id, t.state, t.at, {}, {}, {}, {}};
+      if (t.state == patch_state::committed)
+        c.commit_sha = t.detail;
+      if (t.state == patch_state::quarantined)
+        c.error = t.detail;
+      if (t.state == patch_state::verified) {
+        c.verified_by = t.verified_by;
+        c.verified_tree = t.verified_tree;
+      }
+      self->send(db, c);
+    }
+    self->send(db, msg::event{s.run_id, s.workstream_id, t.at,
+                              ev::patch_moved{s.patch_id, s.attempt, t.state, t.detail}});
+  });
 }
 
 msg::ledger_worker_actor::behavior_type worker_behavior(worker_ptr self, ledger_setup setup,
@@ -102,7 +104,7 @@ msg::ledger_worker_actor::behavior_type worker_behavior(worker_ptr self, ledger_
   record_transitions(self, db);
   auto gate = [self]() -> ledger::patch_pipeline& { return *self->state.setup.pipeline; };
   return {
-      [=](const msg::patch_request& r) {
+      [=](msg::patch_request& r) {
         std::vector<ledger::gate_news> news{gate().join(to_submission(r, self->state.stop.get()))};
         return to_batch(self, db, run_id, std::move(news));
       },

@@ -1,5 +1,6 @@
 #include "actors/record_rows.h"
 
+#include "ledger/object_store.h"
 #include "messages/event_json.h"
 
 namespace uet::actors {
@@ -43,6 +44,27 @@ persistence::step_finished to_row(const msg::step_ended& m) {
   return row;
 }
 
+msg::patch_created created_row(std::string patch_id, std::string run_id, std::string workstream_id,
+                               int attempt, const std::string& diff,
+                               const std::filesystem::path& file, std::string at) {
+  constexpr std::size_t inline_max = 1u << 20;
+  msg::patch_created m{std::move(patch_id),
+                       std::move(run_id),
+                       std::move(workstream_id),
+                       attempt,
+                       {},
+                       std::move(at),
+                       {},
+                       {}};
+  if (diff.size() <= inline_max) {
+    m.diff = diff;
+  } else {
+    m.diff_file = file.string();
+    m.diff_hash = ledger::blob_id_of(diff);
+  }
+  return m;
+}
+
 persistence::patch_recorded to_row(msg::patch_created m) {
   return {std::move(m.patch_id),
           std::move(m.run_id),
@@ -50,7 +72,9 @@ persistence::patch_recorded to_row(msg::patch_created m) {
           m.attempt,
           std::move(m.diff),
           "created",
-          std::move(m.at)};
+          std::move(m.at),
+          std::move(m.diff_file),
+          std::move(m.diff_hash)};
 }
 
 persistence::patch_status_changed to_row(msg::patch_state_set m) {

@@ -4,6 +4,8 @@
 // attempt gets its id, an event its type name and JSON payload.
 #pragma once
 
+#include <filesystem>
+
 #include "messages/events.h"
 #include "messages/record_messages.h"
 #include "persistence/write_commands.h"
@@ -16,6 +18,13 @@ persistence::workstream_state_changed to_row(msg::ws_state_set m);
 persistence::step_started to_row(const msg::step_begun& m);
 persistence::step_finished to_row(const msg::step_ended& m);
 persistence::patch_recorded to_row(msg::patch_created m);
+
+/// A new patch's row: a small diff inline; past 1 MiB its file (`file`, the
+/// patch store's copy) and git blob id instead, so a 15 MB diff is neither
+/// copied into a message nor into SQLite's record buffer.
+msg::patch_created created_row(std::string patch_id, std::string run_id, std::string workstream_id,
+                               int attempt, const std::string& diff,
+                               const std::filesystem::path& file, std::string at);
 persistence::patch_status_changed to_row(msg::patch_state_set m);
 persistence::event_appended to_row(const msg::event& m);
 

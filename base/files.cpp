@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace uet {
@@ -34,6 +35,10 @@ expected<std::string> read_file(const std::filesystem::path& path, std::size_t m
   if (fd < 0)
     return fail(error_kind::io, path.string() + ": cannot open: " + errno_text());
   std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && st.st_size > 0 &&
+      static_cast<std::size_t>(st.st_size) <= max_bytes)
+    out.reserve(static_cast<std::size_t>(st.st_size)); // one buffer, not doublings of it
   char buf[65536];
   for (;;) {
     auto n = ::read(fd, buf, sizeof buf);

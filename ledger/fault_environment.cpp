@@ -1,5 +1,7 @@
 #include "ledger/fault_environment.h"
 
+#include <fstream>
+
 #include "ledger/patch_store.h"
 
 namespace uet::ledger {
@@ -13,8 +15,16 @@ bool is_git(const engine::process_request& req) {
   return a == "git" || (a.size() > 4 && a.compare(a.size() - 4, 4, "/git") == 0);
 }
 
-/// The first file the diff names ("diff --git a/X b/X": X), for git's words.
-std::string first_path(const std::optional<std::string>& diff) {
+/// The first file the diff names ("diff --git a/X b/X": X), for git's words:
+/// the diff is on git apply's stdin, or in the file that ends its argv.
+std::string first_path(const engine::process_request& req) {
+  std::optional<std::string> diff = req.stdin_data;
+  if (!diff && !req.argv.empty()) {
+    std::ifstream in(req.argv.back());
+    std::string line;
+    if (std::getline(in, line))
+      diff = line + "\n";
+  }
   if (!diff)
     return "?";
   auto at = diff->find(" b/");
@@ -47,7 +57,7 @@ engine::process_result fault_environment::run_process(const engine::process_requ
     call.site = engine::fault_site::patch;
     call.kinds = {engine::fault_kind::conflict};
     if (faults_->decide(call, "its patch does not apply where the ledger puts it")) {
-      auto path = first_path(req.stdin_data);
+      auto path = first_path(req);
       return git_says(1, "error: patch failed: " + path + ":1\nerror: " + path +
                              ": patch does not apply (uet-actors: injected fault "
                              "patch:conflict: the integration head moved under the patch)\n");

@@ -283,14 +283,20 @@ status integration_tree::reset_speculation(const std::string& commit) {
   return store_->read_tree(commit, speculation_index_);
 }
 
-expected<spec_commit> integration_tree::speculate(const std::string& parent,
-                                                  const std::string& diff,
-                                                  const std::string& message,
-                                                  apply_result& conflict,
-                                                  const std::string& patch_id) {
+expected<spec_commit>
+integration_tree::speculate(const std::string& parent, const std::string& diff,
+                            const std::string& message, apply_result& conflict,
+                            const std::string& patch_id, const std::filesystem::path& diff_file) {
   std::vector<std::string> args = stable_diff_config();
-  args.insert(args.end(), {"apply", "--cached", "--whitespace=nowarn", "-"});
-  auto r = git_run(*env_, cfg_.worktree, args, diff, speculation_env(), apply_tag(patch_id));
+  args.insert(args.end(), {"apply", "--cached", "--whitespace=nowarn", "--"});
+  std::optional<std::string> stdin_data;
+  if (diff_file.empty()) {
+    args.push_back("-");
+    stdin_data = diff;
+  } else {
+    args.push_back(diff_file.string());
+  }
+  auto r = git_run(*env_, cfg_.worktree, args, stdin_data, speculation_env(), apply_tag(patch_id));
   if (!r)
     return r.error();
   if (r->exit_code > 1) // not "does not apply": git itself failed

@@ -83,9 +83,13 @@ public:
   /// Applies diff to the speculation index (which must hold parent's tree)
   /// and records the result as a commit on parent with message. A diff that
   /// does not apply leaves the index as it was: applied = false.
+  /// diff_file: the same diff on disk, which git reads instead of a copy of
+  /// diff on its stdin (a patch is speculated again each time the head under
+  /// it moves).
   expected<spec_commit> speculate(const std::string& parent, const std::string& diff,
                                   const std::string& message, apply_result& conflict,
-                                  const std::string& patch_id = {});
+                                  const std::string& patch_id = {},
+                                  const std::filesystem::path& diff_file = {});
 
   /// Moves the branch from where the ledger left it to commit (a commit on
   /// it), compare-and-swap; records patch_id's trailer.

@@ -59,6 +59,16 @@ object_store::~object_store() = default;
 object_store::object_store(object_store&&) noexcept = default;
 object_store& object_store::operator=(object_store&&) noexcept = default;
 
+std::string blob_id_of(std::string_view data) {
+  std::call_once(init_once, [] { git_libgit2_init(); });
+  git_oid oid{};
+  if (git_odb_hash(&oid, data.data(), data.size(), GIT_OBJECT_BLOB) != 0)
+    return {};
+  char hex[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(hex, sizeof hex, &oid);
+  return hex;
+}
+
 expected<object_store> object_store::open(const std::filesystem::path& repo) {
   std::call_once(init_once, [] { git_libgit2_init(); });
   auto p = std::make_unique<impl>();

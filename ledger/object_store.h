@@ -14,10 +14,15 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/expected.h"
 
 namespace uet::ledger {
+
+/// git's blob id of data (what `git hash-object FILE` prints for a file
+/// holding it): how the database names a patch it keeps as a file.
+std::string blob_id_of(std::string_view data);
 
 class object_store {
 public:

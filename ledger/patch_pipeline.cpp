@@ -64,13 +64,14 @@ gate_news patch_pipeline::quarantine(const patch_submission& s, std::optional<pa
   return n;
 }
 
-gate_news patch_pipeline::join(const patch_submission& s) {
+gate_news patch_pipeline::join(patch_submission submitted) {
   gate_news news;
-  news.patch_id = s.patch_id;
-  auto check = check_patch(s.diff, s.allowed_paths);
+  news.patch_id = submitted.patch_id;
+  auto check = check_patch(submitted.diff, submitted.allowed_paths);
   if (check.outcome == check_outcome::empty)
     return news; // kind empty: no patch, no state
-  entry e{s, std::nullopt, {}, 0};
+  entry e{std::move(submitted), std::nullopt, {}, 0};
+  const auto& s = e.s;
   bool recovering = s.resume_from && (*s.resume_from == patch_state::applied ||
                                       *s.resume_from == patch_state::verified);
   if (recovering) {
@@ -88,6 +89,9 @@ gate_news patch_pipeline::join(const patch_submission& s) {
   if (auto st = store_.save_patch(s.patch_id, s.diff); !st)
     return quarantine(s, e.state, gate_news_kind::refused,
                       "cannot store the patch: " + st.message(), {});
+  // From here git reads it from patches/<id>.diff, and a quarantine copies
+  // that file: a big patch is not held in memory while it waits in the queue.
+  std::string().swap(e.s.diff);
   // A resumed patch is checked again too: its content comes back from the
   // database and allowed_paths from files that may have changed since, and
   // nothing out of scope is ever applied (invariant 2).
@@ -137,7 +141,7 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
   apply_result conflict;
   auto spec = tree_.speculate(parent, s.diff,
                               commit_message(s.workstream_id, s.title, s.run_id, s.patch_id),
-                              conflict, s.patch_id);
+                              conflict, s.patch_id, store_.patch_path(s.patch_id)); // saved by join
   if (!spec) {
     tip_.clear(); // the index may hold half of it
     return quarantine(s, e.state, gate_news_kind::failed,

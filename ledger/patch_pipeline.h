@@ -128,7 +128,8 @@ public:
   void on_transition(transition_listener l) { listener_ = std::move(l); }
 
   /// A patch joins the queue's end, speculated on everything ahead of it.
-  gate_news join(const patch_submission& s);
+  /// Its diff text is dropped once saved (patches/<id>.diff).
+  gate_news join(patch_submission s);
   /// A submitter's verdict on its patch; lands what it can.
   std::vector<gate_news> tested(const std::string& patch_id, std::uint64_t epoch,
                                 const test_report& r);

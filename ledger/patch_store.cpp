@@ -35,8 +35,19 @@ status patch_store::save_patch(const std::string& patch_id, const std::string& d
 }
 
 status patch_store::quarantine(const quarantine_record& rec, const std::string& diff) const {
-  if (auto st = write_in_dir(quarantine_diff_path(rec.patch_id), diff); !st)
+  std::error_code ec;
+  if (diff.empty() && std::filesystem::exists(patch_path(rec.patch_id), ec)) {
+    // The saved patch, copied on disk rather than read back into memory.
+    auto to = quarantine_diff_path(rec.patch_id);
+    std::filesystem::create_directories(to.parent_path(), ec);
+    std::filesystem::copy_file(patch_path(rec.patch_id), to,
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec)
+      return fail(error_kind::io, "cannot copy " + patch_path(rec.patch_id).string() + " to " +
+                                      to.string() + ": " + ec.message());
+  } else if (auto st = write_in_dir(quarantine_diff_path(rec.patch_id), diff); !st) {
     return st;
+  }
   nlohmann::json j{
       {"patch_id", rec.patch_id}, {"run_id", rec.run_id}, {"workstream_id", rec.workstream_id},
       {"attempt", rec.attempt},   {"reason", rec.reason}, {"details", rec.details},

@@ -32,6 +32,8 @@ public:
   std::filesystem::path quarantine_json_path(const std::string& patch_id) const;
 
   status save_patch(const std::string& patch_id, const std::string& diff) const;
+  /// diff "": the saved patch file is copied (a queued patch's text is not
+  /// kept in memory).
   status quarantine(const quarantine_record& rec, const std::string& diff) const;
 
 private:

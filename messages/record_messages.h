@@ -93,8 +93,10 @@ struct patch_created {
   std::string run_id;
   std::string workstream_id;
   int attempt = 1;
-  std::string diff;
+  std::string diff; ///< "" when the patch is kept as a file
   std::string at;
+  std::string diff_file = {}; ///< LEDGER_DIR/patches/<id>.diff of a big patch
+  std::string diff_hash = {}; ///< its git blob id
 };
 
 /// A patch moved to `state`; commit_sha / error / verified_by /
@@ -146,7 +148,7 @@ typename Inspector::result_type inspect(Inspector& f, step_ended& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_created& x) {
   return f(caf::meta::type_name("patch_created"), x.patch_id, x.run_id, x.workstream_id, x.attempt,
-           x.diff, x.at);
+           x.diff, x.at, x.diff_file, x.diff_hash);
 }
 
 template <class Inspector>

@@ -61,20 +61,22 @@ run_row to_run(SQLite::Statement& s) {
 
 const char* const patch_columns =
     "SELECT patch_id, run_id, workstream_id, attempt, %CONTENT%, status, created_at, applied_at,"
-    " verified_at, committed_at, commit_sha, error_message, %VERIFIED% FROM patch_ledger";
+    " verified_at, committed_at, commit_sha, error_message, %VERIFIED%, %FILE% FROM patch_ledger";
 /// verified: the database has 0004's columns (a read-only reader may meet
 /// an older schema, which it must not change).
-std::string patch_select(bool with_content, bool verified) {
+/// files: 0005's columns likewise.
+std::string patch_select(bool with_content, bool verified, bool files) {
   std::string sql = patch_columns;
+  sql.replace(sql.find("%FILE%"), 6, files ? "content_file, content_hash" : "NULL, NULL");
   sql.replace(sql.find("%CONTENT%"), 9, with_content ? "content" : "''");
   sql.replace(sql.find("%VERIFIED%"), 10, verified ? "verified_by, verified_tree" : "NULL, NULL");
   return sql;
 }
 patch_row to_patch(SQLite::Statement& s) {
-  return patch_row{text(s, 0),      text(s, 1),     text(s, 2),      s.getColumn(3).getInt(),
-                   text(s, 4),      text(s, 5),     text(s, 6),      opt_text(s, 7),
-                   opt_text(s, 8),  opt_text(s, 9), opt_text(s, 10), opt_text(s, 11),
-                   opt_text(s, 12), opt_text(s, 13)};
+  return patch_row{text(s, 0),      text(s, 1),      text(s, 2),      s.getColumn(3).getInt(),
+                   text(s, 4),      text(s, 5),      text(s, 6),      opt_text(s, 7),
+                   opt_text(s, 8),  opt_text(s, 9),  opt_text(s, 10), opt_text(s, 11),
+                   opt_text(s, 12), opt_text(s, 13), opt_text(s, 14), opt_text(s, 15)};
 }
 
 auto to_count = [](SQLite::Statement& s) {
@@ -245,7 +247,8 @@ expected<std::int64_t> state_reader::event_count(const std::string& run_id) {
 }
 
 expected<std::vector<patch_row>> state_reader::patches(const patch_filter& f) {
-  std::string sql = patch_select(f.with_content, has_verified_columns()) + " WHERE 1";
+  std::string sql =
+      patch_select(f.with_content, has_verified_columns(), has_file_columns()) + " WHERE 1";
   if (f.status)
     sql += " AND status = ?1";
   if (f.run_id)
@@ -273,10 +276,21 @@ bool state_reader::has_verified_columns() {
   return *verified_columns_;
 }
 
+bool state_reader::has_file_columns() {
+  if (!file_columns_) {
+    auto n = select<std::int64_t>(
+        db_, "reading the schema",
+        "SELECT count(*) FROM pragma_table_info('patch_ledger') WHERE name = 'content_file'",
+        [](SQLite::Statement&) {}, [](SQLite::Statement& s) { return s.getColumn(0).getInt64(); });
+    file_columns_ = n && !n->empty() && n->front() > 0;
+  }
+  return *file_columns_;
+}
+
 expected<std::optional<patch_row>> state_reader::patch(const std::string& patch_id) {
   return first(select<patch_row>(
       db_, "reading patch '" + patch_id + "'",
-      patch_select(true, has_verified_columns()) + " WHERE patch_id = ?1",
+      patch_select(true, has_verified_columns(), has_file_columns()) + " WHERE patch_id = ?1",
       [&](SQLite::Statement& s) { s.bind(1, patch_id); }, to_patch));
 }
 

@@ -77,6 +77,9 @@ struct patch_row {
   std::optional<std::string> error_message;
   std::optional<std::string> verified_by;   ///< the step attempt whose acceptance passed
   std::optional<std::string> verified_tree; ///< the tree it passed on
+  /// A big patch is kept as a file (content ""): its path and git blob id.
+  std::optional<std::string> content_file;
+  std::optional<std::string> content_hash;
 };
 
 struct patch_filter {
@@ -136,9 +139,11 @@ public:
 
 private:
   bool has_verified_columns();
+  bool has_file_columns();
 
   database& db_;
   std::optional<bool> verified_columns_;
+  std::optional<bool> file_columns_;
 };
 
 } // namespace uet::persistence

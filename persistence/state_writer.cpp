@@ -90,7 +90,8 @@ std::string sql_events(int rows) {
 // swallow CHECK and NOT NULL violations, i.e. silently drop a bad row.
 const char* const sql_patch_recorded =
     "INSERT INTO patch_ledger (patch_id, run_id, workstream_id, attempt, content, status,"
-    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (patch_id) DO NOTHING";
+    " created_at, content_file, content_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    " ON CONFLICT (patch_id) DO NOTHING";
 const char* const sql_patch_status =
     "UPDATE patch_ledger SET status = ?2,"
     " applied_at = CASE WHEN ?2 = 'applied' THEN ?3 ELSE applied_at END,"
@@ -310,6 +311,13 @@ struct state_writer::statements {
     text(s, 5, c.content);
     text(s, 6, c.status);
     text(s, 7, c.created_at);
+    if (c.content_file.empty()) {
+      s.bind(8);
+      s.bind(9);
+    } else {
+      text(s, 8, c.content_file);
+      text(s, 9, c.content_hash);
+    }
     run(s);
     return {};
   }

@@ -82,9 +82,11 @@ struct patch_recorded {
   std::string run_id;
   std::string workstream_id;
   int attempt = 1;
-  std::string content; ///< the unified diff
+  std::string content; ///< the unified diff; "" when kept as a file
   std::string status = "created";
   std::string created_at;
+  std::string content_file = {}; ///< the diff's file when not inline ("": inline)
+  std::string content_hash = {}; ///< its git blob id
 };
 
 /// Sets a patch's status; applied/verified/committed also set applied_at/

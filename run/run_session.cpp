@@ -5,13 +5,16 @@
 #include <unordered_map>
 
 #include <caf/all.hpp>
+#include <spdlog/spdlog.h>
 
 #include "actors/executor.h"
 #include "actors/ledger_actor.h"
 #include "base/clock.h"
+#include "base/files.h"
 #include "engine/orphans.h"
 #include "engine/plan.h"
 #include "ledger/git_dir_guard.h"
+#include "ledger/object_store.h"
 #include "ledger/workspace.h"
 #include "persistence/state_reader.h"
 #include "run/dependencies.h"
@@ -19,6 +22,21 @@
 namespace uet::run {
 
 namespace {
+
+/// A stored patch's text: inline, or read back from its file if that still
+/// holds what was stored (its git blob id); "" otherwise, and the attempt
+/// runs again.
+std::string patch_text(const persistence::patch_row& row) {
+  if (!row.content.empty() || !row.content_file)
+    return row.content;
+  auto text = read_file(*row.content_file, std::size_t(1) << 40);
+  if (text && row.content_hash && ledger::blob_id_of(*text) == *row.content_hash)
+    return std::move(*text);
+  spdlog::warn("patch {}: its file {} is gone or changed since it was stored; its workstream "
+               "runs again",
+               row.patch_id, *row.content_file);
+  return {};
+}
 
 std::string new_run_id(engine::environment& env) {
   auto now = iso8601(env.wall_now()); // 2026-11-22T10:15:30.123Z
@@ -241,9 +259,10 @@ status run_session::reconcile_resume() {
       auto row = reader.patch(again.patch_id);
       if (!row)
         return row.error();
-      if (*row && !(*row)->content.empty())
-        ctx_->resubmit[again.node] =
-            actors::resubmission{again.attempt, again.state, (*row)->content};
+      if (!*row)
+        continue;
+      if (auto text = patch_text(**row); !text.empty())
+        ctx_->resubmit[again.node] = actors::resubmission{again.attempt, again.state, text};
     }
   }
   found_on_branch_ = std::move(r.found_on_branch);

@@ -148,3 +148,28 @@ TEST_CASE("admission: a 200 MB output is refused without the orchestrator holdin
   CHECK(s["peak_rss_kb"].get<long>() > 0);
   CHECK(s["peak_rss_kb"].get<long>() < 100 * 1024);
 }
+
+TEST_CASE("admission: a 15 MB patch under a raised limit commits in about the memory of a 1 KB "
+          "one, kept as a file") {
+  auto peak = [](long bytes) {
+    pipeline_project p(sh_tool, {{"data", ws("mkdir -p src; head -c " + std::to_string(bytes) +
+                                                 " /dev/urandom | base64 > src/data.txt",
+                                             "src/**")}});
+    write_file(p.root() / "uet.yaml", "project: e2e\nrepo: repo\npatch_limits: {max_bytes: \"64 "
+                                      "MiB\", max_file_bytes: \"64 MiB\"}\n");
+    auto r = p.run({"run", "phase-all", "--json"});
+    INFO(r.output.substr(r.output.size() > 3000 ? r.output.size() - 3000 : 0));
+    REQUIRE(r.exit_code == 0);
+    auto rows = nlohmann::json::parse(p.run({"ledger", "--json"}).output);
+    REQUIRE(rows.size() == 1);
+    return std::make_pair(summary_of(r.output)["peak_rss_kb"].get<long>(),
+                          fs::file_size(p.root() / ".uet" / "ledger" / "patches" /
+                                        (rows[0]["patch_id"].get<std::string>() + ".diff")));
+  };
+  auto [small_kb, small_bytes] = peak(750);  // ~1 KB of base64
+  auto [big_kb, big_bytes] = peak(11000000); // ~15 MB of base64
+  INFO("1 KB patch: " << small_kb << " KiB peak; 15 MB patch: " << big_kb << " KiB peak");
+  CHECK(small_bytes < 2000);
+  CHECK(big_bytes > 14000000);
+  CHECK(big_kb < 2 * small_kb);
+}

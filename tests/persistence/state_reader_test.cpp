@@ -200,3 +200,23 @@ TEST_CASE("state_reader: patches with their timestamps, filtered by status and r
         std::map<std::string, std::int64_t>{{"created", 1}});
   CHECK_FALSE(ok(r.patch("p9")));
 }
+
+TEST_CASE("state_reader: a patch kept as a file has its path and blob id, no content") {
+  db_fixture f;
+  patch_recorded big{"p9", "run-1", "ws-a", 1, "", "created", at(1)};
+  big.content_file = "/ledger/patches/p9.diff";
+  big.content_hash = "0123456789abcdef0123456789abcdef01234567";
+  f.write(
+      {a_run("run-1"), big, patch_recorded{"p8", "run-1", "ws-b", 1, "small", "created", at(2)}});
+  state_reader r(f.db);
+  auto p9 = ok(r.patch("p9"));
+  REQUIRE(p9);
+  CHECK(p9->content.empty());
+  CHECK(p9->content_file == "/ledger/patches/p9.diff");
+  CHECK(p9->content_hash == big.content_hash);
+  auto p8 = ok(r.patch("p8"));
+  REQUIRE(p8);
+  CHECK(p8->content == "small");
+  CHECK_FALSE(p8->content_file);
+  CHECK_FALSE(p8->content_hash);
+}
