@@ -173,3 +173,24 @@ TEST_CASE("admission: a 15 MB patch under a raised limit commits in about the me
   CHECK(big_bytes > 14000000);
   CHECK(big_kb < 2 * small_kb);
 }
+
+TEST_CASE("admission: names with any bytes, a mode change and a symlink inside the repository "
+          "still land") {
+  pipeline_project p(sh_tool,
+                     {{"odd", ws("mkdir -p src; printf a > \"src/new\nline\"; printf b > "
+                                 "\"$(printf 'src/bad\\377byte')\"\n"
+                                 "printf c > \"src/quote\\\"and space\"; printf d > src/run.sh\n"
+                                 "chmod +x src/run.sh; ln -s run.sh src/link",
+                                 "src/**")}},
+                     {{"README.md", "# r\n"}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto tree = p.git({"ls-tree", "-r", "-z", "uet/integration", "src/"});
+  CHECK(tree.find(std::string("src/new\nline")) != std::string::npos);
+  CHECK(tree.find("src/bad\xff"
+                  "byte") != std::string::npos);
+  CHECK(tree.find("src/quote\"and space") != std::string::npos);
+  CHECK(tree.find("100755 blob") != std::string::npos); // run.sh is executable
+  CHECK(tree.find("120000 blob") != std::string::npos); // the link
+}
