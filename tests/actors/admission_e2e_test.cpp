@@ -10,6 +10,14 @@ using namespace uet::test;
 
 namespace {
 
+// A sanitizer's shadow memory and quarantine are most of a sanitized run's
+// RSS: memory bounds are checked in the normal build only.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool memory_is_measured = false;
+#else
+constexpr bool memory_is_measured = true;
+#endif
+
 const std::string no_retries = "resilience_policy: {max_retries: 0}\n";
 
 /// The summary line `run --json` ends with.
@@ -146,7 +154,8 @@ TEST_CASE("admission: a 200 MB output is refused without the orchestrator holdin
   CHECK(ws_state(p.status(), "huge") == "quarantined");
   auto s = summary_of(r.output);
   CHECK(s["peak_rss_kb"].get<long>() > 0);
-  CHECK(s["peak_rss_kb"].get<long>() < 100 * 1024);
+  if (memory_is_measured)
+    CHECK(s["peak_rss_kb"].get<long>() < 100 * 1024);
 }
 
 TEST_CASE("admission: a 15 MB patch under a raised limit commits in about the memory of a 1 KB "
@@ -171,7 +180,8 @@ TEST_CASE("admission: a 15 MB patch under a raised limit commits in about the me
   INFO("1 KB patch: " << small_kb << " KiB peak; 15 MB patch: " << big_kb << " KiB peak");
   CHECK(small_bytes < 2000);
   CHECK(big_bytes > 14000000);
-  CHECK(big_kb < 2 * small_kb);
+  if (memory_is_measured)
+    CHECK(big_kb < 2 * small_kb);
 }
 
 TEST_CASE("admission: names with any bytes, a mode change and a symlink inside the repository "
