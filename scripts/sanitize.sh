@@ -30,7 +30,8 @@ if [ "$kind" = thread ]; then
   # real race still gets through: exactly one report, the racy one.
   c++ -std=c++17 -O1 -shared -fPIC tests/tsan/caf_handoffs.cpp -o "$dir/caf_handoffs.so" -ldl
   c++ -std=c++17 -g -fsanitize=thread tests/tsan/canary.cpp -o "$dir/tsan_canary" -lcaf_core
-  canary=$(TSAN_OPTIONS="halt_on_error=0" LD_PRELOAD="$PWD/$dir/caf_handoffs.so" \
+  supp="suppressions=$PWD/tests/tsan/suppressions.txt"
+  canary=$(TSAN_OPTIONS="halt_on_error=0:$supp" LD_PRELOAD="$PWD/$dir/caf_handoffs.so" \
     "$dir/tsan_canary" 2>&1 || true)
   reports=$(grep -c "WARNING: ThreadSanitizer" <<<"$canary" || true)
   if [ "$reports" != 1 ]; then
@@ -39,6 +40,6 @@ if [ "$kind" = thread ]; then
     exit 1
   fi
   export LD_PRELOAD="$PWD/$dir/caf_handoffs.so"
-  TSAN_OPTIONS="suppressions=$PWD/tests/tsan/suppressions.txt:$TSAN_OPTIONS"
+  TSAN_OPTIONS="$supp:$TSAN_OPTIONS"
 fi
 ctest --test-dir "$dir" -j2 --output-on-failure --timeout 900 "${filter[@]}" "$@"
