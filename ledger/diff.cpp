@@ -1,5 +1,7 @@
 #include "ledger/diff.h"
 
+#include <fstream>
+
 namespace uet::ledger {
 
 namespace {
@@ -245,10 +247,15 @@ bool binary_block_header(std::string_view line) {
 
 } // namespace
 
-expected<std::vector<file_change>> parse_diff(std::string_view text) {
+namespace {
+
+/// The parser, over lines from next_line(line) (false at the end), so a
+/// diff in memory and one in a file are read the same way.
+template <class NextLine>
+expected<std::vector<file_change>> parse_lines(NextLine&& next_line) {
   std::vector<file_change> files;
   std::vector<std::size_t> header_lines; // line of each file's "diff --git"
-  std::size_t pos = 0, line_no = 0;
+  std::size_t line_no = 0;
   file_change* cur = nullptr;
   int old_left = 0, new_left = 0; // lines still expected in the current hunk
   // Inside "GIT binary patch": expecting "literal N"/"delta N", reading
@@ -283,10 +290,8 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
                   name() + "' changes nothing (is the patch cut short?)");
     return {};
   };
-  while (pos < text.size()) {
-    auto nl = text.find('\n', pos);
-    auto line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+  std::string_view line;
+  while (next_line(line)) {
     ++line_no;
     if (cur && (old_left > 0 || new_left > 0)) {
       char c = line.empty() ? ' ' : line[0];
@@ -438,6 +443,36 @@ expected<std::vector<file_change>> parse_diff(std::string_view text) {
     if (f.new_mode.empty() && f.kind != change_kind::remove)
       f.symlink = false;
   }
+  return files;
+}
+
+} // namespace
+
+expected<std::vector<file_change>> parse_diff(std::string_view text) {
+  std::size_t pos = 0;
+  return parse_lines([&](std::string_view& line) {
+    if (pos >= text.size())
+      return false;
+    auto nl = text.find('\n', pos);
+    line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    return true;
+  });
+}
+
+expected<std::vector<file_change>> parse_diff_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return fail(error_kind::io, "cannot read the patch " + path.string());
+  std::string buffer; // one line at a time: memory stays flat in the patch's size
+  auto files = parse_lines([&](std::string_view& line) {
+    if (!std::getline(in, buffer))
+      return false;
+    line = buffer;
+    return true;
+  });
+  if (in.bad())
+    return fail(error_kind::io, "cannot read the patch " + path.string());
   return files;
 }
 

@@ -4,6 +4,7 @@
 // headers, so renames, copies, mode changes and binary patches are seen.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,10 @@ struct file_change {
 /// Parses text; an empty text is an empty list. Fails (naming the line) on a
 /// patch that is not a git diff or is cut short.
 expected<std::vector<file_change>> parse_diff(std::string_view text);
+
+/// The same, read from a file a line at a time (a big patch is never whole
+/// in memory).
+expected<std::vector<file_change>> parse_diff_file(const std::filesystem::path& path);
 
 /// Whether the diff adds, changes or removes a gitlink (a nested
 /// repository, mode 160000): read from git's extended header lines only

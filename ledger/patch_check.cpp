@@ -34,13 +34,12 @@ std::vector<std::string> touched_paths(const file_change& f) {
   return out;
 }
 
-patch_check check_patch(std::string_view diff, const std::vector<std::string>& allowed_paths) {
+namespace {
+
+/// The scope and safety checks of a parsed patch.
+patch_check check_parsed(expected<std::vector<file_change>> parsed,
+                         const std::vector<std::string>& allowed_paths) {
   patch_check res;
-  if (diff.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    res.outcome = check_outcome::empty;
-    return res;
-  }
-  auto parsed = parse_diff(diff);
   if (!parsed) {
     res.outcome = check_outcome::malformed;
     res.reasons.push_back("the patch does not parse: " + parsed.message());
@@ -77,6 +76,28 @@ patch_check check_patch(std::string_view diff, const std::vector<std::string>& a
   if (!res.reasons.empty())
     res.outcome = check_outcome::rejected;
   return res;
+}
+
+} // namespace
+
+patch_check check_patch(std::string_view diff, const std::vector<std::string>& allowed_paths) {
+  if (diff.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    patch_check res;
+    res.outcome = check_outcome::empty;
+    return res;
+  }
+  return check_parsed(parse_diff(diff), allowed_paths);
+}
+
+patch_check check_patch_file(const std::filesystem::path& diff_file,
+                             const std::vector<std::string>& allowed_paths) {
+  std::error_code ec;
+  if (std::filesystem::file_size(diff_file, ec) == 0 && !ec) {
+    patch_check res;
+    res.outcome = check_outcome::empty;
+    return res;
+  }
+  return check_parsed(parse_diff_file(diff_file), allowed_paths);
 }
 
 } // namespace uet::ledger

@@ -4,6 +4,7 @@
 // symlink it creates points outside the repository.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,10 @@ struct patch_check {
 };
 
 patch_check check_patch(std::string_view diff, const std::vector<std::string>& allowed_paths);
+
+/// The same for a patch in a file, read a line at a time.
+patch_check check_patch_file(const std::filesystem::path& diff_file,
+                             const std::vector<std::string>& allowed_paths);
 
 /// Every path a change touches: the old name (if any) and the new name.
 std::vector<std::string> touched_paths(const file_change& f);

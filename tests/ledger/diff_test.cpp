@@ -9,6 +9,7 @@ using uet::test::git_in;
 using uet::test::repo_fixture;
 using uet::test::write_file;
 using uet::test::fs::path;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -411,4 +412,44 @@ TEST_CASE("diff: a real patch cut short fails naming the line") {
   // A header with nothing after it.
   CHECK_THAT(failure_of("diff --git a/x b/x\n"),
              Catch::Matchers::StartsWith("line 1 of the patch: the entry for 'x' changes nothing"));
+}
+
+TEST_CASE("diff: a patch read from its file parses as the same patch in memory") {
+  repo_fixture f(base_files());
+  auto diff = f.capture([](const path& wt) {
+    write_file(wt / "src" / "a.txt", "one\ntwo\nTHREE\nfour\nfive\nsix\nseven\neight\nnine\n10");
+    fs::rename(wt / "src" / "long name.txt", wt / "src" / "new\tname.txt");
+    fs::remove(wt / "src" / "b.txt");
+    write_file(wt / "bin.dat", std::string("\0\1\2\3binary", 10));
+    fs::create_symlink("a.txt", wt / "src" / "link");
+    fs::permissions(wt / "tool.sh", fs::perms::owner_exec, fs::perm_options::add);
+  });
+  uet::test::temp_dir dir;
+  auto file = dir.path() / "p.diff";
+  write_file(file, diff);
+  auto mem = parse_ok(diff);
+  auto disk = parse_diff_file(file);
+  INFO((disk ? "" : disk.message()));
+  REQUIRE(disk);
+  REQUIRE(disk->size() == mem.size());
+  CHECK(mem.size() == 6);
+  for (std::size_t i = 0; i < mem.size(); ++i) {
+    CHECK((*disk)[i].kind == mem[i].kind);
+    CHECK((*disk)[i].old_path == mem[i].old_path);
+    CHECK((*disk)[i].new_path == mem[i].new_path);
+    CHECK((*disk)[i].old_mode == mem[i].old_mode);
+    CHECK((*disk)[i].new_mode == mem[i].new_mode);
+    CHECK((*disk)[i].binary == mem[i].binary);
+    CHECK((*disk)[i].symlink_target == mem[i].symlink_target);
+    CHECK((*disk)[i].hunks.size() == mem[i].hunks.size());
+  }
+  // Cut short inside a hunk, it fails the same way.
+  auto hunk = diff.find("\n@@ ");
+  REQUIRE(hunk != std::string::npos);
+  auto cut = diff.substr(0, diff.find('\n', hunk + 1) + 1);
+  write_file(file, cut);
+  auto cut_disk = parse_diff_file(file);
+  REQUIRE_FALSE(cut_disk);
+  CHECK(cut_disk.message() == failure_of(cut));
+  CHECK_FALSE(parse_diff_file(dir.path() / "missing.diff"));
 }
