@@ -80,7 +80,7 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   if (!pr.ok())
     return res;
   auto t2 = std::chrono::steady_clock::now();
-  ledger::admission_rules rules{r.admit_limits, r.allow_submodules, r.diff_spill};
+  ledger::admission_rules rules{r.admit_limits, r.allow_submodules, r.diff_spill, r.diff_keep};
   auto diff = st.workspace->capture(&rules);
   spdlog::debug("edit {}.{}: prepare {} ms, tool {} ms, capture {} ms", r.workstream_id, r.attempt,
                 ms(t1 - t0), ms(t2 - t1), ms(std::chrono::steady_clock::now() - t2));
@@ -88,8 +88,10 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
     res.refused = diff.message(); // quarantined: another attempt would make the same
   else if (!diff)
     res.error = diff.message();
+  else if (!diff->file.empty())
+    res.diff_file = diff->file.string(); // a big diff travels as its file
   else
-    res.diff = std::move(*diff);
+    res.diff = std::move(diff->text);
   return res;
 }
 

@@ -57,6 +57,8 @@ caf::result<msg::edit_result> on_edit(proxy_ptr self, msg::edit_request& r) {
       .then(
           [=](msg::edit_result& e) mutable {
             auto& s = self->state;
+            // A diff past 1 MiB travels as a file: not damaged here (that
+            // would mean file I/O on a scheduler thread).
             if (!e.diff.empty() && s.faults->peek(call_of(s, engine::fault_site::patch,
                                                           {engine::fault_kind::corrupt}))) {
               e.diff = engine::damage_diff(std::move(e.diff));

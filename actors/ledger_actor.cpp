@@ -34,6 +34,7 @@ ledger::patch_submission to_submission(msg::patch_request& r, const std::atomic<
   s.patch_id = r.patch_id;
   s.attempt = r.attempt;
   s.diff = std::move(r.diff); // one copy of a diff in memory, however big
+  s.diff_file = r.diff_file;
   s.allowed_paths = r.allowed_paths;
   s.verify_commands = r.verify_commands;
   s.verify_timeout = std::chrono::milliseconds(r.verify_timeout_ms);
@@ -74,26 +75,27 @@ msg::patch_news_batch to_batch(worker_ptr self, msg::persistence_actor db,
 /// Every state change goes to the database before the next step starts
 /// (the persistence actor keeps this order).
 void record_transitions(worker_ptr self, msg::persistence_actor db) {
-  self->state.setup.pipeline->on_transition([self, db](const ledger::patch_submission& s,
-                                                       const ledger::patch_transition& t) {
-    if (t.state == patch_state::created) {
-      self->send(db, created_row(s.patch_id, s.run_id, s.workstream_id, s.attempt, s.diff,
-                                 self->state.setup.pipeline->store().patch_path(s.patch_id), t.at));
-    } else {
-      msg::patch_state_set c{s.patch_id, t.state, t.at, {}, {}, {}, {}};
-      if (t.state == patch_state::committed)
-        c.commit_sha = t.detail;
-      if (t.state == patch_state::quarantined)
-        c.error = t.detail;
-      if (t.state == patch_state::verified) {
-        c.verified_by = t.verified_by;
-        c.verified_tree = t.verified_tree;
-      }
-      self->send(db, c);
-    }
-    self->send(db, msg::event{s.run_id, s.workstream_id, t.at,
-                              ev::patch_moved{s.patch_id, s.attempt, t.state, t.detail}});
-  });
+  self->state.setup.pipeline->on_transition(
+      [self, db](const ledger::patch_submission& s, const ledger::patch_transition& t) {
+        if (t.state == patch_state::created) {
+          self->send(db, created_row(s.patch_id, s.run_id, s.workstream_id, s.attempt, s.diff,
+                                     self->state.setup.pipeline->store().patch_path(s.patch_id),
+                                     s.diff_hash, t.at));
+        } else {
+          msg::patch_state_set c{s.patch_id, t.state, t.at, {}, {}, {}, {}};
+          if (t.state == patch_state::committed)
+            c.commit_sha = t.detail;
+          if (t.state == patch_state::quarantined)
+            c.error = t.detail;
+          if (t.state == patch_state::verified) {
+            c.verified_by = t.verified_by;
+            c.verified_tree = t.verified_tree;
+          }
+          self->send(db, c);
+        }
+        self->send(db, msg::event{s.run_id, s.workstream_id, t.at,
+                                  ev::patch_moved{s.patch_id, s.attempt, t.state, t.detail}});
+      });
 }
 
 msg::ledger_worker_actor::behavior_type worker_behavior(worker_ptr self, ledger_setup setup,

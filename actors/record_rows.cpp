@@ -46,7 +46,8 @@ persistence::step_finished to_row(const msg::step_ended& m) {
 
 msg::patch_created created_row(std::string patch_id, std::string run_id, std::string workstream_id,
                                int attempt, const std::string& diff,
-                               const std::filesystem::path& file, std::string at) {
+                               const std::filesystem::path& file, const std::string& file_hash,
+                               std::string at) {
   constexpr std::size_t inline_max = 1u << 20;
   msg::patch_created m{std::move(patch_id),
                        std::move(run_id),
@@ -56,7 +57,10 @@ msg::patch_created created_row(std::string patch_id, std::string run_id, std::st
                        std::move(at),
                        {},
                        {}};
-  if (diff.size() <= inline_max) {
+  if (!file_hash.empty()) {
+    m.diff_file = file.string();
+    m.diff_hash = file_hash;
+  } else if (diff.size() <= inline_max) {
     m.diff = diff;
   } else {
     m.diff_file = file.string();

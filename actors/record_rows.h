@@ -21,10 +21,12 @@ persistence::patch_recorded to_row(msg::patch_created m);
 
 /// A new patch's row: a small diff inline; past 1 MiB its file (`file`, the
 /// patch store's copy) and git blob id instead, so a 15 MB diff is neither
-/// copied into a message nor into SQLite's record buffer.
+/// copied into a message nor into SQLite's record buffer. file_hash set: the
+/// diff is only in that file already (its blob id).
 msg::patch_created created_row(std::string patch_id, std::string run_id, std::string workstream_id,
                                int attempt, const std::string& diff,
-                               const std::filesystem::path& file, std::string at);
+                               const std::filesystem::path& file, const std::string& file_hash,
+                               std::string at);
 persistence::patch_status_changed to_row(msg::patch_state_set m);
 persistence::event_appended to_row(const msg::event& m);
 

@@ -118,13 +118,14 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
     return finish(self, attempt_result::failed, why, true);
   }
   step_end(self, step_kind::edit, step_state::succeeded, 0, "");
-  if (e.diff.empty()) {
+  if (e.diff.empty() && e.diff_file.empty()) {
     event(self, ev::empty_change{});
     return finish(self, attempt_result::skipped, "the tool changed nothing");
   }
   if (cancelled(self))
     return finish(self, attempt_result::interrupted, "stopped before the patch went to the ledger");
   s.diff = std::move(e.diff);
+  s.diff_file = std::move(e.diff_file);
   s.worktree_at = s.args.base_commit; // plus the change, staged
   join(self);
 }
@@ -159,10 +160,10 @@ void run_edit(workstream_ptr self) {
   r.limits = cmd->limits;
   r.admit_limits = config::apply_override(ctx.project.patch_limits, ws.patch_limits);
   r.allow_submodules = ws.allow_submodules;
-  r.diff_spill =
-      ledger::patch_store(ctx.project.ledger_dir)
-          .quarantine_diff_path(ledger::make_patch_id(ctx.run_id, ws.id, st.args.attempt))
-          .string();
+  ledger::patch_store store(ctx.project.ledger_dir);
+  auto patch_id = ledger::make_patch_id(ctx.run_id, ws.id, st.args.attempt);
+  r.diff_spill = store.quarantine_diff_path(patch_id).string();
+  r.diff_keep = store.patch_path(patch_id).string();
   st.outcome.tool_called = true;
   self->request(st.adapter, caf::infinite, std::move(r))
       .then([=](msg::edit_result& e) { on_edit(self, e); },

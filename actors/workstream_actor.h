@@ -56,6 +56,7 @@ struct workstream_state {
   msg::adapter_actor adapter;
   std::function<void()> release; ///< the executor's early release (attempt_handle)
   std::string diff;
+  std::string diff_file;               ///< a big diff is a file instead (diff empty)
   msg::patch_news test;                ///< the test running (or last run)
   std::optional<msg::patch_news> next; ///< a newer test that came meanwhile
   std::string worktree_at;             ///< the commit whose tree the worktree holds ("" none yet)

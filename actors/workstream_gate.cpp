@@ -143,6 +143,7 @@ void join(workstream_ptr self, std::optional<patch_state> resume_from) {
   r.patch_id = ledger::make_patch_id(ctx.run_id, ws.id, st.args.attempt);
   r.attempt = st.args.attempt;
   r.diff = std::move(st.diff); // the ledger keeps it from here (patches/<id>.diff)
+  r.diff_file = st.diff_file;
   r.allowed_paths = ws.allowed_paths;
   r.verify_always = ws.verify.value_or(ctx.project.verify) == verify_mode::always;
   if (r.verify_always) {

@@ -72,14 +72,14 @@ status attempt_workspace::prepare(const std::string& base_commit) {
   return {};
 }
 
-expected<std::string> attempt_workspace::capture(const admission_rules* rules) {
+expected<captured_change> attempt_workspace::capture(const admission_rules* rules) {
   if (pristine_ && pristine_->stamp.head == prepared_at_ && untouched_since(*pristine_, path_)) {
     left_ = leftovers::none; // no git process: nothing to capture or clear
     exact_at_ = prepared_at_;
-    return std::string();
+    return captured_change{};
   }
-  auto diff = workspaces::capture_diff(*env_, path_, prepared_at_,
-                                       pristine_ ? &pristine_->stamp : nullptr, rules);
+  auto diff = workspaces::capture_change(*env_, path_, prepared_at_,
+                                         pristine_ ? &pristine_->stamp : nullptr, rules);
   exact_at_.clear(); // the change is in the worktree now; ready_to_test says on which commit
   if (!diff && diff.error().kind == error_kind::refused)
     return diff.error();
@@ -89,13 +89,16 @@ expected<std::string> attempt_workspace::capture(const admission_rules* rules) {
     auto now = read_stamp(path_);
     if (now && now->head == prepared_at_)
       left_ = leftovers::untracked_only;
-  } else if (!has_gitlink(*diff)) {
+  } else if (!diff->file.empty()) {
+    // Left as a file (too big to read here): what it leaves is not known
+    // without reading it, so the give-back clears everything.
+  } else if (!has_gitlink(diff->text)) {
     // Every change is staged and none is a nested repository's gitlink,
     // which a checkout could not remove.
     left_ = leftovers::staged;
     // And, if the tool touched no file but its change's, nothing is
     // outside the index either.
-    auto paths = paths_of(*diff);
+    auto paths = paths_of(diff->text);
     if (pristine_ && paths && changed_only(*pristine_, path_, *paths))
       left_ = leftovers::exact;
   }

@@ -45,10 +45,11 @@ public:
   /// for the last attempt's cleanup), then snapshots it.
   status prepare(const std::string& base_commit);
 
-  /// The tool's change against the base, as `git diff --binary` text; ""
-  /// when it changed nothing. Records what is left for the give-back.
+  /// The tool's change against the base, as `git diff --binary` text (or,
+  /// past rules' inline_max, the file it was left in); empty when it
+  /// changed nothing. Records what is left for the give-back.
   /// rules: what the change must pass (workspaces::capture_diff).
-  expected<std::string> capture(const admission_rules* rules = nullptr);
+  expected<captured_change> capture(const admission_rules* rules = nullptr);
 
   /// Makes the worktree hold exactly commit's tree (a patch's future tree,
   /// to test it there), and nothing outside its index: a detached checkout

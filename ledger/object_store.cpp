@@ -69,6 +69,16 @@ std::string blob_id_of(std::string_view data) {
   return hex;
 }
 
+std::string blob_id_of_file(const std::filesystem::path& file) {
+  std::call_once(init_once, [] { git_libgit2_init(); });
+  git_oid oid{};
+  if (git_odb_hashfile(&oid, file.c_str(), GIT_OBJECT_BLOB) != 0)
+    return {};
+  char hex[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(hex, sizeof hex, &oid);
+  return hex;
+}
+
 expected<object_store> object_store::open(const std::filesystem::path& repo) {
   std::call_once(init_once, [] { git_libgit2_init(); });
   auto p = std::make_unique<impl>();

@@ -23,6 +23,8 @@ namespace uet::ledger {
 /// git's blob id of data (what `git hash-object FILE` prints for a file
 /// holding it): how the database names a patch it keeps as a file.
 std::string blob_id_of(std::string_view data);
+/// The same for a file's content, read in pieces ("" if unreadable).
+std::string blob_id_of_file(const std::filesystem::path& file);
 
 class object_store {
 public:

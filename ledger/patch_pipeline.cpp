@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "engine/acceptance.h"
+#include "ledger/object_store.h"
 #include "ledger/patch_check.h"
 
 namespace uet::ledger {
@@ -67,7 +68,11 @@ gate_news patch_pipeline::quarantine(const patch_submission& s, std::optional<pa
 gate_news patch_pipeline::join(patch_submission submitted) {
   gate_news news;
   news.patch_id = submitted.patch_id;
-  auto check = check_patch(submitted.diff, submitted.allowed_paths);
+  auto check = submitted.diff_file.empty()
+                   ? check_patch(submitted.diff, submitted.allowed_paths)
+                   : check_patch_file(submitted.diff_file, submitted.allowed_paths);
+  if (!submitted.diff_file.empty())
+    submitted.diff_hash = blob_id_of_file(submitted.diff_file);
   if (check.outcome == check_outcome::empty)
     return news; // kind empty: no patch, no state
   entry e{std::move(submitted), std::nullopt, {}, 0};
@@ -86,7 +91,9 @@ gate_news patch_pipeline::join(patch_submission submitted) {
   } else if (!move(s, e.state, patch_state::created)) {
     return quarantine(s, e.state, gate_news_kind::refused, "internal: cannot record it", {});
   }
-  if (auto st = store_.save_patch(s.patch_id, s.diff); !st)
+  if (auto st = s.diff_file.empty() ? store_.save_patch(s.patch_id, s.diff)
+                                    : store_.save_patch_file(s.patch_id, s.diff_file);
+      !st)
     return quarantine(s, e.state, gate_news_kind::refused,
                       "cannot store the patch: " + st.message(), {});
   // From here git reads it from patches/<id>.diff, and a quarantine copies

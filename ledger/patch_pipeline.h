@@ -54,6 +54,10 @@ struct patch_submission {
   std::string patch_id;
   int attempt = 1;
   std::string diff;
+  /// Or the diff in a file (a big one, left by the capture): read a line at
+  /// a time, never whole. Its git blob id is filled in by join.
+  std::filesystem::path diff_file;
+  std::string diff_hash;
   std::vector<std::string> allowed_paths;
   std::vector<std::string> verify_commands; ///< acceptance static + commands, in order
   std::chrono::milliseconds verify_timeout{0};

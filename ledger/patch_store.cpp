@@ -34,6 +34,20 @@ status patch_store::save_patch(const std::string& patch_id, const std::string& d
   return write_in_dir(patch_path(patch_id), diff);
 }
 
+status patch_store::save_patch_file(const std::string& patch_id,
+                                    const std::filesystem::path& file) const {
+  auto to = patch_path(patch_id);
+  std::error_code ec;
+  if (std::filesystem::equivalent(file, to, ec))
+    return {};
+  std::filesystem::create_directories(to.parent_path(), ec);
+  std::filesystem::copy_file(file, to, std::filesystem::copy_options::overwrite_existing, ec);
+  if (ec)
+    return fail(error_kind::io,
+                "cannot copy " + file.string() + " to " + to.string() + ": " + ec.message());
+  return {};
+}
+
 status patch_store::quarantine(const quarantine_record& rec, const std::string& diff) const {
   std::error_code ec;
   if (diff.empty() && std::filesystem::exists(patch_path(rec.patch_id), ec)) {

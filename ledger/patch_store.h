@@ -32,6 +32,9 @@ public:
   std::filesystem::path quarantine_json_path(const std::string& patch_id) const;
 
   status save_patch(const std::string& patch_id, const std::string& diff) const;
+  /// The same for a diff already in a file: moved or copied there (nothing
+  /// to do when it is there already).
+  status save_patch_file(const std::string& patch_id, const std::filesystem::path& file) const;
   /// diff "": the saved patch file is copied (a queued patch's text is not
   /// kept in memory).
   status quarantine(const quarantine_record& rec, const std::string& diff) const;

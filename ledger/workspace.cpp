@@ -156,9 +156,9 @@ namespace {
 
 /// git diff into rules.spill, then: read back when admitted, kept and
 /// refused when over max_bytes or already refused (`why`).
-expected<std::string> spill_diff(engine::environment& env, const fs::path& worktree,
-                                 std::vector<std::string> args, const admission_rules& rules,
-                                 std::string why) {
+expected<captured_change> spill_diff(engine::environment& env, const fs::path& worktree,
+                                     std::vector<std::string> args, const admission_rules& rules,
+                                     std::string why) {
   std::error_code ec;
   fs::create_directories(rules.spill.parent_path(), ec);
   auto part = rules.spill;
@@ -173,10 +173,20 @@ expected<std::string> spill_diff(engine::environment& env, const fs::path& workt
     return fail(error_kind::io, "cannot read the size of " + part.string() + ": " + ec.message());
   if (why.empty())
     why = diff_size_problem(bytes, rules.limits);
+  if (why.empty() && !rules.keep_at.empty() && bytes > rules.inline_max) {
+    fs::create_directories(rules.keep_at.parent_path(), ec);
+    fs::rename(part, rules.keep_at, ec);
+    if (ec)
+      return fail(error_kind::io,
+                  "cannot move the diff to " + rules.keep_at.string() + ": " + ec.message());
+    return captured_change{{}, rules.keep_at, bytes};
+  }
   if (why.empty()) {
     auto text = read_file(part, static_cast<std::size_t>(bytes) + 1);
     fs::remove(part, ec);
-    return text;
+    if (!text)
+      return text.error();
+    return captured_change{std::move(*text), {}, bytes};
   }
   fs::rename(part, rules.spill, ec);
   return fail(error_kind::refused, why + "; its diff (" + human_bytes(bytes) + ") is kept in " +
@@ -189,13 +199,26 @@ expected<std::string> workspaces::capture_diff(engine::environment& env, const f
                                                const std::string& base_commit,
                                                const worktree_stamp* pristine,
                                                const admission_rules* rules) {
+  auto c = capture_change(env, worktree, base_commit, pristine, rules);
+  if (!c)
+    return c.error();
+  if (c->file.empty())
+    return std::move(c->text);
+  return read_file(c->file, static_cast<std::size_t>(c->bytes) + 1);
+}
+
+expected<captured_change> workspaces::capture_change(engine::environment& env,
+                                                     const fs::path& worktree,
+                                                     const std::string& base_commit,
+                                                     const worktree_stamp* pristine,
+                                                     const admission_rules* rules) {
   auto added = git(env, worktree, {"add", "--all", "--verbose", "--", "."});
   if (!added)
     return added.error();
   if (pristine && added->empty() && pristine->head == base_commit) {
     auto now = read_stamp(worktree);
     if (now && *now == *pristine)
-      return std::string();
+      return captured_change{};
   }
   std::vector<std::string> args = stable_diff_config();
   // A nested repository is a gitlink line ("new file mode 160000"), whatever
@@ -205,8 +228,15 @@ expected<std::string> workspaces::capture_diff(engine::environment& env, const f
   args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
                            "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
                            "--submodule=short", base_commit, "--"});
+  auto inline_text = [&]() -> expected<captured_change> {
+    auto text = git(env, worktree, args);
+    if (!text)
+      return text.error();
+    auto bytes = static_cast<std::int64_t>(text->size());
+    return captured_change{std::move(*text), {}, bytes};
+  };
   if (!rules)
-    return git(env, worktree, args);
+    return inline_text();
   auto change = staged_change_of(env, worktree, base_commit);
   if (!change)
     return change.error();
@@ -214,7 +244,7 @@ expected<std::string> workspaces::capture_diff(engine::environment& env, const f
   if (why.empty() && rules->allow_submodules && !change->gitlinks.empty())
     why = submodule_problem(env, worktree, *change);
   if (rules->spill.empty())
-    return why.empty() ? git(env, worktree, args) : fail(error_kind::refused, why);
+    return why.empty() ? inline_text() : fail(error_kind::refused, why);
   return spill_diff(env, worktree, std::move(args), *rules, std::move(why));
 }
 

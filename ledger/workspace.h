@@ -53,6 +53,19 @@ struct admission_rules {
   /// known before it is in memory; a refused change's diff stays here for
   /// the user to look at. Empty: read from git's output, no size check.
   std::filesystem::path spill;
+  /// An admitted diff larger than inline_max is moved here instead of read
+  /// (the ledger's patches/<id>.diff), so it travels as a file. Empty: read.
+  std::filesystem::path keep_at;
+  std::int64_t inline_max = 1 << 20;
+};
+
+/// A captured change: its diff's text, or the file it was left in
+/// (admission_rules::keep_at).
+struct captured_change {
+  std::string text;
+  std::filesystem::path file;
+  std::int64_t bytes = 0;
+  bool empty() const { return text.empty() && file.empty(); }
 };
 
 class workspaces {
@@ -89,6 +102,12 @@ public:
                                             const std::string& base_commit,
                                             const worktree_stamp* pristine = nullptr,
                                             const admission_rules* rules = nullptr);
+  /// The same, a big admitted diff left as a file (admission_rules::keep_at).
+  static expected<captured_change> capture_change(engine::environment& env,
+                                                  const std::filesystem::path& worktree,
+                                                  const std::string& base_commit,
+                                                  const worktree_stamp* pristine,
+                                                  const admission_rules* rules);
 
 private:
   engine::environment* env_;

@@ -26,6 +26,7 @@ struct patch_request {
   std::string patch_id;
   int attempt = 1;
   std::string diff;
+  std::string diff_file; ///< or the diff in this file (a big one), diff empty
   std::vector<std::string> allowed_paths;
   std::vector<std::string> verify_commands; ///< for verify: always (the ledger runs them too)
   std::int64_t verify_timeout_ms = 0;
@@ -71,8 +72,8 @@ struct patch_news_batch {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
   return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
-           x.attempt, x.diff, x.allowed_paths, x.verify_commands, x.verify_timeout_ms, x.verify_log,
-           x.env, x.verify_always, x.resume_from);
+           x.attempt, x.diff, x.diff_file, x.allowed_paths, x.verify_commands, x.verify_timeout_ms,
+           x.verify_log, x.env, x.verify_always, x.resume_from);
 }
 
 template <class Inspector>

@@ -49,6 +49,7 @@ struct edit_request {
   uet::patch_limits admit_limits;
   bool allow_submodules = false;
   std::string diff_spill;
+  std::string diff_keep; ///< where a diff past 1 MiB is left (the ledger's patches/<id>.diff)
 };
 
 struct edit_result {
@@ -65,6 +66,7 @@ struct edit_result {
   /// The tool did what no retry may undo (wrote into the repository's git
   /// directory): the attempt is quarantined with this reason.
   std::string refused;
+  std::string diff_file = {}; ///< or, past 1 MiB, the file holding the change (diff empty)
   /// The tool itself succeeded (what its circuit breaker counts), whatever
   /// git did around it.
   bool tool_ok() const {
@@ -102,13 +104,14 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_request& x) {
   return f(caf::meta::type_name("edit_request"), x.run_id, x.workstream_id, x.attempt,
            x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes, x.limits,
-           x.admit_limits, x.allow_submodules, x.diff_spill);
+           x.admit_limits, x.allow_submodules, x.diff_spill, x.diff_keep);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
   return f(caf::meta::type_name("edit_result"), x.worktree_ok, x.started, x.exit_code, x.signal,
-           x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff, x.refused);
+           x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff, x.refused,
+           x.diff_file);
 }
 
 template <class Inspector>

@@ -25,7 +25,7 @@ recreate_row(engine::environment& env, const ledger::patch_store& store, const s
   auto saved = env.read_file(store.patch_path(patch_id), std::size_t(1) << 30);
   std::string diff = saved ? std::move(*saved) : std::string();
   return actors::to_row(actors::created_row(patch_id, run_id, id->workstream_id, id->attempt, diff,
-                                            store.patch_path(patch_id), at));
+                                            store.patch_path(patch_id), "", at));
 }
 
 /// The run's events, read back once it is over (they are all durable then,

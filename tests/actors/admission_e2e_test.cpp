@@ -158,7 +158,7 @@ TEST_CASE("admission: a 200 MB output is refused without the orchestrator holdin
     CHECK(s["peak_rss_kb"].get<long>() < 100 * 1024);
 }
 
-TEST_CASE("admission: a 15 MB patch under a raised limit commits in about the memory of a 1 KB "
+TEST_CASE("admission: a 15 MB patch under a raised limit commits in the memory of a 1 KB "
           "one, kept as a file") {
   auto peak = [](long bytes) {
     pipeline_project p(sh_tool, {{"data", ws("mkdir -p src; head -c " + std::to_string(bytes) +
@@ -181,7 +181,7 @@ TEST_CASE("admission: a 15 MB patch under a raised limit commits in about the me
   CHECK(small_bytes < 2000);
   CHECK(big_bytes > 14000000);
   if (memory_is_measured)
-    CHECK(big_kb < 2 * small_kb);
+    CHECK(big_kb < small_kb * 3 / 2); // flat: the issue asked for within 2x
 }
 
 TEST_CASE("admission: names with any bytes, a mode change and a symlink inside the repository "
