@@ -235,3 +235,36 @@ TEST_CASE("gate: kill -9 with patches verified but not landed: resume lands each
     CHECK(p.git({"show", std::string("uet/integration:") + id + ".txt"}) == id);
   require_verdict_trees_match(p);
 }
+
+TEST_CASE("gate: kill -9 with a big patch kept as a file in the ledger: resume lands it from "
+          "the file, the tool not run again") {
+  // 2 MB of diff: past the inline threshold, so the database holds its file
+  // and blob id, not its text.
+  std::map<std::string, std::string> specs{
+      {"big", ws("echo $PPID > \"$SCRATCH/uet.pid\"; echo run >> \"$SCRATCH/tool-runs\"\n"
+                 "head -c 1500000 /dev/urandom | base64 > big.txt",
+                 "big.txt", "[]",
+                 "acceptance_criteria:\n  commands: [\"touch $SCRATCH/big.testing; sleep 4\"]\n")}};
+  pipeline_project p(sh_tool, specs);
+  auto killer = signal_when_written(p.scratch() / "big.testing", std::chrono::milliseconds(500),
+                                    SIGKILL, std::chrono::seconds(20), p.scratch() / "uet.pid");
+  auto first = p.run({"run", "phase-all"});
+  killer.join();
+  REQUIRE(first.signal == SIGKILL);
+  auto db = (p.root() / ".uet" / "state.db").string();
+  auto row = must_run(
+      {"sqlite3", db, "SELECT length(content), content_file, content_hash FROM patch_ledger"},
+      p.root());
+  INFO(row);
+  REQUIRE(row.rfind("0|", 0) == 0); // no text in the database
+  auto file = row.substr(2, row.find('|', 2) - 2);
+  CHECK(must_run({"git", "hash-object", file}, p.root()).substr(0, 40) ==
+        row.substr(row.rfind('|') + 1, 40));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto r = p.run({"resume"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 1);
+  CHECK(read_text(p.scratch() / "tool-runs") == "run\n"); // resubmitted, not edited again
+  CHECK(p.git({"show", "uet/integration:big.txt"}).size() > 1900000);
+}
