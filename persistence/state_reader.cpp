@@ -265,26 +265,24 @@ expected<std::vector<patch_row>> state_reader::patches(const patch_filter& f) {
       to_patch);
 }
 
-bool state_reader::has_verified_columns() {
-  if (!verified_columns_) {
+bool state_reader::has_patch_column(const char* name, std::optional<bool>& known) {
+  if (!known) {
     auto n = select<std::int64_t>(
         db_, "reading the schema",
-        "SELECT count(*) FROM pragma_table_info('patch_ledger') WHERE name = 'verified_by'",
-        [](SQLite::Statement&) {}, [](SQLite::Statement& s) { return s.getColumn(0).getInt64(); });
-    verified_columns_ = n && !n->empty() && n->front() > 0;
+        "SELECT count(*) FROM pragma_table_info('patch_ledger') WHERE name = ?1",
+        [&](SQLite::Statement& s) { s.bind(1, name); },
+        [](SQLite::Statement& s) { return s.getColumn(0).getInt64(); });
+    known = n && !n->empty() && n->front() > 0;
   }
-  return *verified_columns_;
+  return *known;
+}
+
+bool state_reader::has_verified_columns() {
+  return has_patch_column("verified_by", verified_columns_);
 }
 
 bool state_reader::has_file_columns() {
-  if (!file_columns_) {
-    auto n = select<std::int64_t>(
-        db_, "reading the schema",
-        "SELECT count(*) FROM pragma_table_info('patch_ledger') WHERE name = 'content_file'",
-        [](SQLite::Statement&) {}, [](SQLite::Statement& s) { return s.getColumn(0).getInt64(); });
-    file_columns_ = n && !n->empty() && n->front() > 0;
-  }
-  return *file_columns_;
+  return has_patch_column("content_file", file_columns_);
 }
 
 expected<std::optional<patch_row>> state_reader::patch(const std::string& patch_id) {

@@ -138,6 +138,9 @@ public:
   patch_counts(const std::optional<std::string>& run_id = std::nullopt);
 
 private:
+  /// Whether patch_ledger has a column (a read-only reader may meet an older
+  /// schema, which it must not change), asked once.
+  bool has_patch_column(const char* name, std::optional<bool>& known);
   bool has_verified_columns();
   bool has_file_columns();
 
