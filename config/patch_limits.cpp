@@ -28,7 +28,8 @@ std::optional<std::int64_t> parse_size(const std::string& text) {
                                                         {"GB", 1000000000}};
   for (const auto& [name, factor] : units)
     if (unit == name)
-      return n * factor;
+      return n > (std::int64_t(1) << 50) / factor ? std::nullopt // past any disk, and overflow
+                                                  : std::optional<std::int64_t>(n * factor);
   return std::nullopt;
 }
 

@@ -72,6 +72,9 @@ TEST_CASE("project: patch_limits take bytes or sizes with units, and say what is
   CHECK_FALSE(parse_size("20 MiBs"));
   CHECK_FALSE(parse_size("MiB"));
   CHECK_FALSE(parse_size("-5"));
+  CHECK_FALSE(parse_size("999999999999999 GiB")); // would overflow
+  CHECK(parse_size("1024 TiB") == std::nullopt);  // not a unit
+  CHECK(parse_size("1048576 GiB") == (std::int64_t(1) << 50));
   auto cfg = default_project("/p");
   CHECK(cfg.patch_limits == uet::patch_limits{});
   CHECK(cfg.patch_limits.max_bytes == (20 << 20));
