@@ -22,10 +22,13 @@ common = {
 }
 valid = {
     0: b"workstream_id: a\ntitle: t\nexecution_request:\n  tool_id: sh\n  prompt: hi\n"
-       b"constraints:\n  file_scope:\n    allowed_paths: [\"a/**\"]\ndependencies: []\n",
-    1: b"project: p\nrepo: repo\nmax_workers: 4\nverify: always\n",
+       b"constraints:\n  file_scope:\n    allowed_paths: [\"a/**\"]\n"
+       b"  patch_limits: {max_bytes: \"20 MiB\"}\n  allow_submodules: true\ndependencies: []\n",
+    1: b"project: p\nrepo: repo\nmax_workers: 4\nverify: always\n"
+       b"patch_limits: {max_bytes: 1048576, max_files: 10, max_file_bytes: \"1 GB\"}\n",
     2: b"tools:\n  sh:\n    adapter: subprocess\n    argv: [\"/bin/sh\", \"-c\", \"{prompt}\"]\n"
-       b"    circuit_breaker: {failure_rate_threshold: 0.5}\n",
+       b"    circuit_breaker: {failure_rate_threshold: 0.5}\n"
+       b"    limits: {cpu_s: 60, address_space_mb: 0, open_files: 256, output_mb: 4}\n",
     3: b'{"workstream_id": "a", "depends_on": ["b"], "circuit_breaker": {"max_attempts": 3},'
        b' "tool": "aider", "x": [1, 2.50, "\\u00e9"]}',
 }
