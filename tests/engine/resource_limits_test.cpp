@@ -80,7 +80,8 @@ TEST_CASE("limits: CPU time ends a spinning tool, and one that ignores SIGXCPU 2
   CHECK_THAT(spin.describe(), Catch::Contains("it reached its CPU time limit (limits.cpu_s: 1)"));
   auto stubborn = run_process(limited({"sh", "-c", "trap '' XCPU; while :; do :; done"}, l));
   CHECK(stubborn.signal == SIGKILL);
-  CHECK(stubborn.cpu_ms >= 2900);
+  CHECK(stubborn.cpu_ms >=
+        2500); // past the soft limit; the kernel kills at its tick, rusage rounds down
   CHECK_THAT(stubborn.describe(), Catch::Contains("limits.cpu_s: 1"));
 }
 
