@@ -64,9 +64,7 @@ std::string blob_id_of(std::string_view data) {
   git_oid oid{};
   if (git_odb_hash(&oid, data.data(), data.size(), GIT_OBJECT_BLOB) != 0)
     return {};
-  char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof hex, &oid);
-  return hex;
+  return hex(oid);
 }
 
 std::string blob_id_of_file(const std::filesystem::path& file) {
@@ -74,9 +72,7 @@ std::string blob_id_of_file(const std::filesystem::path& file) {
   git_oid oid{};
   if (git_odb_hashfile(&oid, file.c_str(), GIT_OBJECT_BLOB) != 0)
     return {};
-  char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof hex, &oid);
-  return hex;
+  return hex(oid);
 }
 
 expected<object_store> object_store::open(const std::filesystem::path& repo) {

@@ -10,8 +10,6 @@ namespace uet::ledger {
 
 namespace {
 
-const std::string no_blob(40, '0');
-
 /// The next NUL-terminated field of raw at pos, or nullopt at the end.
 std::optional<std::string> next_field(const std::string& raw, std::size_t& pos) {
   if (pos >= raw.size())
@@ -56,7 +54,7 @@ expected<staged_change> parse_raw_diff(const std::string& raw,
       }
       continue;
     }
-    if (blobs && new_id != no_blob && new_id.find_first_not_of('0') != std::string::npos)
+    if (blobs && new_id.find_first_not_of('0') != std::string::npos) // all zeros: deleted
       blobs->emplace_back(*path, new_id);
   }
   return c;
@@ -144,14 +142,11 @@ std::string submodule_url(engine::environment& env, const std::filesystem::path&
     return {};
   // -z: "submodule.<name>.path\n<value>\0" per entry.
   std::size_t pos = 0;
-  while (pos < paths->out.size()) {
-    auto end = paths->out.find('\0', pos);
-    auto entry = paths->out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    pos = end == std::string::npos ? paths->out.size() : end + 1;
-    auto nl = entry.find('\n');
-    if (nl == std::string::npos || entry.substr(nl + 1) != path)
+  while (auto entry = next_field(paths->out, pos)) {
+    auto nl = entry->find('\n');
+    if (nl == std::string::npos || entry->substr(nl + 1) != path)
       continue;
-    auto key = entry.substr(0, nl);                       // submodule.<name>.path
+    auto key = entry->substr(0, nl);                      // submodule.<name>.path
     auto url_key = key.substr(0, key.size() - 4) + "url"; // submodule.<name>.url
     auto url = git(env, worktree, {"config", "--file", ".gitmodules", "--get", url_key});
     return url ? chomp(*url) : std::string();

@@ -18,6 +18,18 @@ status write_in_dir(const fs::path& path, const std::string& content) {
   return write_file_atomic(path, content);
 }
 
+/// Copies a file into the ledger (a saved patch into quarantine, a captured
+/// one into patches/), on disk: a big patch is never read into memory.
+status copy_in_dir(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  if (ec)
+    return fail(error_kind::io,
+                "cannot copy " + from.string() + " to " + to.string() + ": " + ec.message());
+  return {};
+}
+
 } // namespace
 
 fs::path patch_store::patch_path(const std::string& id) const {
@@ -36,32 +48,19 @@ status patch_store::save_patch(const std::string& patch_id, const std::string& d
 
 status patch_store::save_patch_file(const std::string& patch_id,
                                     const std::filesystem::path& file) const {
-  auto to = patch_path(patch_id);
   std::error_code ec;
-  if (std::filesystem::equivalent(file, to, ec))
-    return {};
-  std::filesystem::create_directories(to.parent_path(), ec);
-  std::filesystem::copy_file(file, to, std::filesystem::copy_options::overwrite_existing, ec);
-  if (ec)
-    return fail(error_kind::io,
-                "cannot copy " + file.string() + " to " + to.string() + ": " + ec.message());
-  return {};
+  if (fs::equivalent(file, patch_path(patch_id), ec))
+    return {}; // the capture left it where the ledger keeps it
+  return copy_in_dir(file, patch_path(patch_id));
 }
 
 status patch_store::quarantine(const quarantine_record& rec, const std::string& diff) const {
   std::error_code ec;
-  if (diff.empty() && std::filesystem::exists(patch_path(rec.patch_id), ec)) {
-    // The saved patch, copied on disk rather than read back into memory.
-    auto to = quarantine_diff_path(rec.patch_id);
-    std::filesystem::create_directories(to.parent_path(), ec);
-    std::filesystem::copy_file(patch_path(rec.patch_id), to,
-                               std::filesystem::copy_options::overwrite_existing, ec);
-    if (ec)
-      return fail(error_kind::io, "cannot copy " + patch_path(rec.patch_id).string() + " to " +
-                                      to.string() + ": " + ec.message());
-  } else if (auto st = write_in_dir(quarantine_diff_path(rec.patch_id), diff); !st) {
+  auto saved = diff.empty() && fs::exists(patch_path(rec.patch_id), ec);
+  if (auto st = saved ? copy_in_dir(patch_path(rec.patch_id), quarantine_diff_path(rec.patch_id))
+                      : write_in_dir(quarantine_diff_path(rec.patch_id), diff);
+      !st)
     return st;
-  }
   nlohmann::json j{
       {"patch_id", rec.patch_id}, {"run_id", rec.run_id}, {"workstream_id", rec.workstream_id},
       {"attempt", rec.attempt},   {"reason", rec.reason}, {"details", rec.details},
