@@ -1,5 +1,6 @@
 #include "actors/record_rows.h"
 
+#include "base/patch_limits.h"
 #include "ledger/object_store.h"
 #include "messages/event_json.h"
 
@@ -48,7 +49,6 @@ msg::patch_created created_row(std::string patch_id, std::string run_id, std::st
                                int attempt, const std::string& diff,
                                const std::filesystem::path& file, const std::string& file_hash,
                                std::string at) {
-  constexpr std::size_t inline_max = 1u << 20;
   msg::patch_created m{std::move(patch_id),
                        std::move(run_id),
                        std::move(workstream_id),
@@ -60,7 +60,7 @@ msg::patch_created created_row(std::string patch_id, std::string run_id, std::st
   if (!file_hash.empty()) {
     m.diff_file = file.string();
     m.diff_hash = file_hash;
-  } else if (diff.size() <= inline_max) {
+  } else if (diff.size() <= static_cast<std::size_t>(inline_diff_max)) {
     m.diff = diff;
   } else {
     m.diff_file = file.string();

@@ -7,6 +7,10 @@
 
 namespace uet {
 
+/// Past this size a diff travels as its file (the ledger's
+/// patches/<id>.diff) rather than as text in messages and database rows.
+constexpr std::int64_t inline_diff_max = 1 << 20;
+
 struct patch_limits {
   std::int64_t max_bytes = 20 << 20;      ///< the unified diff's size
   std::int64_t max_files = 50000;         ///< files the change touches

@@ -56,7 +56,7 @@ struct admission_rules {
   /// An admitted diff larger than inline_max is moved here instead of read
   /// (the ledger's patches/<id>.diff), so it travels as a file. Empty: read.
   std::filesystem::path keep_at;
-  std::int64_t inline_max = 1 << 20;
+  std::int64_t inline_max = inline_diff_max;
 };
 
 /// A captured change: its diff's text, or the file it was left in
