@@ -29,6 +29,7 @@ struct resubmission {
   int attempt = 1;
   patch_state state = patch_state::queued; ///< where the killed run left it
   std::string diff;
+  std::string diff_file; ///< or the file holding it (a big patch; diff empty)
 };
 
 struct run_context {

@@ -187,6 +187,7 @@ void start(workstream_ptr self) {
     // future tree, without running the tool again.
     const auto& again = *a.ctx->resubmit[a.node];
     self->state.diff = again.diff;
+    self->state.diff_file = again.diff_file;
     return join(self, again.state);
   }
   run_edit(self);

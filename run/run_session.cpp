@@ -10,7 +10,6 @@
 #include "actors/executor.h"
 #include "actors/ledger_actor.h"
 #include "base/clock.h"
-#include "base/files.h"
 #include "engine/orphans.h"
 #include "engine/plan.h"
 #include "ledger/git_dir_guard.h"
@@ -23,19 +22,22 @@ namespace uet::run {
 
 namespace {
 
-/// A stored patch's text: inline, or read back from its file if that still
-/// holds what was stored (its git blob id); "" otherwise, and the attempt
-/// runs again.
-std::string patch_text(const persistence::patch_row& row) {
-  if (!row.content.empty() || !row.content_file)
-    return row.content;
-  auto text = read_file(*row.content_file, std::size_t(1) << 40);
-  if (text && row.content_hash && ledger::blob_id_of(*text) == *row.content_hash)
-    return std::move(*text);
+/// A stored patch to send again: its text, or its file if that still holds
+/// what was stored (its git blob id, hashed from the file, never read in
+/// whole); nullopt when there is nothing to send, and the attempt runs again.
+std::optional<actors::resubmission> stored_patch(const persistence::patch_row& row, int attempt,
+                                                 patch_state state) {
+  if (!row.content.empty() || !row.content_file) {
+    if (row.content.empty())
+      return std::nullopt;
+    return actors::resubmission{attempt, state, row.content, {}};
+  }
+  if (row.content_hash && ledger::blob_id_of_file(*row.content_file) == *row.content_hash)
+    return actors::resubmission{attempt, state, {}, *row.content_file};
   spdlog::warn("patch {}: its file {} is gone or changed since it was stored; its workstream "
                "runs again",
                row.patch_id, *row.content_file);
-  return {};
+  return std::nullopt;
 }
 
 std::string new_run_id(engine::environment& env) {
@@ -261,8 +263,7 @@ status run_session::reconcile_resume() {
         return row.error();
       if (!*row)
         continue;
-      if (auto text = patch_text(**row); !text.empty())
-        ctx_->resubmit[again.node] = actors::resubmission{again.attempt, again.state, text};
+      ctx_->resubmit[again.node] = stored_patch(**row, again.attempt, again.state);
     }
   }
   found_on_branch_ = std::move(r.found_on_branch);
