@@ -174,7 +174,8 @@ process_result run_process(const process_request& req) {
       return res;
     }
   }
-  std::vector<std::string> spawn_argv = req.argv;
+  const std::vector<std::string>* spawn_argv = &req.argv; // no copy per git call
+  std::vector<std::string> limited;
   if (req.limits.any()) { // prlimit runs first and execs the program it is given
     auto resolved =
         search_parent_path ? uet::find_on_path(program, true) : std::optional<std::string>(program);
@@ -187,8 +188,9 @@ process_result run_process(const process_request& req) {
       res.spawn_error = wrapped.message();
       return res;
     }
-    spawn_argv = std::move(*wrapped);
-    program = spawn_argv[0];
+    limited = std::move(*wrapped);
+    spawn_argv = &limited;
+    program = limited[0];
     search_parent_path = false;
   }
   int out_pipe[2], err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
@@ -237,7 +239,7 @@ process_result run_process(const process_request& req) {
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<char*> argv;
-  for (const auto& a : spawn_argv)
+  for (const auto& a : *spawn_argv)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   auto box = req.contain == containment_kind::none ? nullptr : containment::make(req.contain);
