@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "base/path_lookup.h"
+#include "engine/confined_spawn.h"
 #include "engine/resource_limits.h"
+#include "engine/sandbox.h"
 
 extern char** environ;
 
@@ -81,8 +83,14 @@ struct sink {
   std::size_t cap = 0;
   std::size_t written = 0;
   bool truncated = false;
+  std::string* tail = nullptr; ///< when set: the last ~64 KiB written, whatever the cap
 
   void put(const char* data, std::size_t n) {
+    if (tail) {
+      tail->append(data, n);
+      if (tail->size() > 128 * 1024)
+        tail->erase(0, tail->size() - 64 * 1024);
+    }
     if (written >= cap) {
       truncated = true;
       return;
@@ -140,6 +148,88 @@ void ignore_sigpipe() {
   std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
 }
 
+struct child_io {
+  int in; ///< -1: /dev/null
+  int out;
+  int err;
+};
+
+/// posix_spawn: git and everything else that needs neither limits nor a sandbox.
+expected<pid_t> start_plain(const process_request& req, const std::string& program,
+                            bool search_parent_path, const child_io& io, char* const* argv,
+                            char* const* envp) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (io.in >= 0)
+    posix_spawn_file_actions_adddup2(&fa, io.in, 0);
+  else
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, io.out, 1);
+  posix_spawn_file_actions_adddup2(&fa, io.err, 2);
+  if (!req.cwd.empty())
+    posix_spawn_file_actions_addchdir_np(&fa, req.cwd.c_str());
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t no_signals, all_signals;
+  sigemptyset(&no_signals);
+  sigfillset(&all_signals);
+  posix_spawnattr_setsigmask(&attr, &no_signals);
+  posix_spawnattr_setsigdefault(&attr, &all_signals);
+  posix_spawnattr_setpgroup(&attr, 0); // own process group
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  int rc = search_parent_path ? ::posix_spawnp(&pid, program.c_str(), &fa, &attr, argv, envp)
+                              : ::posix_spawn(&pid, program.c_str(), &fa, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0)
+    return fail(req.argv[0] + ": " + std::strerror(rc));
+  return pid;
+}
+
+/// Our own vfork (engine/confined_spawn.h): limits and the sandbox are in
+/// place before the program's first instruction.
+expected<pid_t> start_confined(const process_request& req, const std::string& program,
+                               const child_io& io, char* const* argv, char* const* envp) {
+  confined_plan plan;
+  plan.program = program.c_str();
+  plan.argv = argv;
+  plan.envp = envp;
+  plan.stdin_fd = io.in;
+  plan.stdout_fd = io.out;
+  plan.stderr_fd = io.err;
+  plan.cwd = req.cwd.empty() ? nullptr : req.cwd.c_str();
+  plan.limits = rlimits_of(req.limits);
+  fd_guard ruleset;
+  std::vector<std::string> ro_files;
+  if (req.sandbox && landlock_abi() > 0) {
+    auto rs = make_ruleset(*req.sandbox);
+    if (!rs)
+      return fail(rs.message());
+    ruleset.fd = *rs;
+    plan.ruleset_fd = ruleset.fd;
+  } else if (req.sandbox && req.sandbox->required) {
+    return fail("the sandbox is required (sandbox: required) and " +
+                make_ruleset(*req.sandbox).message());
+  }
+  if (req.sandbox) {
+    for (const auto& f : req.sandbox->read_only_files)
+      ro_files.push_back(f.string());
+    for (const auto& f : ro_files)
+      plan.ro_files.push_back(f.c_str());
+    if (::geteuid() != 0) {
+      plan.uid_map = std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1\n";
+      plan.gid_map = std::to_string(::getegid()) + " " + std::to_string(::getegid()) + " 1\n";
+    }
+  }
+  auto out = confined_spawn(plan);
+  if (out.pid < 0)
+    return fail(req.argv[0] + ": " + out.error);
+  return out.pid;
+}
+
 } // namespace
 
 std::string process_result::describe() const {
@@ -174,23 +264,14 @@ process_result run_process(const process_request& req) {
       return res;
     }
   }
-  const std::vector<std::string>* spawn_argv = &req.argv; // no copy per git call
-  std::vector<std::string> limited;
-  if (req.limits.any()) { // prlimit runs first and execs the program it is given
-    auto resolved =
-        search_parent_path ? uet::find_on_path(program, true) : std::optional<std::string>(program);
+  bool confined = req.limits.any() || req.sandbox;
+  if (confined && search_parent_path) { // the child does no PATH search
+    auto resolved = uet::find_on_path(program, true);
     if (!resolved) {
       res.spawn_error = req.argv[0] + ": " + std::strerror(ENOENT);
       return res;
     }
-    auto wrapped = limited_argv(req.limits, *resolved, req.argv);
-    if (!wrapped) {
-      res.spawn_error = wrapped.message();
-      return res;
-    }
-    limited = std::move(*wrapped);
-    spawn_argv = &limited;
-    program = limited[0];
+    program = *resolved;
     search_parent_path = false;
   }
   int out_pipe[2], err_pipe[2] = {-1, -1}, in_pipe[2] = {-1, -1};
@@ -216,30 +297,8 @@ process_result run_process(const process_request& req) {
     in_w.fd = in_pipe[1];
   }
 
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (req.stdin_data)
-    posix_spawn_file_actions_adddup2(&fa, in_r.fd, 0);
-  else
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, out_w.fd, 1);
-  posix_spawn_file_actions_adddup2(&fa, req.merge_stderr ? out_w.fd : err_w.fd, 2);
-  if (!req.cwd.empty())
-    posix_spawn_file_actions_addchdir_np(&fa, req.cwd.c_str());
-
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t no_signals, all_signals;
-  sigemptyset(&no_signals);
-  sigfillset(&all_signals);
-  posix_spawnattr_setsigmask(&attr, &no_signals);
-  posix_spawnattr_setsigdefault(&attr, &all_signals);
-  posix_spawnattr_setpgroup(&attr, 0); // own process group
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
   std::vector<char*> argv;
-  for (const auto& a : *spawn_argv)
+  for (const auto& a : req.argv)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   auto box = req.contain == containment_kind::none ? nullptr : containment::make(req.contain);
@@ -251,16 +310,15 @@ process_result run_process(const process_request& req) {
     envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  pid_t pid = -1;
-  int rc = search_parent_path
-               ? ::posix_spawnp(&pid, program.c_str(), &fa, &attr, argv.data(), envp.data())
-               : ::posix_spawn(&pid, program.c_str(), &fa, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) {
-    res.spawn_error = req.argv[0] + ": " + std::strerror(rc);
+  child_io io{in_r.fd, out_w.fd, req.merge_stderr ? out_w.fd : err_w.fd};
+  auto started = confined
+                     ? start_confined(req, program, io, argv.data(), envp.data())
+                     : start_plain(req, program, search_parent_path, io, argv.data(), envp.data());
+  if (!started) {
+    res.spawn_error = started.message();
     return res;
   }
+  pid_t pid = *started;
   res.started = true;
   if (box)
     box->adopt(pid);
@@ -272,6 +330,9 @@ process_result run_process(const process_request& req) {
   sink out_sink, err_sink;
   out_sink.cap = err_sink.cap = req.max_output_bytes;
   err_sink.str = &res.error_output;
+  std::string tail; // what the sandbox's denials are read from
+  if (req.sandbox)
+    out_sink.tail = err_sink.tail = &tail;
   if (req.output_file.empty()) {
     out_sink.str = &res.output;
   } else {
@@ -386,6 +447,8 @@ process_result run_process(const process_request& req) {
   res.cpu_ms = ms_of(usage.ru_utime) + ms_of(usage.ru_stime);
   if (res.signal && !res.timed_out && !res.cancelled)
     res.limit = limit_reached(req.limits, res.signal, res.cpu_ms);
+  if (req.sandbox)
+    res.denied = denied_write(tail, *req.sandbox, req.cwd);
   res.truncated = out_sink.truncated || err_sink.truncated;
   if (res.truncated && out_sink.fd >= 0) {
     const char note[] = "\n[uet: output truncated at the size cap]\n";

@@ -10,12 +10,14 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "base/resource_limits.h"
 #include "engine/containment.h"
+#include "engine/sandbox.h"
 
 namespace uet::engine {
 
@@ -45,6 +47,8 @@ struct process_request {
   containment_kind contain = containment_kind::none;
   /// Set before the program's first instruction (engine/resource_limits.h).
   resource_limits limits;
+  /// Where it may write (engine/sandbox.h); null: anywhere it could anyway.
+  std::shared_ptr<const sandbox_rules> sandbox;
 };
 
 struct process_result {
@@ -62,6 +66,9 @@ struct process_result {
   /// Which of process_request::limits ended it ("its CPU time limit
   /// (limits.cpu_s: 2)"); empty when none did, or it cannot be told.
   std::string limit;
+  /// A write the sandbox refused, as the output tells it (a path); empty
+  /// when none shows or there was no sandbox.
+  std::string denied;
 
   bool ok() const { return started && signal == 0 && exit_code == 0 && !timed_out && !cancelled; }
   /// "exit code 3", "killed by signal 9 (timeout after 5s)", "could not start: ..."
