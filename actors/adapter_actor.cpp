@@ -7,6 +7,7 @@
 
 #include "engine/acceptance.h"
 #include "engine/subprocess.h"
+#include "ledger/tool_sandbox.h"
 
 namespace uet::actors {
 
@@ -40,6 +41,22 @@ void copy_process(const engine::process_result& pr, msg::edit_result& res) {
   res.description = pr.describe();
 }
 
+/// What the tool did that its sandbox stopped (or, without one, undid):
+/// "" when nothing.
+std::string sandbox_breach(const engine::process_result& pr, ledger::tool_sandbox& box) {
+  std::string files;
+  for (const auto& f : box.tampered())
+    files += (files.empty() ? "" : ", ") + f;
+  if (!files.empty())
+    return "the tool changed the files that point its worktree at the repository: " + files +
+           "; put back as they were";
+  if (!pr.denied.empty())
+    return "the sandbox denied a write to " + pr.denied +
+           ": a tool may write only in its worktree, its TMPDIR and the paths its tools.yaml "
+           "entry declares (sandbox.write)";
+  return {};
+}
+
 msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   msg::edit_result res;
   auto t0 = std::chrono::steady_clock::now();
@@ -62,10 +79,24 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
     std::error_code ec; // a missing directory shows as the tool's output error
     std::filesystem::create_directories(std::filesystem::path(r.log_path).parent_path(), ec);
   }
+  auto box = ledger::tool_sandbox::open(st.workspace->path(), r.sandbox);
+  if (!box) {
+    res.error = "cannot set up the tool's sandbox: " + box.message();
+    return res;
+  }
+  p.sandbox = (*box)->rules();
+  for (const auto& [k, v] : (*box)->env())
+    p.env[k] = v;
   auto t1 = std::chrono::steady_clock::now();
   auto guard_id = st.guard ? st.guard->begin() : 0;
   auto pr = st.env->run_process(p);
   copy_process(pr, res);
+  if (auto why = sandbox_breach(pr, **box); !why.empty()) {
+    if (st.guard)
+      (void)st.guard->end(guard_id);
+    res.refused = why; // another attempt would try the same
+    return res;
+  }
   if (auto planted = st.guard ? st.guard->end(guard_id) : std::vector<std::string>{};
       !planted.empty()) {
     std::string files;
@@ -107,14 +138,21 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
       !at)
     return msg::check_result{false, -1, "", at.message(), false};
   auto t1 = std::chrono::steady_clock::now();
-  engine::acceptance_request req{r.commands, st.workspace->path(),
-                                 r.log_path, std::chrono::milliseconds(r.timeout_ms),
-                                 r.env,      st.stop.get()};
+  auto box = ledger::tool_sandbox::open(st.workspace->path(), r.sandbox);
+  if (!box)
+    return msg::check_result{false, -1, "", "cannot set up the sandbox: " + box.message(), false};
+  engine::acceptance_request req{
+      r.commands, st.workspace->path(), r.log_path,     std::chrono::milliseconds(r.timeout_ms),
+      r.env,      st.stop.get(),        (*box)->rules()};
+  for (const auto& [k, v] : (*box)->env())
+    req.env[k] = v;
   // What the commands leave is cleared when the worktree is given back
   // (attempt_workspace::commands_ran says how thoroughly).
   st.workspace->commands_starting();
   auto a = engine::run_acceptance(*st.env, req);
   st.workspace->commands_ran();
+  if (auto why = sandbox_breach({}, **box); !why.empty())
+    return msg::check_result{false, -1, "", why, false};
   spdlog::debug("check {} {}: ready {} ms ({}), commands {} ms", r.commit.substr(0, 12),
                 to_string(r.step), ms(t1 - t0), r.check_out ? "checkout" : "holds it",
                 ms(std::chrono::steady_clock::now() - t1));

@@ -42,6 +42,7 @@ ledger::patch_submission to_submission(msg::patch_request& r, const std::atomic<
   s.env = r.env;
   s.verify_always = r.verify_always;
   s.resume_from = r.resume_from;
+  s.sandbox = r.sandbox;
   return s;
 }
 

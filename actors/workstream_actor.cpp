@@ -72,6 +72,12 @@ std::int64_t timeout_ms(workstream_ptr self) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(limit).count();
 }
 
+sandbox_policy sandbox_of(workstream_ptr self) {
+  const auto& ctx = *self->state.args.ctx;
+  const auto* tool = ctx.tools.find(spec_of(self).tool_id);
+  return config::sandbox_of(tool ? *tool : config::tool_spec{}, ctx.project.sandbox);
+}
+
 bool cancelled(workstream_ptr self) {
   return self->state.phase == attempt_phase::cancelling;
 }
@@ -160,6 +166,7 @@ void run_edit(workstream_ptr self) {
   r.limits = cmd->limits;
   r.admit_limits = config::apply_override(ctx.project.patch_limits, ws.patch_limits);
   r.allow_submodules = ws.allow_submodules;
+  r.sandbox = sandbox_of(self);
   ledger::patch_store store(ctx.project.ledger_dir);
   auto patch_id = ledger::make_patch_id(ctx.run_id, ws.id, st.args.attempt);
   r.diff_spill = store.quarantine_diff_path(patch_id).string();

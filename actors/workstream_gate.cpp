@@ -84,7 +84,7 @@ void run_check(workstream_ptr self, step_kind step, test_tree tree) {
   msg::check_request r{step,           commands,
                        wt_env(self),   timeout_ms(self),
                        std::move(log), std::move(tree.commit),
-                       tree.check_out};
+                       tree.check_out, sandbox_of(self)};
   self->request(self->state.adapter, caf::infinite, std::move(r))
       .then([=](const msg::check_result& c) { on_check(self, step, c); },
             [=](const caf::error& e) {
@@ -152,6 +152,7 @@ void join(workstream_ptr self, std::optional<patch_state> resume_from) {
     r.verify_timeout_ms = timeout_ms(self);
     r.verify_log = log_of(self, "verify");
     r.env = wt_env(self);
+    r.sandbox = sandbox_of(self);
   }
   r.resume_from = resume_from;
   self->send(st.args.ledger, std::move(r));

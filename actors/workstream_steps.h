@@ -27,6 +27,8 @@ void finish(workstream_ptr self, attempt_result result, std::string reason, bool
 std::map<std::string, std::string> wt_env(workstream_ptr self);
 /// The tool's limit, which every step has.
 std::int64_t timeout_ms(workstream_ptr self);
+/// How the workstream's tool (and so its acceptance commands) is confined.
+sandbox_policy sandbox_of(workstream_ptr self);
 /// After cancel_atom, a step's end is the attempt's end, whatever it says.
 bool cancelled(workstream_ptr self);
 /// Starts the attempt's adapter (an executor's); false after finishing.

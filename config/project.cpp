@@ -5,6 +5,7 @@
 #include "config/field_reader.h"
 #include "config/patch_limits.h"
 #include "config/rules.h"
+#include "config/tools.h"
 
 namespace uet::config {
 
@@ -93,7 +94,7 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
     return;
   r.reject_unknown({"project", "repo", "base_ref", "integration_branch", "workstreams", "tools",
                     "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify",
-                    "patch_limits"});
+                    "patch_limits", "sandbox"});
   if (auto s = r.string("project"))
     cfg.project = *s;
   auto path_field = [&](const char* key, fs::path& target) {
@@ -128,6 +129,11 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
       cfg.verify = *m;
     else
       r.error("verify", "'" + *v + "' is not a verification mode (use identity or always)");
+  }
+  if (const value* sb = r.get("sandbox")) {
+    std::optional<sandbox_mode> mode;
+    parse_sandbox(*sb, file, "sandbox", mode, cfg.sandbox.write, out);
+    cfg.sandbox.mode = mode.value_or(cfg.sandbox.mode);
   }
   if (const value* pl = r.get("patch_limits"))
     cfg.patch_limits =

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/patch_limits.h"
+#include "base/sandbox_policy.h"
 #include "config/problem.h"
 #include "config/value.h"
 #include "messages/vocabulary.h"
@@ -30,6 +31,8 @@ struct project_config {
   std::vector<std::string> nodes;
   verify_mode verify = verify_mode::identity;
   uet::patch_limits patch_limits; ///< what a change may be; a workstream may override
+  /// How tools and acceptance commands are sandboxed, unless a tool says.
+  sandbox_policy sandbox;
   // From the environment only.
   bool dry_run = false;
   bool debug = false;

@@ -94,6 +94,42 @@ void parse_limits(const value& v, const std::string& file, const std::string& pa
     r.warning(r.path_of("open_files"), "fewer than 16 open files is too few for most programs");
 }
 
+} // namespace
+
+void parse_sandbox(const value& v, const std::string& file, const std::string& path,
+                   std::optional<sandbox_mode>& mode_out, std::vector<std::string>& write_out,
+                   problem_list& out) {
+  auto mode = [&](const std::string& text, const std::string& field) {
+    if (auto m = parse_sandbox_mode(text))
+      mode_out = *m;
+    else
+      out.push_back({severity::error, file, field,
+                     "'" + text + "' is not a sandbox mode (use required, best-effort or off)"});
+  };
+  if (v.is_string())
+    return mode(v.text(), path);
+  field_reader r(v, file, path, out);
+  if (!r.is_object())
+    return;
+  r.reject_unknown({"mode", "write"});
+  if (auto m = r.string("mode"))
+    mode(*m, r.path_of("mode"));
+  if (auto w = r.string_list("write")) {
+    for (std::size_t i = 0; i < w->size(); ++i) {
+      const auto& p = (*w)[i];
+      if (p.empty() || (p[0] != '/' && p.rfind("~/", 0) != 0))
+        r.error(r.path_of("write") + "[" + std::to_string(i) + "]",
+                "'" + p + "' must be an absolute path or start with ~/");
+      else if (p == "/" || p == "~/" || p == "~")
+        r.error(r.path_of("write") + "[" + std::to_string(i) + "]",
+                "'" + p + "' would make the sandbox pointless");
+    }
+    write_out = *w;
+  }
+}
+
+namespace {
+
 std::optional<tool_spec> parse_tool(const std::string& id, const value& v, const std::string& file,
                                     problem_list& out) {
   std::string path = "tools." + id;
@@ -103,7 +139,7 @@ std::optional<tool_spec> parse_tool(const std::string& id, const value& v, const
   if (!is_valid_id(id))
     r.error(path, "'" + id + "' is not a valid tool id ([a-z0-9][a-z0-9._-]*)");
   r.reject_unknown({"adapter", "argv", "timeout_s", "max_concurrency", "env", "circuit_breaker",
-                    "resilience_policy", "limits", "description"});
+                    "resilience_policy", "limits", "description", "sandbox"});
   tool_spec t;
   t.id = id;
   if (auto a = r.string("adapter")) {
@@ -146,6 +182,8 @@ std::optional<tool_spec> parse_tool(const std::string& id, const value& v, const
     t.resilience = parse_resilience(*rp, file, r.path_of("resilience_policy"), out);
   if (const value* lim = r.object("limits"))
     parse_limits(*lim, file, r.path_of("limits"), t, out);
+  if (const value* sb = r.get("sandbox"))
+    parse_sandbox(*sb, file, r.path_of("sandbox"), t.sandbox, t.sandbox_write, out);
   return t;
 }
 

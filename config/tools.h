@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/resource_limits.h"
+#include "base/sandbox_policy.h"
 #include "config/problem.h"
 #include "config/value.h"
 #include "config/workstream.h"
@@ -39,7 +40,25 @@ struct tool_spec {
   resilience_spec resilience;
   resource_limits limits = default_tool_limits();
   int output_mb = 16; ///< the step log keeps this much of its output
+  /// `sandbox`: its mode (none: the project's) and the paths it may write
+  /// beyond its worktree.
+  std::optional<sandbox_mode> sandbox;
+  std::vector<std::string> sandbox_write;
 };
+
+/// How a tool's processes are sandboxed: its own mode, else the project's;
+/// the paths both grant.
+inline sandbox_policy sandbox_of(const tool_spec& t, const sandbox_policy& project) {
+  sandbox_policy p{t.sandbox.value_or(project.mode), project.write};
+  p.write.insert(p.write.end(), t.sandbox_write.begin(), t.sandbox_write.end());
+  return p;
+}
+
+/// A `sandbox` field (tools.yaml per tool, uet.yaml for all): a mode
+/// ("required") or {mode: required, write: ["~/.cache/x", "/abs/path"]}.
+void parse_sandbox(const value& v, const std::string& file, const std::string& path,
+                   std::optional<sandbox_mode>& mode, std::vector<std::string>& write,
+                   problem_list& out);
 
 struct tool_registry {
   std::map<std::string, tool_spec> tools;

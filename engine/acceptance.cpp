@@ -19,12 +19,15 @@ acceptance_result run_acceptance(environment& env, const acceptance_request& req
     p.timeout = req.timeout_each;
     p.cancel = req.cancel;
     p.contain = default_containment();
+    p.sandbox = req.sandbox;
     auto r = env.run_process(p);
     if (!req.log_file.empty()) {
       std::string block = "$ " + cmd + "\n" + r.output;
       if (!block.empty() && block.back() != '\n')
         block += '\n';
       block += "# " + r.describe();
+      if (!r.denied.empty())
+        block += "\n# the sandbox denied a write to " + r.denied;
       // A log that cannot be written loses the output, not the verdict.
       (void)append_line(req.log_file, block);
     }
@@ -34,6 +37,9 @@ acceptance_result run_acceptance(environment& env, const acceptance_request& req
       res.failed_command = cmd;
       res.cancelled = r.cancelled;
       res.reason = "'" + cmd + "' " + r.describe();
+      if (!r.denied.empty())
+        res.reason += "; the sandbox denied a write to " + r.denied +
+                      " (acceptance commands may write only in their tree and TMPDIR)";
       return res;
     }
   }

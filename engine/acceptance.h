@@ -8,10 +8,12 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/environment.h"
+#include "engine/sandbox.h"
 
 namespace uet::engine {
 
@@ -21,7 +23,8 @@ struct acceptance_request {
   std::filesystem::path log_file; ///< appended to; empty: output discarded
   std::chrono::milliseconds timeout_each{0};
   std::map<std::string, std::string> env;
-  const std::atomic<bool>* cancel = nullptr; ///< see process_request::cancel
+  const std::atomic<bool>* cancel = nullptr;         ///< see process_request::cancel
+  std::shared_ptr<const sandbox_rules> sandbox = {}; ///< see process_request::sandbox
 };
 
 struct acceptance_result {

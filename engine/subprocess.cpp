@@ -449,6 +449,10 @@ process_result run_process(const process_request& req) {
     res.limit = limit_reached(req.limits, res.signal, res.cpu_ms);
   if (req.sandbox)
     res.denied = denied_write(tail, *req.sandbox, req.cwd);
+  if (!res.denied.empty() && out_sink.fd >= 0) {
+    auto note = "\n[uet: the sandbox denied a write to " + res.denied + "]\n";
+    (void)!::write(out_sink.fd, note.data(), note.size());
+  }
   res.truncated = out_sink.truncated || err_sink.truncated;
   if (res.truncated && out_sink.fd >= 0) {
     const char note[] = "\n[uet: output truncated at the size cap]\n";

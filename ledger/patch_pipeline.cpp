@@ -1,4 +1,5 @@
 #include "ledger/patch_pipeline.h"
+#include "ledger/tool_sandbox.h"
 
 #include "base/clock.h"
 #include "engine/acceptance.h"
@@ -279,10 +280,22 @@ gate_news patch_pipeline::verify_here(entry& e, const std::string& failure_words
   if (auto st = tree_.check_out(e.spec.commit); !st)
     return quarantine(e.s, e.state, gate_news_kind::failed,
                       "cannot check out its commit to verify it: " + st.message(), {});
+  auto box = tool_sandbox::open(tree_.config().worktree, e.s.sandbox);
+  if (!box)
+    return quarantine(e.s, e.state, gate_news_kind::failed,
+                      "cannot set up the sandbox to verify it: " + box.message(), {});
   engine::acceptance_request req{
       e.s.verify_commands, tree_.config().worktree, e.s.verify_log, e.s.verify_timeout, e.s.env,
-      e.s.cancel};
+      e.s.cancel,          (*box)->rules()};
+  for (const auto& [k, v] : (*box)->env())
+    req.env[k] = v;
   auto verified = engine::run_acceptance(tree_.env(), req);
+  if (auto moved = (*box)->tampered(); !moved.empty()) {
+    verified.passed = false;
+    verified.reason = "the commands changed the files that point the integration worktree at "
+                      "the repository (" +
+                      moved.front() + "); put back";
+  }
   // Verification leaves build products behind; the next patch starts clean.
   auto clean = tree_.reset();
   if (!verified.passed && (verified.cancelled || stopped(e.s))) {

@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "base/sandbox_policy.h"
 #include "ledger/integration.h"
 #include "ledger/patch_state.h"
 #include "ledger/patch_store.h"
@@ -66,6 +67,7 @@ struct patch_submission {
   /// Run the acceptance commands again in the integration worktree before
   /// landing (`verify: always`, for tests that are not hermetic).
   bool verify_always = false;
+  sandbox_policy sandbox = {}; ///< how the verification commands are confined
   /// Where a resumed run found this patch in the database; applied/verified
   /// take the recovery edge back to queued.
   std::optional<patch_state> resume_from;

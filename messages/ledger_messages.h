@@ -15,6 +15,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "messages/std_inspect.h"
+#include "messages/tool_messages.h"
 #include "messages/vocabulary.h"
 
 namespace uet::msg {
@@ -37,6 +38,7 @@ struct patch_request {
   /// again by `resume` with its stored diff: where it was. The ledger
   /// re-checks it and takes the recovery edge (applied/verified -> queued).
   std::optional<patch_state> resume_from;
+  sandbox_policy sandbox = {}; ///< the tool's: verify: always runs as confined as it
 };
 
 struct patch_news {
@@ -73,7 +75,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
   return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
            x.attempt, x.diff, x.diff_file, x.allowed_paths, x.verify_commands, x.verify_timeout_ms,
-           x.verify_log, x.env, x.verify_always, x.resume_from);
+           x.verify_log, x.env, x.verify_always, x.resume_from, x.sandbox);
 }
 
 template <class Inspector>

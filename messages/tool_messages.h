@@ -14,6 +14,7 @@
 
 #include "base/patch_limits.h"
 #include "base/resource_limits.h"
+#include "base/sandbox_policy.h"
 #include "messages/vocabulary.h"
 
 namespace uet {
@@ -27,6 +28,11 @@ typename Inspector::result_type inspect(Inspector& f, resource_limits& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_limits& x) {
   return f(caf::meta::type_name("patch_limits"), x.max_bytes, x.max_files, x.max_file_bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sandbox_policy& x) {
+  return f(caf::meta::type_name("sandbox_policy"), x.mode, x.write);
 }
 
 } // namespace uet
@@ -49,7 +55,8 @@ struct edit_request {
   uet::patch_limits admit_limits;
   bool allow_submodules = false;
   std::string diff_spill;
-  std::string diff_keep; ///< where a diff past 1 MiB is left (the ledger's patches/<id>.diff)
+  std::string diff_keep;       ///< where a diff past 1 MiB is left (the ledger's patches/<id>.diff)
+  sandbox_policy sandbox = {}; ///< where the tool may write (ledger/tool_sandbox.h)
 };
 
 struct edit_result {
@@ -90,6 +97,7 @@ struct check_request {
   /// base the commit was made on).
   std::string commit;
   bool check_out = false;
+  sandbox_policy sandbox = {}; ///< the tool's: the commands run as confined as it
 };
 
 struct check_result {
@@ -104,7 +112,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_request& x) {
   return f(caf::meta::type_name("edit_request"), x.run_id, x.workstream_id, x.attempt,
            x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes, x.limits,
-           x.admit_limits, x.allow_submodules, x.diff_spill, x.diff_keep);
+           x.admit_limits, x.allow_submodules, x.diff_spill, x.diff_keep, x.sandbox);
 }
 
 template <class Inspector>
@@ -117,7 +125,7 @@ typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, check_request& x) {
   return f(caf::meta::type_name("check_request"), x.step, x.commands, x.env, x.timeout_ms,
-           x.log_path, x.commit, x.check_out);
+           x.log_path, x.commit, x.check_out, x.sandbox);
 }
 
 template <class Inspector>

@@ -13,8 +13,11 @@ const std::string no_retries = "resilience_policy: {max_retries: 0}\n";
 } // namespace
 
 TEST_CASE("hardening: a tool that plants a git hook is quarantined and the hook removed") {
+  // Sandboxed (the default), the write is denied and named; unconfined, the
+  // git directory's guard finds the hook and takes it out.
+  bool sandboxed = GENERATE(true, false);
   pipeline_project p(
-      sh_tool,
+      sh_tool + (sandboxed ? "" : "    sandbox: off\n"),
       {{"evil", ws("mkdir -p docs; echo hi > docs/hello.txt\n"
                    "hooks=\"$(git rev-parse --git-common-dir)/hooks\"; mkdir -p \"$hooks\"\n"
                    "printf '#!/bin/sh\\necho pwned\\n' > \"$hooks/pre-commit\"\n"
@@ -27,8 +30,12 @@ TEST_CASE("hardening: a tool that plants a git hook is quarantined and the hook 
   auto st = p.status();
   CHECK(ws_state(st, "evil") == "quarantined");
   CHECK(ws_state(st, "good") == "committed");
-  CHECK_THAT(r.output,
-             Catch::Contains("hooks/pre-commit (added)") && Catch::Contains("put back as it was"));
+  if (sandboxed)
+    CHECK_THAT(r.output, Catch::Contains("evil: QUARANTINED: the sandbox denied a write to ") &&
+                             Catch::Contains("/.git/hooks/pre-commit: a tool may write only"));
+  else
+    CHECK_THAT(r.output, Catch::Contains("hooks/pre-commit (added)") &&
+                             Catch::Contains("put back as it was"));
   CHECK_FALSE(fs::exists(p.repo() / ".git" / "hooks" / "pre-commit"));
   CHECK(p.git({"ls-tree", "-r", "--name-only", "uet/integration"}).find("docs/hello.txt") ==
         std::string::npos);
@@ -55,15 +62,20 @@ TEST_CASE("hardening: a hook planted while another tool runs quarantines every s
 
 TEST_CASE("hardening: a tool that rewrites the repository's config is quarantined, config put "
           "back") {
-  pipeline_project p(sh_tool, {{"cfg", ws("echo x > x.txt; git config alias.st '!rm -rf /'\n"
-                                          "git config core.hooksPath /tmp",
-                                          "x.txt", "[]", no_retries)}});
+  bool sandboxed = GENERATE(true, false);
+  pipeline_project p(sh_tool + (sandboxed ? "" : "    sandbox: off\n"),
+                     {{"cfg", ws("echo x > x.txt; git config alias.st '!rm -rf /'\n"
+                                 "git config core.hooksPath /tmp",
+                                 "x.txt", "[]", no_retries)}});
   auto before = read_text(p.repo() / ".git" / "config");
   auto r = p.run({"run", "phase-all"});
   INFO(r.output);
   CHECK(r.exit_code == 1);
   CHECK(ws_state(p.status(), "cfg") == "quarantined");
-  CHECK_THAT(r.output, Catch::Contains("config (changed)"));
+  CHECK_THAT(r.output,
+             Catch::Contains(sandboxed ? "the sandbox denied a write to " : "config (changed)"));
+  if (sandboxed)
+    CHECK_THAT(r.output, Catch::Contains("/.git/config"));
   CHECK(read_text(p.repo() / ".git" / "config") == before);
 }
 

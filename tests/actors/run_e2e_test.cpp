@@ -63,7 +63,8 @@ TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean c
                    id + ".txt", "[]", check);
   }
   // Two failed first attempts must not open the tool's circuit breaker.
-  auto tool = sh_tool + "    circuit_breaker: {minimum_calls: 10, window: 10}\n";
+  // Unconfined: w2's branch of its own is a write the sandbox would deny.
+  auto tool = sh_tool + "    circuit_breaker: {minimum_calls: 10, window: 10}\n    sandbox: off\n";
   pipeline_project p(tool, specs, {{"README.md", "# test\n"}, {".gitignore", "build/\n"}});
   fs::create_directories(p.scratch());
   auto r = p.run({"run", "phase-all", "--parallel", "2"});
@@ -415,16 +416,26 @@ TEST_CASE("run: a tool that moves the integration branch itself gets nothing in"
                 "$(printf '100644 blob %s\\tinjected.txt\\n' $(echo evil | git hash-object -w "
                 "--stdin) | git mktree))\n"
                 "git update-ref refs/heads/uet/integration $c\necho s > s.txt";
-  pipeline_project p(sh_tool, {{"sneaky", ws(sneaky, "s.txt")},
-                               {"after", ws("echo a > a.txt", "a.txt", "[sneaky]")}});
+  bool sandboxed = GENERATE(true, false);
+  pipeline_project p(
+      sh_tool + (sandboxed ? "" : "    sandbox: off\n"),
+      {{"sneaky", ws(sneaky, "s.txt")}, {"after", ws("echo a > a.txt", "a.txt", "[sneaky]")}});
   auto r = p.run({"run", "phase-all"});
   INFO(r.output);
-  CHECK(r.exit_code == 0);
-  CHECK(p.patch_commits() == 2);
   CHECK(p.git({"ls-tree", "--name-only", "uet/integration"}).find("injected.txt") ==
         std::string::npos);
   CHECK(p.git({"log", "--format=%s", "uet/integration"}).find("foreign-commit") ==
         std::string::npos);
+  if (sandboxed) { // the write is denied, and the tool quarantined for trying
+    CHECK(r.exit_code == 1);
+    CHECK(p.patch_commits() == 0);
+    CHECK(r.output.find("sneaky: QUARANTINED: the sandbox denied a write to " +
+                        fs::canonical(p.repo()).string() +
+                        "/.git/refs/heads/uet/integration.lock") != std::string::npos);
+    return;
+  }
+  CHECK(r.exit_code == 0); // unconfined, the ledger's guard puts the branch back
+  CHECK(p.patch_commits() == 2);
   CHECK(r.output.find("WARNING: the integration branch had been moved outside the ledger") !=
         std::string::npos);
   CHECK(p.run({"events", "--json"}).output.find("\"branch_restored\"") != std::string::npos);

@@ -563,6 +563,7 @@ TEST_CASE("pipeline: Ctrl-C during verification kills it, rolls back, and re-que
   s.verify_commands = {"touch src/product.o; touch '" + started.string() +
                        "'; sleep 300 & echo $! > '" + grandchild.string() + "'; sleep 300"};
   s.verify_timeout = std::chrono::seconds(600);
+  s.sandbox.write = {f.repo.tmp.path().string()}; // its marker files
   std::atomic<bool> stop{false};
   s.cancel = &stop;
   std::thread ctrl_c([&] {
@@ -678,6 +679,8 @@ TEST_CASE("pipeline: a branch moved during verification is put back before the c
   s.verify_commands = {"c=$(git commit-tree -p HEAD -m sneaky HEAD^{tree}) && "
                        "git update-ref refs/heads/" +
                        branch + " $c && echo $c > ../sneaky.sha"};
+  s.sandbox.mode =
+      uet::sandbox_mode::off; // what the sandbox denies: tests/ledger/tool_sandbox_test
   auto o = f.pipe->submit(s);
   INFO(all_details(o));
   REQUIRE(o.final_state == patch_state::committed);

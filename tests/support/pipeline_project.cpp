@@ -11,7 +11,10 @@ pipeline_project::pipeline_project(const std::string& tools_yaml,
                                    const std::map<std::string, std::string>& repo_files) {
   make_git_repo(repo(), repo_files);
   fs::create_directories(scratch());
-  write_file(root() / "uet.yaml", "project: e2e\nrepo: repo\nmax_workers: 2\n");
+  // Test tools keep counters and pid files in scratch/: a declared path.
+  write_file(root() / "uet.yaml",
+             "project: e2e\nrepo: repo\nmax_workers: 2\nsandbox:\n  write: [\"" +
+                 scratch().string() + "\"]\n");
   write_file(root() / "tools.yaml", tools_yaml);
   for (const auto& [id, body] : workstreams)
     write_file(root() / "workstreams" / (id + ".yaml"), "workstream_id: " + id + "\n" + body);
