@@ -74,6 +74,8 @@ struct reader {
     return {"interrupted: stopping running tools", true};
   }
   reading operator()(const ev::branch_restored& e) { return {"WARNING: " + e.detail, true}; }
+  // Said once on stderr before the run starts.
+  reading operator()(const ev::sandbox_unconfined&) { return {}; }
   reading operator()(const ev::fault_injected& e) {
     return {(ws.empty() ? std::string() : ws + ": ") + "injected fault " + e.site + ":" + e.kind +
             (e.attempt > 0 ? " (attempt " + std::to_string(e.attempt) + ")" : "") + ": " +

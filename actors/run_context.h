@@ -62,6 +62,8 @@ struct run_context {
   /// `--inject`: the faults to put in at the seams (executor, the ledger's
   /// environment, the state writer); null when none.
   std::shared_ptr<engine::fault_injector> faults;
+  /// Tools that run without the sandbox they would have (run/sandbox_check.h).
+  std::vector<std::string> sandbox_warnings;
 
   const config::workstream_spec& spec(std::uint32_t node) const { return workstreams[node]; }
   int prior(std::uint32_t node) const {

@@ -154,6 +154,8 @@ caf::typed_response_promise<msg::run_summary> on_run(scheduler_ptr self) {
   event(self, std::nullopt,
         ev::run_started{s.ctx->target.to_phase_id(), s.summary.total, s.ctx->parallel,
                         s.ctx->engine, s.ctx->executor->runs_nothing().has_value()});
+  for (const auto& w : s.ctx->sandbox_warnings)
+    event(self, std::nullopt, ev::sandbox_unconfined{w});
   dispatch(self);
   return s.promise;
 }

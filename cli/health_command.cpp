@@ -6,8 +6,10 @@
 #include "base/path_lookup.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "engine/sandbox.h"
 #include "ledger/git.h"
 #include "run/project.h"
+#include "run/sandbox_check.h"
 
 namespace uet::cli {
 
@@ -73,6 +75,20 @@ int health_command(bool json_out) {
                         base ? b.config.base_ref + " = " + ledger::chomp(*base).substr(0, 12)
                              : "'" + b.config.base_ref + "' does not name a commit"});
     }
+  }
+  {
+    int abi = engine::landlock_abi();
+    auto verdict = run::check_sandbox(b.tools, b.workstreams, b.config.sandbox, abi);
+    std::string detail =
+        abi > 0 ? "Landlock ABI " + std::to_string(abi) + ": tools write only in their worktree"
+                : "no Landlock in this kernel";
+    for (const auto& w : verdict.warnings)
+      detail += "; " + w;
+    checks.push_back({"sandbox",
+                      !verdict.refusal.empty()    ? "fail"
+                      : !verdict.warnings.empty() ? "warn"
+                                                  : "ok",
+                      verdict.refusal.empty() ? detail : verdict.refusal});
   }
   auto db_dir = b.config.state_db.parent_path();
   std::error_code ec;

@@ -112,6 +112,7 @@ void containment::adopt(pid_t pid) {
 
 void containment::end_all() {
   auto entry = token_var + "=" + token_;
+  auto t0 = std::chrono::steady_clock::now();
   for (int round = 0; round < 100; ++round) {
     // A process may fork while we kill: look again until none is left.
     // The cgroup holds what the tool started once it was moved in; the
@@ -125,6 +126,14 @@ void containment::end_all() {
     for (auto p : pids)
       if (process_running(p))
         live.push_back(p);
+    // A process in the middle of an exec shows no environment for a
+    // moment: without a cgroup, one empty sweep is not proof. Look again
+    // for a few milliseconds before believing it.
+    if (live.empty() && cgroup_.empty() &&
+        std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(5)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
     if (live.empty())
       break;
     if (!cgroup_.empty())

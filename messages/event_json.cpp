@@ -80,6 +80,10 @@ struct text_of {
     type = "fault_injected";
     payload = {{"site", e.site}, {"kind", e.kind}, {"attempt", e.attempt}, {"detail", e.detail}};
   }
+  void operator()(const ev::sandbox_unconfined& e) {
+    type = "sandbox_unconfined";
+    payload = {{"detail", e.detail}};
+  }
 };
 
 text_of render(const ev::body& b) {

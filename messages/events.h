@@ -113,9 +113,16 @@ struct fault_injected {
   std::string detail;
 };
 
-using body = std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished,
-                          ws_blocked, ws_retry, step_finished, empty_change, breaker_moved,
-                          breaker_rejected, patch_moved, branch_restored, fault_injected>;
+/// "sandbox_unconfined": tools of this run run without the sandbox they
+/// would have (sandbox: off, or best-effort on a kernel without Landlock).
+struct sandbox_unconfined {
+  std::string detail;
+};
+
+using body =
+    std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished, ws_blocked,
+                 ws_retry, step_finished, empty_change, breaker_moved, breaker_rejected,
+                 patch_moved, branch_restored, fault_injected, sandbox_unconfined>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_started& x) {
@@ -175,6 +182,11 @@ typename Inspector::result_type inspect(Inspector& f, branch_restored& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, fault_injected& x) {
   return f(caf::meta::type_name("fault_injected"), x.site, x.kind, x.attempt, x.detail);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sandbox_unconfined& x) {
+  return f(caf::meta::type_name("sandbox_unconfined"), x.detail);
 }
 
 } // namespace uet::ev

@@ -164,9 +164,10 @@ expected<run_result> execute(const run_request& req, checked_project project, ru
   using step = status (run_session::*)();
   if (auto st = s.resolve(req); !st)
     return st.error();
-  for (step next : {&run_session::open_database, &run_session::weigh_by_history,
-                    &run_session::take_branch, &run_session::check_dependencies,
-                    &run_session::reconcile_resume, &run_session::open_ledger, &run_session::start})
+  for (step next :
+       {&run_session::check_sandbox, &run_session::open_database, &run_session::weigh_by_history,
+        &run_session::take_branch, &run_session::check_dependencies, &run_session::reconcile_resume,
+        &run_session::open_ledger, &run_session::start})
     if (auto st = (s.*next)(); !st)
       return st.error();
   auto summary = s.wait();

@@ -1,4 +1,6 @@
 #include "run/run_session.h"
+#include "engine/sandbox.h"
+#include "run/sandbox_check.h"
 
 #include <random>
 #include <set>
@@ -236,6 +238,19 @@ status run_session::check_dependencies() {
               std::string("dependencies outside ") + (one ? "it" : "the phase") + " are not on " +
                   ctx_->project.integration_branch + " yet: " + joined(unmet, "; ") +
                   " (run them first, or a phase that includes them)");
+}
+
+status run_session::check_sandbox() {
+  if (plan_.dry_run)
+    return {};
+  auto verdict = run::check_sandbox(ctx_->tools, ctx_->workstreams, ctx_->project.sandbox,
+                                    engine::landlock_abi());
+  if (!verdict.refusal.empty())
+    return fail(error_kind::bad_input, verdict.refusal);
+  for (const auto& w : verdict.warnings)
+    opts_.note("warning: " + w);
+  ctx_->sandbox_warnings = std::move(verdict.warnings);
+  return {};
 }
 
 status run_session::reconcile_resume() {

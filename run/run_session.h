@@ -6,6 +6,7 @@
 //
 //   read_resume      resume: the run's rows, read-only
 //   resolve          run_plan (pure: run/run_plan.h) and the run context
+//   check_sandbox    the sandbox each tool asks for can be had (run/sandbox_check.h)
 //   open_database    the state database's writer lock, migrated
 //   weigh_by_history the DAG's weights from earlier runs' durations
 //   take_branch      the integration branch's lock; a killed run's processes
@@ -67,6 +68,7 @@ public:
   status weigh_by_history();
   status take_branch();
   status check_dependencies();
+  status check_sandbox();
   status reconcile_resume();
   status open_ledger();
   status start();

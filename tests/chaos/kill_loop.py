@@ -48,7 +48,8 @@ def make_project(d, marker):
     open(os.path.join(repo, "README.md"), "w").write("# kill loop\n")
     subprocess.run(git + ["add", "README.md"], check=True)
     subprocess.run(git + ["commit", "-qm", "init"], check=True)
-    open(os.path.join(d, "uet.yaml"), "w").write("project: kill-loop\nrepo: repo\nmax_workers: 4\n")
+    open(os.path.join(d, "uet.yaml"), "w").write(
+        "project: kill-loop\nrepo: repo\nmax_workers: 4\nsandbox: required\n")
     open(os.path.join(d, "tools.yaml"), "w").write(TOOLS)
     os.makedirs(os.path.join(d, "workstreams"))
     rng = random.Random(7)

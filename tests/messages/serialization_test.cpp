@@ -33,7 +33,9 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   e.argv = {"sh", "-c", "a $(b)\n'c'"};
   e.env = {{"WT_ID", "ws"}};
   e.timeout_ms = 1234;
+  e.sandbox = {uet::sandbox_mode::required, {"~/.cache/aider"}};
   auto e2 = round_trip(sys, e);
+  CHECK(e2.sandbox == e.sandbox);
   CHECK(e2.argv == e.argv);
   CHECK(e2.env == e.env);
   round_trip(sys,
@@ -123,6 +125,7 @@ TEST_CASE("messages: every kind of event survives a binary round trip, its kind 
       ev::patch_moved{"r.w.1", 1, patch_state::applied, ""},
       ev::branch_restored{"moved"},
       ev::fault_injected{"adapter", "crash", 2, "killed by signal 9"},
+      ev::sandbox_unconfined{"tool(s) sh run unconfined (sandbox: off)"},
   };
   REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
   for (std::size_t i = 0; i < bodies.size(); ++i) {

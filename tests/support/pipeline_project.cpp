@@ -13,7 +13,7 @@ pipeline_project::pipeline_project(const std::string& tools_yaml,
   fs::create_directories(scratch());
   // Test tools keep counters and pid files in scratch/: a declared path.
   write_file(root() / "uet.yaml",
-             "project: e2e\nrepo: repo\nmax_workers: 2\nsandbox:\n  write: [\"" +
+             "project: e2e\nrepo: repo\nmax_workers: 2\nsandbox:\n  mode: required\n  write: [\"" +
                  scratch().string() + "\"]\n");
   write_file(root() / "tools.yaml", tools_yaml);
   for (const auto& [id, body] : workstreams)
