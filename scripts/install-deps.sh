@@ -12,8 +12,8 @@ packages=(
   libspdlog-dev libfmt-dev catch2 libcli11-dev libgit2-dev
   # tools the runtime and the tests drive
   git sqlite3 graphviz procps
-  # prlimit, which sets a tool's limits (Essential in Debian; named so a
-  # trimmed image that dropped it gets it back)
+  # setsid and prlimit, which the tests and the sandbox benchmark use
+  # (Essential in Debian; named so a trimmed image that dropped it gets it back)
   util-linux
   # the spec fuzzer (scripts/fuzz.sh): clang's libFuzzer, and python3 for
   # its seeds (clang only recommends it) and tests/chaos/kill_loop.py
