@@ -64,6 +64,29 @@ TEST_CASE("project: branch names follow git's rules") {
   CHECK_FALSE(is_valid_branch_name("a/.b"));
 }
 
+TEST_CASE("project: sandbox takes a mode or {mode, write}, best-effort by default") {
+  auto cfg = default_project("/p");
+  CHECK(cfg.sandbox.mode == uet::sandbox_mode::best_effort);
+  auto doc = parse_yaml("sandbox: required\n");
+  REQUIRE(doc.ok());
+  problem_list out;
+  apply_project_file(cfg, *doc, "uet.yaml", out);
+  CHECK(out.empty());
+  CHECK(cfg.sandbox.mode == uet::sandbox_mode::required);
+  auto both = parse_yaml("sandbox: {mode: off, write: [/srv/cache]}\n");
+  REQUIRE(both.ok());
+  apply_project_file(cfg, *both, "uet.yaml", out);
+  CHECK(out.empty());
+  CHECK(cfg.sandbox.mode == uet::sandbox_mode::off);
+  CHECK(cfg.sandbox.write == std::vector<std::string>{"/srv/cache"});
+  auto bad = parse_yaml("sandbox: loose\n");
+  REQUIRE(bad.ok());
+  apply_project_file(cfg, *bad, "uet.yaml", out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].field == "sandbox");
+  CHECK(out[0].message.find("'loose' is not a sandbox mode") != std::string::npos);
+}
+
 TEST_CASE("project: patch_limits take bytes or sizes with units, and say what is wrong") {
   CHECK(parse_size("20 MiB") == (20 << 20));
   CHECK(parse_size("512KiB") == (512 << 10));

@@ -170,6 +170,37 @@ TEST_CASE("tools: limits default to sane bounds, 0 lifts one, and bad ones are n
   CHECK(has(ps, "tools.bad.limits.memory", "unknown"));
 }
 
+TEST_CASE("tools: sandbox is a mode or {mode, write}; the project's fills what a tool leaves") {
+  auto doc = parse_yaml(R"(tools:
+  plain:
+    argv: ["/bin/sh", "-c", "{prompt}"]
+  strict:
+    argv: ["/bin/sh", "-c", "{prompt}"]
+    sandbox: required
+  cached:
+    argv: ["/bin/sh", "-c", "{prompt}"]
+    sandbox: {write: ["~/.cache/x", "/var/cache/x"]}
+  bad:
+    argv: ["/bin/sh", "-c", "{prompt}"]
+    sandbox: {mode: strict, write: ["relative/dir", "/"], read: []}
+)");
+  REQUIRE(doc.ok());
+  problem_list ps;
+  auto reg = parse_tools(*doc, "tools.yaml", ps);
+  uet::sandbox_policy project{uet::sandbox_mode::off, {"/shared"}};
+  REQUIRE(reg.find("plain"));
+  CHECK(sandbox_of(*reg.find("plain"), {}).mode == uet::sandbox_mode::best_effort);
+  CHECK(sandbox_of(*reg.find("plain"), project).mode == uet::sandbox_mode::off);
+  CHECK(sandbox_of(*reg.find("strict"), project).mode == uet::sandbox_mode::required);
+  auto cached = sandbox_of(*reg.find("cached"), project);
+  CHECK(cached.mode == uet::sandbox_mode::off);
+  CHECK(cached.write == std::vector<std::string>{"/shared", "~/.cache/x", "/var/cache/x"});
+  CHECK(has(ps, "tools.bad.sandbox.mode", "not a sandbox mode"));
+  CHECK(has(ps, "tools.bad.sandbox.write[0]", "must be an absolute path"));
+  CHECK(has(ps, "tools.bad.sandbox.write[1]", "pointless"));
+  CHECK(has(ps, "tools.bad.sandbox.read", "unknown"));
+}
+
 TEST_CASE("workstream: constraints.patch_limits override the project's field by field") {
   auto doc = parse_yaml(R"(workstream_id: big
 execution_request: {tool_id: sh, prompt: p}
