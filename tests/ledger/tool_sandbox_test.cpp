@@ -90,6 +90,7 @@ TEST_CASE("sandbox: the worktree, git in it, TMPDIR and a declared path stay wri
   auto r = f.run("set -e; echo b > docs/b.txt; mkdir -p src/x && echo c > src/x/c.txt; "
                  "git status --short >/dev/null; git add -A; git diff --cached --stat; "
                  "git -c user.name=t -c user.email=t@x commit -qm 'tool commit'; "
+                 "echo out > /dev/stdout; echo err > /dev/stderr; echo n > /dev/null; "
                  "echo t > \"$TMPDIR/scratch\"; echo d > '" +
                      extra.string() + "/d'",
                  *box);
