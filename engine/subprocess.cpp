@@ -243,7 +243,10 @@ std::string process_result::describe() const {
   if (signal != 0)
     return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")" +
            (limit.empty() ? "" : ": it reached " + limit);
-  return "exit code " + std::to_string(exit_code);
+  return "exit code " + std::to_string(exit_code) +
+         (write_refused && exit_code != 0
+              ? " (its output shows a refused write: a write outside the sandbox may have failed)"
+              : "");
 }
 
 process_result run_process(const process_request& req) {
@@ -447,8 +450,12 @@ process_result run_process(const process_request& req) {
   res.cpu_ms = ms_of(usage.ru_utime) + ms_of(usage.ru_stime);
   if (res.signal && !res.timed_out && !res.cancelled)
     res.limit = limit_reached(req.limits, res.signal, res.cpu_ms);
-  if (req.sandbox)
+  if (req.sandbox) {
     res.denied = denied_write(tail, *req.sandbox, req.cwd);
+    res.write_refused =
+        res.denied.empty() && (tail.find("Permission denied") != std::string::npos ||
+                               tail.find("Read-only file system") != std::string::npos);
+  }
   if (!res.denied.empty() && out_sink.fd >= 0) {
     auto note = "\n[uet: the sandbox denied a write to " + res.denied + "]\n";
     (void)!::write(out_sink.fd, note.data(), note.size());

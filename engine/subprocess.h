@@ -69,6 +69,10 @@ struct process_result {
   /// A write the sandbox refused, as the output tells it (a path); empty
   /// when none shows or there was no sandbox.
   std::string denied;
+  /// Sandboxed, its output shows a refused write ("Permission denied")
+  /// that names no path the sandbox explains: describe() says a write
+  /// outside the sandbox may have failed.
+  bool write_refused = false;
 
   bool ok() const { return started && signal == 0 && exit_code == 0 && !timed_out && !cancelled; }
   /// "exit code 3", "killed by signal 9 (timeout after 5s)", "could not start: ..."

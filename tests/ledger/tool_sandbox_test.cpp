@@ -146,3 +146,19 @@ TEST_CASE("sandbox: a denied line names the path only when the sandbox explains 
   CHECK(engine::denied_write("git@host: Permission denied (publickey).", rules, {}).empty());
   CHECK(engine::denied_write("all good\n", rules, {}).empty());
 }
+
+TEST_CASE("sandbox: a refused write the output names no path for still says so in the reason") {
+  REQUIRE(engine::landlock_abi() > 0);
+  sandbox_fixture f;
+  auto box = f.open();
+  // The tool hides the path: only "Permission denied" is left to tell.
+  auto r = f.run("echo x 2>/dev/null > \"$HOME/uet-hidden-probe\" || "
+                 "{ echo 'could not save: Permission denied'; exit 3; }",
+                 *box);
+  CHECK(r.exit_code == 3);
+  CHECK(r.denied.empty());
+  CHECK(r.describe() == "exit code 3 (its output shows a refused write: a write outside the "
+                        "sandbox may have failed)");
+  std::error_code ec;
+  fs::remove(fs::path(std::getenv("HOME")) / "uet-hidden-probe", ec);
+}
