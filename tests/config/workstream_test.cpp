@@ -170,7 +170,7 @@ TEST_CASE("tools: limits default to sane bounds, 0 lifts one, and bad ones are n
   CHECK(has(ps, "tools.bad.limits.memory", "unknown"));
 }
 
-TEST_CASE("tools: sandbox is a mode or {mode, write}; the project's fills what a tool leaves") {
+TEST_CASE("tools: sandbox is a mode or {mode, write} and the project fills what a tool leaves") {
   auto doc = parse_yaml(R"(tools:
   plain:
     argv: ["/bin/sh", "-c", "{prompt}"]
