@@ -83,3 +83,22 @@ TEST_CASE("sandbox: a denied write is named in the step's log and in status") {
   auto status = p.run({"status"}).output;
   CHECK(status.find("the sandbox denied a write to " + target) != std::string::npos);
 }
+
+TEST_CASE("sandbox: acceptance commands run in the same sandbox as their tool") {
+  // The static check writes in its tree (allowed) and then into the home
+  // directory (denied): the check fails, and says why.
+  pipeline_project p(
+      sh_tool, {{"chk", ws("echo c > c.txt", "c.txt", "[]",
+                           "resilience_policy: {max_retries: 0}\n"
+                           "acceptance_criteria:\n  static: [\"echo ok > built.txt && echo x > "
+                           "$HOME/uet-check-probe\"]\n")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  const char* home = std::getenv("HOME");
+  REQUIRE(home);
+  CHECK_FALSE(fs::exists(std::string(home) + "/uet-check-probe"));
+  CHECK(r.output.find("the sandbox denied a write to " + std::string(home) + "/uet-check-probe") !=
+        std::string::npos);
+  CHECK(p.patch_commits() == 0);
+}
