@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/path_lookup.h"
 #include "config/field_reader.h"
 
 namespace uet::config {
@@ -67,6 +68,24 @@ void check_references(project_bundle& b) {
         out.push_back(problem{severity::error, ws.file, field, msg});
       }
     }
+  }
+
+  // A program that is not there would fail every attempt, after retries.
+  std::unordered_set<std::string> used;
+  for (const auto& ws : b.workstreams)
+    used.insert(ws.tool_id);
+  auto tools_file = b.config.tools_file.lexically_relative(b.config.root).generic_string();
+  for (const auto& [id, tool] : b.tools.tools) {
+    if (!used.count(id) || tool.argv.empty() || tool.argv[0].find('{') != std::string::npos ||
+        tool.env.count("PATH")) // its own PATH is the one that counts: health-check looks
+      continue;
+    if (!find_on_path(tool.argv[0]))
+      out.push_back(
+          problem{severity::warning, tools_file, "tools." + id + ".argv[0]",
+                  "'" + tool.argv[0] + "' is " +
+                      (tool.argv[0].find('/') == std::string::npos ? "not found on PATH"
+                                                                   : "not an executable file") +
+                      "; every run of this tool would fail"});
   }
 
   for (const auto& [name, ids] : b.config.phases)

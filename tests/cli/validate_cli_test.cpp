@@ -102,3 +102,25 @@ TEST_CASE("cli: usage errors exit 2 with a hint") {
   r = run_cli({"plan", "phase-all", "--json", "--dot"}, dir.path());
   CHECK(r.exit_code == 2);
 }
+
+TEST_CASE("validate: a tool whose program is not there is a warning, if a workstream uses it") {
+  temp_dir d("uet-validate");
+  write_file(d / "tools.yaml", "tools:\n"
+                               "  typo:\n    argv: [\"/bin/shx\", \"-c\", \"{prompt}\"]\n"
+                               "  gone:\n    argv: [\"no-such-program-uet\", \"{prompt}\"]\n"
+                               "  unused:\n    argv: [\"/bin/also-missing\"]\n"
+                               "  fine:\n    argv: [\"sh\", \"-c\", \"{prompt}\"]\n");
+  for (const char* tool : {"typo", "gone", "fine"})
+    write_file(d / "workstreams" / (std::string(tool) + ".yaml"),
+               std::string("workstream_id: w-") + tool + "\nexecution_request: {tool_id: " + tool +
+                   ", prompt: p}\nconstraints: {file_scope: {allowed_paths: [a]}}\n");
+  auto r = run_cli({"-C", d.path().string(), "validate"}, d.path());
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("tools.yaml: tools.typo.argv[0]: warning: '/bin/shx' is not an executable "
+                      "file; every run of this tool would fail") != std::string::npos);
+  CHECK(r.output.find("tools.gone.argv[0]: warning: 'no-such-program-uet' is not found on PATH") !=
+        std::string::npos);
+  CHECK(r.output.find("unused") == std::string::npos);
+  CHECK(r.output.find("tools.fine") == std::string::npos);
+}
