@@ -57,6 +57,8 @@ acceptance_criteria:
 
 int init_command(const std::string& dir_arg, bool force) {
   fs::path dir = fs::absolute(dir_arg.empty() ? "." : dir_arg).lexically_normal();
+  if (dir.filename().empty() && dir.has_parent_path()) // "/x/." normalizes to "/x/"
+    dir = dir.parent_path();
   std::error_code ec;
   fs::create_directories(dir / "workstreams", ec);
   if (ec) {

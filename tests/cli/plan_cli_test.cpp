@@ -85,6 +85,15 @@ TEST_CASE("init: scaffolds a project that validates, plans and is healthy") {
   CHECK(again.output.find("already exists; pass --force") != std::string::npos);
 }
 
+TEST_CASE("init: without DIR, the project is named after the current directory") {
+  temp_dir dir;
+  fs::create_directories(dir / "shop-api");
+  auto r = run_cli({"init"}, dir / "shop-api");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "shop-api" / "uet.yaml").find("project: shop-api\n") != std::string::npos);
+}
+
 TEST_CASE("health-check: a missing repository and a missing tool fail it") {
   temp_dir dir;
   write_file(dir / "tools.yaml", "tools:\n  t:\n    argv: [no-such-tool-uet]\n");
