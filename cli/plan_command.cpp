@@ -9,6 +9,8 @@
 #include "cli/output.h"
 #include "config/phases.h"
 #include "engine/plan.h"
+#include "persistence/database.h"
+#include "persistence/state_reader.h"
 #include "run/dependencies.h"
 #include "run/project.h"
 
@@ -72,15 +74,35 @@ void print_dot(const engine::dag& g, const engine::plan_summary& p,
 /// The plan of one phase, with what printing it needs.
 struct phase_plan {
   engine::dag g{{}};
+  bool timed = false; ///< weighed by earlier runs' durations (seconds), not 1 per workstream
   engine::plan_summary plan;
   std::unordered_map<std::string, std::string> titles;
   std::vector<std::string> external; ///< dependencies outside the phase, first seen first
 };
 
+/// What earlier runs took per workstream (the state database, read only),
+/// as `run` weighs them; empty without a database or history.
+std::map<std::string, double> history_of(const config::project_config& cfg) {
+  std::error_code ec;
+  if (!std::filesystem::exists(cfg.state_db, ec))
+    return {};
+  auto db = persistence::database::open_read_only(cfg.state_db);
+  if (!db)
+    return {};
+  auto history = persistence::state_reader(*db).step_durations();
+  return history ? *history : std::map<std::string, double>{};
+}
+
 phase_plan make_phase_plan(const config::project_bundle& b, const std::vector<std::string>& ids,
                            int workers) {
   phase_plan p;
   p.g = run::subgraph(b, ids);
+  if (auto history = history_of(b.config); !history.empty()) {
+    auto estimate = engine::duration_estimates(ids, history);
+    for (std::size_t i = 0; i < p.g.size(); ++i)
+      p.g.set_weight(i, estimate.at(p.g.id(i)) / 1000.0); // the database keeps ms
+    p.timed = true;
+  }
   p.plan = engine::make_plan(p.g, workers);
   std::unordered_set<std::string> chosen(ids.begin(), ids.end());
   for (const auto& ws : b.workstreams)
@@ -115,7 +137,8 @@ void print_plan_json(const std::string& phase, const phase_plan& p) {
            {"total_work", p.plan.total_work},
            {"workers", p.plan.workers},
            {"makespan_lower_bound", p.plan.makespan_lower_bound},
-           {"duration_unit", "estimate (1 per workstream)"}});
+           {"duration_unit",
+            p.timed ? "seconds (earlier runs' durations)" : "estimate (1 per workstream)"}});
 }
 
 void print_plan_text(const std::string& phase, const phase_plan& p) {
@@ -134,7 +157,8 @@ void print_plan_text(const std::string& phase, const phase_plan& p) {
       out << " ... (+" << plan.waves[w].size() - shown << " more; --json lists all)";
     out << '\n';
   }
-  out << "critical path (" << num(plan.critical_length) << " units):";
+  const std::string unit = p.timed ? " s" : " units";
+  out << "critical path (" << num(plan.critical_length) << unit << "):";
   for (std::size_t i = 0; i < plan.critical_path.size(); ++i)
     out << (i ? " -> " : " ") << g.id(plan.critical_path[i]);
   out << '\n';
@@ -146,7 +170,9 @@ void print_plan_text(const std::string& phase, const phase_plan& p) {
   }
   out << "makespan lower bound with " << plural(plan.workers, "worker") << ": max(critical path "
       << num(plan.critical_length) << ", work " << num(plan.total_work) << " / " << plan.workers
-      << ") = " << num(plan.makespan_lower_bound) << " units (1 unit per workstream)\n";
+      << ") = " << num(plan.makespan_lower_bound) << unit
+      << (p.timed ? " (from earlier runs' durations)\n"
+                  : " (1 unit per workstream: no runs yet)\n");
 }
 
 } // namespace

@@ -121,6 +121,7 @@ public:
   /// steps (edit, static, runtime), over the last_runs runs started last.
   /// What the scheduler weighs a workstream by: the past predicts the
   /// critical path far better than counting workstreams.
+  /// Milliseconds per workstream.
   expected<std::map<std::string, double>> step_durations(std::size_t last_runs = 5);
 
   /// Events with id > after_id, oldest first, at most limit of them: page

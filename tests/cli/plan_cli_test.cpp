@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/pipeline_project.h"
 #include "tests/support/test_env.h"
 
 using namespace uet::test;
@@ -125,4 +126,20 @@ TEST_CASE("run: --parallel names what is wrong with its value, exit 2") {
     CHECK(r.exit_code == 2);
     CHECK(r.output.find(says) != std::string::npos);
   }
+}
+
+TEST_CASE("plan: once runs exist, durations are the earlier runs' in seconds, not units") {
+  pipeline_project p(sh_tool, {{"a", ws("sleep 0.2; echo a > a.txt", "a.txt")},
+                               {"b", ws("echo b > b.txt", "b.txt", "[a]")}});
+  auto before = p.run({"plan", "phase-all"});
+  CHECK(before.output.find("units (1 unit per workstream: no runs yet)") != std::string::npos);
+  REQUIRE(p.run({"run", "phase-all"}).exit_code == 0);
+  auto after = p.run({"plan", "phase-all"});
+  INFO(after.output);
+  CHECK(after.output.find(" s (from earlier runs' durations)") != std::string::npos);
+  CHECK(after.output.find("units") == std::string::npos);
+  auto doc = json::parse(p.run({"plan", "phase-all", "--json"}).output);
+  CHECK(doc["duration_unit"] == "seconds (earlier runs' durations)");
+  CHECK(doc["critical_path"]["length"].get<double>() > 0.2); // a slept 0.2 s
+  CHECK(doc["critical_path"]["length"].get<double>() < 60);  // seconds, not milliseconds
 }
