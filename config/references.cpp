@@ -8,6 +8,8 @@
 
 namespace uet::config {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 std::vector<std::string> keys_of(const std::map<std::string, tool_spec>& m) {
@@ -41,6 +43,16 @@ void check_references(project_bundle& b) {
   for (const auto& kv : first_file)
     all_ids.push_back(kv.first);
 
+  // Files that failed to load, by stem: a dependency on one of them is a
+  // consequence of that file's error, and said so.
+  std::unordered_map<std::string, std::string> broken; // stem -> file
+  auto ws_dir = fs::path(display_path(b.config.root, b.config.workstreams_dir)).lexically_normal();
+  for (const auto& p : out)
+    if (p.level == severity::error && fs::path(p.file).extension() == ".yaml" &&
+        fs::path(p.file).parent_path().lexically_normal() == ws_dir.lexically_normal() &&
+        !first_file.count(fs::path(p.file).stem().string()))
+      broken.emplace(fs::path(p.file).stem().string(), p.file);
+
   for (const auto& ws : b.workstreams) {
     if (!ws.tool_id.empty() && !b.tools.find(ws.tool_id)) {
       std::string msg = "unknown tool '" + ws.tool_id + "' (not in tools.yaml";
@@ -59,6 +71,10 @@ void check_references(project_bundle& b) {
       }
       if (dep == ws.id) {
         out.push_back(problem{severity::error, ws.file, field, "workstream depends on itself"});
+      } else if (!first_file.count(dep) && broken.count(dep)) {
+        out.push_back(problem{severity::error, ws.file, field,
+                              "depends on '" + dep + "', whose file " + broken.at(dep) +
+                                  " did not load (its own error says why)"});
       } else if (!first_file.count(dep)) {
         std::string msg = "depends on '" + dep + "', which is not a workstream in this project";
         // Suggesting among 10,000 ids costs O(n) per miss; only do it for small sets.
