@@ -22,6 +22,7 @@ tools: tools.yaml
 state_db: .uet/state.db
 ledger_dir: .uet/ledger
 max_workers: 4
+require_acceptance: true       # every workstream must have a check that proves its change
 phases:
   phase-hello: [hello]
 )";

@@ -94,7 +94,7 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
     return;
   r.reject_unknown({"project", "repo", "base_ref", "integration_branch", "workstreams", "tools",
                     "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify",
-                    "patch_limits", "sandbox"});
+                    "patch_limits", "sandbox", "require_acceptance"});
   if (auto s = r.string("project"))
     cfg.project = *s;
   auto path_field = [&](const char* key, fs::path& target) {
@@ -130,6 +130,8 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
     else
       r.error("verify", "'" + *v + "' is not a verification mode (use identity or always)");
   }
+  if (auto b = r.boolean("require_acceptance"))
+    cfg.require_acceptance = *b;
   if (const value* sb = r.get("sandbox")) {
     std::optional<sandbox_mode> mode;
     parse_sandbox(*sb, file, "sandbox", mode, cfg.sandbox.write, out);

@@ -33,6 +33,9 @@ struct project_config {
   uet::patch_limits patch_limits; ///< what a change may be; a workstream may override
   /// How tools and acceptance commands are sandboxed, unless a tool says.
   sandbox_policy sandbox;
+  /// A workstream without acceptance commands is an error (else a warning):
+  /// it would be committed on its tool's exit code alone.
+  bool require_acceptance = false;
   // From the environment only.
   bool dry_run = false;
   bool debug = false;

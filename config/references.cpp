@@ -60,6 +60,15 @@ void check_references(project_bundle& b) {
         msg += "; did you mean '" + *near + "'?";
       out.push_back(problem{severity::error, ws.file, "execution_request.tool_id", msg + ")"});
     }
+    if (ws.static_checks.empty() && ws.commands.empty())
+      out.push_back(problem{
+          b.config.require_acceptance ? severity::error : severity::warning, ws.file,
+          "acceptance_criteria",
+          std::string("no acceptance command: its change would be committed on the tool's exit "
+                      "code alone") +
+              (b.config.require_acceptance ? " (uet.yaml: require_acceptance: true)"
+                                           : "; add static or commands checks (require_acceptance: "
+                                             "true in uet.yaml makes this an error)")});
     std::unordered_set<std::string> seen;
     for (std::size_t i = 0; i < ws.dependencies.size(); ++i) {
       const auto& dep = ws.dependencies[i];

@@ -124,3 +124,30 @@ TEST_CASE("validate: a tool whose program is not there is a warning, if a workst
   CHECK(r.output.find("unused") == std::string::npos);
   CHECK(r.output.find("tools.fine") == std::string::npos);
 }
+
+TEST_CASE("validate: a workstream with no acceptance command warns, and is refused under "
+          "require_acceptance") {
+  temp_dir d("uet-validate");
+  write_file(d / "tools.yaml", "tools:\n  sh:\n    argv: [\"sh\", \"-c\", \"{prompt}\"]\n");
+  write_file(d / "workstreams" / "bare.yaml",
+             "workstream_id: bare\nexecution_request: {tool_id: sh, prompt: p}\n"
+             "constraints: {file_scope: {allowed_paths: [a]}}\n");
+  write_file(d / "workstreams" / "checked.yaml",
+             "workstream_id: checked\nexecution_request: {tool_id: sh, prompt: p}\n"
+             "constraints: {file_scope: {allowed_paths: [b]}}\n"
+             "acceptance_criteria: {commands: [\"test -f b\"]}\n");
+  auto warned = run_cli({"-C", d.path().string(), "validate"}, d.path());
+  INFO(warned.output);
+  CHECK(warned.exit_code == 0);
+  CHECK(warned.output.find("workstreams/bare.yaml: acceptance_criteria: warning: no acceptance "
+                           "command") != std::string::npos);
+  CHECK(warned.output.find("checked.yaml") == std::string::npos);
+  write_file(d / "uet.yaml", "require_acceptance: true\n");
+  auto refused = run_cli({"-C", d.path().string(), "validate"}, d.path());
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.output.find("workstreams/bare.yaml: acceptance_criteria: no acceptance command: "
+                            "its change would be committed on the tool's exit code alone "
+                            "(uet.yaml: require_acceptance: true)") != std::string::npos);
+  CHECK(run_cli({"-C", d.path().string(), "run", "phase-all"}, d.path()).exit_code == 2);
+}
