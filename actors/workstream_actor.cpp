@@ -104,6 +104,49 @@ namespace {
 
 using namespace detail;
 
+/// The tool changed nothing: whether the workstream is already done is for
+/// its acceptance commands to say, on the worktree as the tool left it
+/// (its base). Passing: skipped, already satisfied; failing: a failed
+/// attempt - a tool that did nothing must not look like success.
+void check_unchanged(workstream_ptr self, step_kind step) {
+  const auto& ws = spec_of(self);
+  const auto& commands = step == step_kind::static_checks ? ws.static_checks : ws.commands;
+  if (commands.empty()) {
+    if (step == step_kind::static_checks)
+      return check_unchanged(self, step_kind::runtime);
+    return finish(self, attempt_result::skipped,
+                  "already satisfied: the tool changed nothing and its acceptance commands pass");
+  }
+  auto log = log_of(self, to_string(step));
+  step_begin(self, step, log);
+  msg::check_request r{step, commands, wt_env(self), timeout_ms(self),
+                       log,  "",       false,        sandbox_of(self)};
+  self->request(self->state.adapter, caf::infinite, std::move(r))
+      .then(
+          [=](const msg::check_result& c) {
+            if (c.cancelled || cancelled(self)) {
+              step_end(self, step, step_state::cancelled, std::nullopt, "stopped");
+              return finish(self, attempt_result::interrupted, "stopped while checking");
+            }
+            if (!c.passed) {
+              auto why = "the tool changed nothing, and its " + std::string(to_string(step)) +
+                         " check failed: " + c.reason;
+              step_end(self, step, step_state::failed, c.exit_code, c.reason);
+              return finish(self, attempt_result::failed, why, true);
+            }
+            step_end(self, step, step_state::succeeded, 0, "");
+            if (step == step_kind::static_checks)
+              return check_unchanged(self, step_kind::runtime);
+            finish(self, attempt_result::skipped,
+                   "already satisfied: the tool changed nothing and its acceptance commands pass");
+          },
+          [=](const caf::error& err) {
+            auto why = "the adapter failed: " + caf::to_string(err);
+            step_end(self, step, step_state::failed, std::nullopt, why);
+            finish(self, attempt_result::failed, why, true);
+          });
+}
+
 void on_edit(workstream_ptr self, msg::edit_result& e) {
   auto& s = self->state;
   s.outcome.tool_called = e.tool_called();
@@ -126,7 +169,9 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
   step_end(self, step_kind::edit, step_state::succeeded, 0, "");
   if (e.diff.empty() && e.diff_file.empty()) {
     event(self, ev::empty_change{});
-    return finish(self, attempt_result::skipped, "the tool changed nothing");
+    if (spec_of(self).static_checks.empty() && spec_of(self).commands.empty())
+      return finish(self, attempt_result::skipped, "the tool changed nothing");
+    return check_unchanged(self, step_kind::static_checks);
   }
   if (cancelled(self))
     return finish(self, attempt_result::interrupted, "stopped before the patch went to the ledger");
