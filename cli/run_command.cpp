@@ -68,12 +68,19 @@ void print_json_summary(const run::run_result& r, int code) {
   auto problems = s.problems;
   if (!s.db_error.empty() && s.db_error != s.stopped_because)
     problems.push_back("state database: " + s.db_error);
-  json j{{"event", "summary"},           {"run_id", s.run_id},
-         {"state", to_string(s.state)},  {"committed", s.committed},
-         {"quarantined", s.quarantined}, {"blocked", s.blocked},
-         {"skipped", s.skipped},         {"total", s.total},
-         {"elapsed_ms", s.elapsed_ms},   {"peak_rss_kb", peak_rss_kb()},
-         {"problems", problems},         {"exit_code", code}};
+  json j{{"event", "summary"},
+         {"run_id", s.run_id},
+         {"state", to_string(s.state)},
+         {"committed", s.committed},
+         {"quarantined", s.quarantined},
+         {"blocked", s.blocked},
+         {"skipped", s.skipped},
+         {"total", s.total},
+         {"elapsed_ms", s.elapsed_ms},
+         {"peak_rss_kb", peak_rss_kb()},
+         {"committed_unchecked", s.unchecked},
+         {"problems", problems},
+         {"exit_code", code}};
   if (!s.stopped_because.empty())
     j["stopped_because"] = s.stopped_because;
   if (r.faults) {
@@ -97,6 +104,9 @@ int print_summary(const run::run_result& r, bool json_mode) {
   out << "run " << s.run_id << ": " << to_string(s.state) << ": " << s.committed << " committed, "
       << s.skipped << " skipped, " << s.quarantined << " quarantined, " << s.blocked
       << " blocked of " << s.total << " in " << s.elapsed_ms / 1000.0 << " s\n";
+  if (s.unchecked)
+    out << "  " << s.unchecked << " of the committed had no acceptance command: committed on their "
+        << "tool's exit code alone (require_acceptance: true in uet.yaml refuses that)\n";
   for (const auto& p : s.problems)
     out << "  " << p << '\n';
   if (!s.stopped_because.empty())

@@ -60,6 +60,9 @@ struct run_summary {
   std::string db_error;
   /// Why the run stopped when no signal stopped it ("" otherwise).
   std::string stopped_because;
+  /// Of `committed`, those with no acceptance command: committed on their
+  /// tool's exit code alone.
+  std::uint32_t unchecked = 0;
 };
 
 template <class Inspector>
@@ -82,7 +85,8 @@ typename Inspector::result_type inspect(Inspector& f, ws_done& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_summary& x) {
   return f(caf::meta::type_name("run_summary"), x.run_id, x.state, x.committed, x.quarantined,
-           x.blocked, x.skipped, x.total, x.elapsed_ms, x.problems, x.db_error, x.stopped_because);
+           x.blocked, x.skipped, x.total, x.elapsed_ms, x.problems, x.db_error, x.stopped_because,
+           x.unchecked);
 }
 
 } // namespace uet::msg

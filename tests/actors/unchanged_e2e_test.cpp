@@ -30,3 +30,18 @@ TEST_CASE("unchanged: a tool that changes nothing is skipped only when its check
                       "failed: 'test -f lazy.txt' exit code 1)") != std::string::npos);
   CHECK(p.patch_commits() == 0);
 }
+
+TEST_CASE("unchanged: the run summary counts what was committed with no acceptance command") {
+  pipeline_project p(sh_tool, {{"checked", ws("echo c > c.txt", "c.txt", "[]",
+                                              "acceptance_criteria: {commands: [\"test -f "
+                                              "c.txt\"]}\n")},
+                               {"trusted", ws("echo t > t.txt", "t.txt")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("1 of the committed had no acceptance command: committed on their tool's "
+                      "exit code alone") != std::string::npos);
+  auto again = pipeline_project(sh_tool, {{"trusted", ws("echo t > t.txt", "t.txt")}});
+  auto j = again.run({"run", "phase-all", "--json"});
+  CHECK(j.output.find("\"committed_unchecked\":1") != std::string::npos);
+}
