@@ -43,15 +43,15 @@ void copy_process(const engine::process_result& pr, msg::edit_result& res) {
 
 /// What the tool did that its sandbox stopped (or, without one, undid):
 /// "" when nothing.
-std::string sandbox_breach(const engine::process_result& pr, ledger::tool_sandbox& box) {
+std::string sandbox_breach(const std::string& denied, ledger::tool_sandbox& box) {
   std::string files;
   for (const auto& f : box.tampered())
     files += (files.empty() ? "" : ", ") + f;
   if (!files.empty())
     return "the tool changed the files that point its worktree at the repository: " + files +
            "; put back as they were";
-  if (!pr.denied.empty())
-    return "the sandbox denied a write to " + pr.denied +
+  if (!denied.empty())
+    return "the sandbox denied a write to " + denied +
            ": a tool may write only in its worktree, its TMPDIR and the paths its tools.yaml "
            "entry declares (sandbox.write)";
   return {};
@@ -91,7 +91,7 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
   auto guard_id = st.guard ? st.guard->begin() : 0;
   auto pr = st.env->run_process(p);
   copy_process(pr, res);
-  if (auto why = sandbox_breach(pr, **box); !why.empty()) {
+  if (auto why = sandbox_breach(pr.denied, **box); !why.empty()) {
     if (st.guard)
       (void)st.guard->end(guard_id);
     res.refused = why; // another attempt would try the same
@@ -151,7 +151,8 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
   st.workspace->commands_starting();
   auto a = engine::run_acceptance(*st.env, req);
   st.workspace->commands_ran();
-  if (auto why = sandbox_breach({}, **box); !why.empty())
+  // Only a tampered pointer file here: a denied write is in a.reason already.
+  if (auto why = sandbox_breach("", **box); !why.empty())
     return msg::check_result{false, -1, "", why, false};
   spdlog::debug("check {} {}: ready {} ms ({}), commands {} ms", r.commit.substr(0, 12),
                 to_string(r.step), ms(t1 - t0), r.check_out ? "checkout" : "holds it",

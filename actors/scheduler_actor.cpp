@@ -97,8 +97,7 @@ void on_done(scheduler_ptr self, const msg::ws_done& d) {
   case ws_end::committed:
   case ws_end::skipped:
     ++(d.end == ws_end::committed ? s.committed : s.skipped);
-    if (d.end == ws_end::committed && st.ctx->spec(d.node).static_checks.empty() &&
-        st.ctx->spec(d.node).commands.empty())
+    if (d.end == ws_end::committed && !st.ctx->spec(d.node).has_acceptance())
       ++s.unchecked;
     event(self, d.workstream_id, ev::ws_finished{d.end, d.attempts, d.commit_sha, d.reason});
     st.queue->finish_success(d.node);

@@ -169,7 +169,7 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
   step_end(self, step_kind::edit, step_state::succeeded, 0, "");
   if (e.diff.empty() && e.diff_file.empty()) {
     event(self, ev::empty_change{});
-    if (spec_of(self).static_checks.empty() && spec_of(self).commands.empty())
+    if (!spec_of(self).has_acceptance())
       return finish(self, attempt_result::skipped, "the tool changed nothing");
     return check_unchanged(self, step_kind::static_checks);
   }

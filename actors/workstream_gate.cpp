@@ -105,7 +105,7 @@ void run_test(workstream_ptr self, const msg::patch_news& n) {
   // Right after the edit the worktree holds its base plus the change: the
   // commit to test when the gate put the patch on that same base.
   test_tree tree{n.commit, st.worktree_at != n.parent};
-  if (ws.static_checks.empty() && ws.commands.empty()) {
+  if (!ws.has_acceptance()) {
     // Nothing to run: any tree passes. The adapter hears which commit its
     // worktree holds, if it does, so the next attempt there need not check
     // one out.

@@ -47,11 +47,12 @@ void check_references(project_bundle& b) {
   // consequence of that file's error, and said so.
   std::unordered_map<std::string, std::string> broken; // stem -> file
   auto ws_dir = fs::path(display_path(b.config.root, b.config.workstreams_dir)).lexically_normal();
-  for (const auto& p : out)
-    if (p.level == severity::error && fs::path(p.file).extension() == ".yaml" &&
-        fs::path(p.file).parent_path().lexically_normal() == ws_dir.lexically_normal() &&
-        !first_file.count(fs::path(p.file).stem().string()))
-      broken.emplace(fs::path(p.file).stem().string(), p.file);
+  for (const auto& p : out) {
+    fs::path file(p.file);
+    if (p.level == severity::error && file.extension() == ".yaml" &&
+        file.parent_path().lexically_normal() == ws_dir && !first_file.count(file.stem().string()))
+      broken.emplace(file.stem().string(), p.file);
+  }
 
   for (const auto& ws : b.workstreams) {
     if (!ws.tool_id.empty() && !b.tools.find(ws.tool_id)) {
@@ -60,7 +61,7 @@ void check_references(project_bundle& b) {
         msg += "; did you mean '" + *near + "'?";
       out.push_back(problem{severity::error, ws.file, "execution_request.tool_id", msg + ")"});
     }
-    if (ws.static_checks.empty() && ws.commands.empty())
+    if (!ws.has_acceptance())
       out.push_back(problem{
           b.config.require_acceptance ? severity::error : severity::warning, ws.file,
           "acceptance_criteria",

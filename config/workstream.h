@@ -46,6 +46,9 @@ struct workstream_spec {
   std::optional<verify_mode> verify; ///< none: uet.yaml's
   value extensions = value::object();
   std::string file; ///< where it was read from, for messages
+
+  /// Whether any acceptance command (static or runtime) checks its change.
+  bool has_acceptance() const { return !static_checks.empty() || !commands.empty(); }
 };
 
 /// Parses one workstream document. Returns nullopt only when there is no

@@ -53,6 +53,10 @@ constexpr std::uint64_t truncate = 1ull << 14; // ABI 3
 } // namespace access
 constexpr std::uint64_t scope_signal = 1ull << 1; // ABI 6
 
+/// How a refused write reads in a program's output: EACCES (what Landlock
+/// answers) and EROFS (the read-only bind mounts).
+constexpr const char* refusal_markers[] = {"Permission denied", "Read-only file system"};
+
 /// Every kind of write this ABI can tell apart. Reading, executing and
 /// device ioctls are not handled, so they stay allowed everywhere.
 std::uint64_t handled_writes(int abi) {
@@ -192,12 +196,19 @@ expected<int> make_ruleset(const sandbox_rules& rules) {
   return fd;
 }
 
+bool shows_refused_write(const std::string& log) {
+  for (const char* marker : refusal_markers)
+    if (log.find(marker) != std::string::npos)
+      return true;
+  return false;
+}
+
 std::string denied_write(const std::string& log, const sandbox_rules& rules, const fs::path& cwd) {
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {
-    std::size_t at = std::string::npos;
-    for (const char* marker :
-         {"Permission denied", "Read-only file system", "Device or resource busy"})
+    // Also EBUSY: renaming or removing a read-only bind mount.
+    std::size_t at = line.find("Device or resource busy");
+    for (const char* marker : refusal_markers)
       at = std::min(at, line.find(marker));
     if (at == std::string::npos)
       continue;

@@ -50,4 +50,8 @@ expected<int> make_ruleset(const sandbox_rules& rules);
 std::string denied_write(const std::string& log, const sandbox_rules& rules,
                          const std::filesystem::path& cwd);
 
+/// Whether the log shows a refused write at all ("Permission denied",
+/// "Read-only file system"), path or not.
+bool shows_refused_write(const std::string& log);
+
 } // namespace uet::engine

@@ -452,9 +452,7 @@ process_result run_process(const process_request& req) {
     res.limit = limit_reached(req.limits, res.signal, res.cpu_ms);
   if (req.sandbox) {
     res.denied = denied_write(tail, *req.sandbox, req.cwd);
-    res.write_refused =
-        res.denied.empty() && (tail.find("Permission denied") != std::string::npos ||
-                               tail.find("Read-only file system") != std::string::npos);
+    res.write_refused = res.denied.empty() && shows_refused_write(tail);
   }
   if (!res.denied.empty() && out_sink.fd >= 0) {
     auto note = "\n[uet: the sandbox denied a write to " + res.denied + "]\n";
