@@ -162,3 +162,31 @@ TEST_CASE("sandbox: a refused write the output names no path for still says so i
   std::error_code ec;
   fs::remove(fs::path(std::getenv("HOME")) / "uet-hidden-probe", ec);
 }
+
+TEST_CASE("sandbox: a denial after a flood of output is still found and named") {
+  REQUIRE(engine::landlock_abi() > 0);
+  sandbox_fixture f;
+  auto box = f.open();
+  auto target = fs::canonical(f.repo) / ".uet/state.db";
+  // ~400 KiB first: the tail the denial is read from is trimmed on the way.
+  auto r = f.run("i=0; while [ $i -lt 4000 ]; do printf '%0100d\\n' $i; i=$((i+1)); done; "
+                 "echo x >> '" +
+                     target.string() + "'",
+                 *box);
+  CHECK_FALSE(r.ok());
+  CHECK(r.output.size() > 400000);
+  CHECK(r.denied == target.string());
+}
+
+TEST_CASE("sandbox: a program that cannot be started is a spawn error, not a hang or a crash") {
+  sandbox_fixture f;
+  auto box = f.open();
+  engine::process_request p;
+  p.argv = {(f.tmp / "no-such-program").string()};
+  p.cwd = f.wt();
+  p.sandbox = box->rules();
+  auto r = engine::run_process(p);
+  CHECK_FALSE(r.started);
+  CHECK(r.describe().find("could not start: ") == 0);
+  CHECK(r.describe().find("No such file or directory") != std::string::npos);
+}
