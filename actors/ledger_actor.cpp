@@ -32,6 +32,7 @@ ledger::patch_submission to_submission(msg::patch_request& r, const std::atomic<
   s.workstream_id = r.workstream_id;
   s.title = r.title;
   s.patch_id = r.patch_id;
+  s.input = r.input;
   s.attempt = r.attempt;
   s.diff = std::move(r.diff); // one copy of a diff in memory, however big
   s.diff_file = r.diff_file;

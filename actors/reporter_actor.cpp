@@ -56,6 +56,11 @@ struct reader {
     }
     return {};
   }
+  reading operator()(const ev::ws_unchanged& e) {
+    ++st.done;
+    return {ws + ": unchanged" + (e.since_run.empty() ? std::string() : " since " + e.since_run) +
+            ", not run"};
+  }
   reading operator()(const ev::ws_blocked& e) {
     ++st.done, ++st.failed;
     return {ws + ": blocked: " + e.reason, true};

@@ -17,6 +17,7 @@
 #include "engine/dag.h"
 #include "engine/environment.h"
 #include "engine/fault_plan.h"
+#include "ledger/workstream_inputs.h"
 #include "messages/vocabulary.h"
 
 namespace uet::actors {
@@ -30,6 +31,23 @@ struct resubmission {
   patch_state state = patch_state::queued; ///< where the killed run left it
   std::string diff;
   std::string diff_file; ///< or the file holding it (a big patch; diff empty)
+};
+
+/// What decides whether a workstream runs again (ledger/workstream_inputs.h),
+/// read by the run layer before the actors start. Empty parts: every
+/// workstream runs.
+struct input_context {
+  std::vector<std::map<std::string, std::string>> parts;    ///< per node: spec_parts
+  std::vector<std::optional<ledger::input_record>> records; ///< per node: its last result's
+  std::string base; ///< what the integration branch builds on (ledger::branch_base)
+  /// Workstream id -> its newest commit on the branch when the run starts.
+  std::map<std::string, std::string> branch;
+  std::vector<bool> forced; ///< per node: `--force` named it (or named none)
+  /// A dry run: per node, the prediction (run/input_plan.h); it replaces
+  /// the comparison, since nothing a dry run does is committed.
+  std::vector<ledger::input_prediction> predicted;
+
+  bool enabled() const { return !parts.empty(); }
 };
 
 struct run_context {
@@ -64,6 +82,7 @@ struct run_context {
   std::shared_ptr<engine::fault_injector> faults;
   /// Tools that run without the sandbox they would have (run/sandbox_check.h).
   std::vector<std::string> sandbox_warnings;
+  input_context inputs;
 
   const config::workstream_spec& spec(std::uint32_t node) const { return workstreams[node]; }
   int prior(std::uint32_t node) const {

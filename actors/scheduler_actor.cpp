@@ -65,16 +65,89 @@ void maybe_finish(scheduler_ptr self) {
     finalize(self);
 }
 
+/// What node is built from now: its dependencies' newest commits include
+/// those this run made.
+ledger::workstream_inputs inputs_now(scheduler_ptr self, std::uint32_t node) {
+  const auto& st = self->state;
+  const auto& in = st.ctx->inputs;
+  ledger::workstream_inputs now{in.parts[node], in.base, {}};
+  for (const auto& dep : st.ctx->spec(node).dependencies) {
+    auto out = st.outputs.find(dep);
+    now.deps[dep] = out == st.outputs.end() ? std::string() : out->second;
+  }
+  return now;
+}
+
+/// Why node runs ("" when its inputs are those of its last result).
+std::string why_it_runs(scheduler_ptr self, std::uint32_t node,
+                        const ledger::workstream_inputs& now) {
+  const auto& in = self->state.ctx->inputs;
+  if (in.forced[node])
+    return "--force";
+  if (!in.predicted.empty()) {
+    const auto& p = in.predicted[node];
+    return p.verdict == ledger::input_verdict::unchanged ? "" : describe(p);
+  }
+  const auto& id = self->state.ctx->spec(node).id;
+  auto on_branch = in.branch.find(id);
+  const auto& record = in.records[node];
+  return ledger::why_run(now, record ? &*record : nullptr, [&](const std::string& commit) {
+    return on_branch != in.branch.end() && on_branch->second == commit;
+  });
+}
+
+/// Ends node without starting its tool: nothing it is built from changed.
+void unchanged(scheduler_ptr self, std::uint32_t node) {
+  auto& st = self->state;
+  const auto& id = st.ctx->spec(node).id;
+  const auto& record = *st.ctx->inputs.records[node]; // why_run: none means "never run"
+  ++st.summary.skipped;
+  ++st.summary.unchanged;
+  auto commit = record.commit.substr(0, 10);
+  set_state(self, node, ws_state::skipped, st.ctx->prior(node),
+            "unchanged" + (record.run_id.empty() ? "" : " since " + record.run_id) +
+                (commit.empty() ? "" : " (" + commit + ")") + "; not run");
+  event(self, id, ev::ws_unchanged{record.run_id, record.commit});
+  st.queue->finish_success(node);
+}
+
 void dispatch(scheduler_ptr self) {
   auto& st = self->state;
   while (st.phase == scheduler_phase::running && st.running < st.ctx->parallel) {
     auto node = st.queue->pop_ready();
     if (!node)
       break;
+    msg::ws_job job{*node, st.ctx->spec(*node).id};
+    if (st.ctx->inputs.enabled()) {
+      auto now = inputs_now(self, *node);
+      auto why = why_it_runs(self, *node, now);
+      if (why.empty()) {
+        unchanged(self, *node);
+        continue;
+      }
+      job.input = now.fingerprint();
+      st.started[*node] = {std::move(now), std::move(why)};
+    }
     ++st.running;
-    self->send(st.supervisor, msg::ws_job{*node, st.ctx->spec(*node).id});
+    self->send(st.supervisor, std::move(job));
   }
   maybe_finish(self);
+}
+
+/// A workstream that ran ended committed or satisfied: what it was built
+/// from is recorded for the next run to compare with.
+void record_inputs(scheduler_ptr self, const msg::ws_done& d) {
+  auto& st = self->state;
+  auto it = st.started.find(d.node);
+  if (it == st.started.end() || st.ctx->executor->runs_nothing().has_value())
+    return;
+  if (d.end == ws_end::committed && !d.commit_sha.empty())
+    st.outputs[d.workstream_id] = d.commit_sha;
+  const auto& [inputs, why] = it->second;
+  event(self, d.workstream_id,
+        ev::ws_inputs{inputs.fingerprint(), st.outputs[d.workstream_id],
+                      ledger::inputs_json(inputs), why});
+  st.started.erase(it);
 }
 
 void block_dependents(scheduler_ptr self, std::uint32_t node, const std::string& reason) {
@@ -99,6 +172,7 @@ void on_done(scheduler_ptr self, const msg::ws_done& d) {
     ++(d.end == ws_end::committed ? s.committed : s.skipped);
     if (d.end == ws_end::committed && !st.ctx->spec(d.node).has_acceptance())
       ++s.unchecked;
+    record_inputs(self, d);
     event(self, d.workstream_id, ev::ws_finished{d.end, d.attempts, d.commit_sha, d.reason});
     st.queue->finish_success(d.node);
     break;
@@ -201,6 +275,7 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
   st.db = db;
   st.ledger = ledger;
   st.queue = std::make_unique<engine::ready_queue>(ctx->graph, queue_options(*ctx));
+  st.outputs = ctx->inputs.branch;
   st.supervisor = self->spawn<caf::linked>(supervisor_behavior, ctx,
                                            caf::actor_cast<msg::scheduler_actor>(self), db, ledger);
   return {

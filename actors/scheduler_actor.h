@@ -8,8 +8,11 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
+#include <utility>
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -37,6 +40,11 @@ struct scheduler_state {
   scheduler_phase phase = scheduler_phase::idle;
   int running = 0;
   msg::run_summary summary;
+  /// Workstream id -> its newest commit on the branch, as the run goes
+  /// (a dependency's input).
+  std::map<std::string, std::string> outputs;
+  /// Per node started: its inputs and why it runs, recorded when it ends.
+  std::unordered_map<std::uint32_t, std::pair<ledger::workstream_inputs, std::string>> started;
   std::chrono::steady_clock::time_point t0;
   static inline const char* name = "scheduler";
 };

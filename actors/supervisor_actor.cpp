@@ -130,7 +130,10 @@ void launch(supervisor_ptr self, const msg::ws_job& job) {
   else if (!admitted(self, job, attempt))
     return;
   st.attempts[job.node] = std::max(st.attempts[job.node], attempt);
+  if (!job.input.empty())
+    st.inputs[job.node] = job.input;
   workstream_args args{st.ctx, job.node, attempt, st.head, again, {}, self, st.db, st.ledger};
+  args.input = st.inputs[job.node];
   if (auto c = st.conflicts.find(job.node); c != st.conflicts.end()) {
     // Its patch did not apply where the gate had it: edit again there, told why.
     args.conflict = std::move(c->second.first);

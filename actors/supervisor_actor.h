@@ -37,6 +37,8 @@ struct supervisor_state {
   std::unordered_map<std::uint32_t, engine::breaker_permit> permits;
   std::vector<int> attempts;     ///< the last attempt number used (prior runs included)
   std::vector<bool> resubmitted; ///< the node's resumed patch went to the ledger already
+  /// Per node, the input fingerprint the scheduler gave it (retries keep it).
+  std::unordered_map<std::uint32_t, std::string> inputs;
   /// Per node, after its patch did not apply to its future tree: why (the
   /// next attempt's {conflict}) and where the next attempt starts.
   std::unordered_map<std::uint32_t, std::pair<std::string, std::string>> conflicts;

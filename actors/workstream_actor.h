@@ -37,6 +37,7 @@ struct workstream_args {
   msg::supervisor_actor supervisor;
   msg::persistence_actor db;
   msg::ledger_actor ledger;
+  std::string input = {}; ///< its input fingerprint, for its commit's UET-Input trailer
 };
 
 /// Where the attempt is. Steps run one at a time, in this order.

@@ -155,6 +155,7 @@ void join(workstream_ptr self, std::optional<patch_state> resume_from) {
     r.sandbox = sandbox_of(self);
   }
   r.resume_from = resume_from;
+  r.input = st.args.input;
   self->send(st.args.ledger, std::move(r));
 }
 

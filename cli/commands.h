@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace uet::cli {
 
@@ -56,6 +57,10 @@ struct run_args {
   /// resume: the run to continue ("" = the latest); phase and options are
   /// read from the database.
   std::optional<std::string> resume;
+  /// `--force [IDS...]`: run them (no ids: every selected one) even when
+  /// their inputs have not changed.
+  bool force = false;
+  std::vector<std::string> force_ids;
 };
 int run_command(const run_args& args);
 

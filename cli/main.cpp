@@ -1,6 +1,7 @@
 // uet-actors: the command line (SPEC §2). Parses arguments, applies -C, and
 // hands each subcommand to its function in cli/*_command.cpp.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -55,6 +56,7 @@ struct parsed {
   std::string run_engine;
   std::uint64_t run_seed = 0;
   std::string run_inject;
+  std::vector<CLI::Option*> run_force_opts;
   CLI::App* resume = nullptr;
   std::string resume_run;
   bool resume_json = false;
@@ -145,6 +147,12 @@ void add_run_options(CLI::App* cmd, parsed& p) {
                   "Inject faults: site:kind[:p=P][:after=N][:times=N][:tool=ID][:ws=ID];... "
                   "(docs/reliability.md)");
   cmd->add_flag("--json", p.run.json, "One JSON object per event, then a summary object");
+  p.run_force_opts.push_back(
+      cmd->add_option("--force", p.run.force_ids,
+                      "Run these workstreams (comma-separated; none named: all) even when "
+                      "nothing they are built from changed")
+          ->expected(0, -1)
+          ->delimiter(','));
 }
 
 void add_run_commands(CLI::App& app, parsed& p) {
@@ -180,6 +188,11 @@ void settle_optionals(parsed& p) {
     p.ledger.run = p.ledger_run;
   if (*p.run_ws)
     p.run.single_workstream = true;
+  for (auto* o : p.run_force_opts)
+    if (*o)
+      p.run.force = true;
+  auto& ids = p.run.force_ids; // a bare --force gives CLI11 one empty value
+  ids.erase(std::remove(ids.begin(), ids.end(), std::string()), ids.end());
 }
 
 int dispatch(const parsed& p) {

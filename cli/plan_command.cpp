@@ -12,6 +12,7 @@
 #include "persistence/database.h"
 #include "persistence/state_reader.h"
 #include "run/dependencies.h"
+#include "run/input_plan.h"
 #include "run/project.h"
 
 namespace uet::cli {
@@ -78,7 +79,34 @@ struct phase_plan {
   engine::plan_summary plan;
   std::unordered_map<std::string, std::string> titles;
   std::vector<std::string> external; ///< dependencies outside the phase, first seen first
+  /// Per node of g: would a run start it, and why (run/input_plan.h);
+  /// empty when that cannot be read (the reason is in inputs_error).
+  std::vector<run::input_prediction> inputs;
+  std::string inputs_error;
 };
+
+/// What a run would start now: the branch's and the database's records of
+/// each workstream's last result against its inputs now.
+void predict(const config::project_bundle& b, phase_plan& p) {
+  std::unordered_map<std::string, const config::workstream_spec*> by_id;
+  for (const auto& ws : b.workstreams)
+    by_id[ws.id] = &ws;
+  std::vector<config::workstream_spec> specs;
+  for (std::size_t i = 0; i < p.g.size(); ++i)
+    specs.push_back(*by_id.at(p.g.id(i)));
+  std::optional<persistence::database> db;
+  std::error_code ec;
+  if (std::filesystem::exists(b.config.state_db, ec))
+    if (auto opened = persistence::database::open_read_only(b.config.state_db))
+      db.emplace(std::move(*opened));
+  auto in = run::read_inputs(engine::environment::real(), b.config, db ? &*db : nullptr, specs,
+                             b.tools, {});
+  if (!in) {
+    p.inputs_error = in.message();
+    return;
+  }
+  p.inputs = run::predict_inputs(*in, specs);
+}
 
 /// What earlier runs took per workstream (the state database, read only),
 /// as `run` weighs them; empty without a database or history.
@@ -112,6 +140,7 @@ phase_plan make_phase_plan(const config::project_bundle& b, const std::vector<st
   for (const auto& [ws, d] : run::outside_dependencies(b, ids))
     if (ext_seen.insert(d).second)
       p.external.push_back(d);
+  predict(b, p);
   return p;
 }
 
@@ -127,6 +156,14 @@ void print_plan_json(const std::string& phase, const phase_plan& p) {
   json path = json::array();
   for (auto v : p.plan.critical_path)
     path.push_back(g.id(v));
+  json runs = json::array();
+  for (std::size_t i = 0; i < p.inputs.size(); ++i) {
+    const auto& in = p.inputs[i];
+    const char* verdict = in.verdict == run::input_verdict::unchanged ? "unchanged"
+                          : in.verdict == run::input_verdict::runs    ? "runs"
+                                                                      : "may_run";
+    runs.push_back({{"workstream", g.id(i)}, {"verdict", verdict}, {"reason", in.reason}});
+  }
   print_json(
       json{{"phase", phase},
            {"workstreams", g.size()},
@@ -138,7 +175,35 @@ void print_plan_json(const std::string& phase, const phase_plan& p) {
            {"workers", p.plan.workers},
            {"makespan_lower_bound", p.plan.makespan_lower_bound},
            {"duration_unit",
-            p.timed ? "seconds (earlier runs' durations)" : "estimate (1 per workstream)"}});
+            p.timed ? "seconds (earlier runs' durations)" : "estimate (1 per workstream)"},
+           {"would_run", runs}});
+}
+
+void print_would_run(const phase_plan& p) {
+  auto& out = std::cout;
+  if (!p.inputs_error.empty()) {
+    out << "what a run would start cannot be told: " << p.inputs_error << '\n';
+    return;
+  }
+  std::size_t same = 0, shown = 0;
+  for (const auto& in : p.inputs)
+    same += in.verdict == run::input_verdict::unchanged;
+  if (same == p.inputs.size()) {
+    out << "a run now would start none: all " << same
+        << " are unchanged since their last result (run --force runs them anyway)\n";
+    return;
+  }
+  out << "a run now would start " << p.inputs.size() - same << " of " << p.inputs.size()
+      << (same ? " (the rest are unchanged since their last result)" : "") << ":\n";
+  for (std::size_t i = 0; i < p.inputs.size(); ++i) {
+    if (p.inputs[i].verdict == run::input_verdict::unchanged)
+      continue;
+    if (++shown > 20) {
+      out << "  ... (--json lists all)\n";
+      break;
+    }
+    out << "  " << p.g.id(i) << ": " << describe(p.inputs[i]) << '\n';
+  }
 }
 
 void print_plan_text(const std::string& phase, const phase_plan& p) {
@@ -173,6 +238,7 @@ void print_plan_text(const std::string& phase, const phase_plan& p) {
       << ") = " << num(plan.makespan_lower_bound) << unit
       << (p.timed ? " (from earlier runs' durations)\n"
                   : " (1 unit per workstream: no runs yet)\n");
+  print_would_run(p);
 }
 
 } // namespace

@@ -79,6 +79,7 @@ void print_json_summary(const run::run_result& r, int code) {
          {"elapsed_ms", s.elapsed_ms},
          {"peak_rss_kb", peak_rss_kb()},
          {"committed_unchecked", s.unchecked},
+         {"skipped_unchanged", s.unchanged},
          {"problems", problems},
          {"exit_code", code}};
   if (!s.stopped_because.empty())
@@ -102,8 +103,10 @@ int print_summary(const run::run_result& r, bool json_mode) {
   const auto& ctx = *r.context;
   auto& out = std::cout;
   out << "run " << s.run_id << ": " << to_string(s.state) << ": " << s.committed << " committed, "
-      << s.skipped << " skipped, " << s.quarantined << " quarantined, " << s.blocked
-      << " blocked of " << s.total << " in " << s.elapsed_ms / 1000.0 << " s\n";
+      << s.skipped << " skipped"
+      << (s.unchanged ? " (" + std::to_string(s.unchanged) + " unchanged)" : std::string()) << ", "
+      << s.quarantined << " quarantined, " << s.blocked << " blocked of " << s.total << " in "
+      << s.elapsed_ms / 1000.0 << " s\n";
   if (s.unchecked)
     out << "  " << s.unchecked << " of the committed had no acceptance command: committed on their "
         << "tool's exit code alone (require_acceptance: true in uet.yaml refuses that)\n";
@@ -127,14 +130,31 @@ int print_summary(const run::run_result& r, bool json_mode) {
   return code;
 }
 
+/// A dry run says what a real run would start, and why.
+void print_predictions(const actors::run_context& ctx) {
+  const auto& predicted = ctx.inputs.predicted;
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < predicted.size(); ++i) {
+    if (predicted[i].verdict == ledger::input_verdict::unchanged)
+      ++same;
+    else
+      std::cout << "  " << ctx.spec(static_cast<std::uint32_t>(i)).id << ": "
+                << describe(predicted[i]) << '\n';
+  }
+  std::cout << "  " << same << " of " << predicted.size()
+            << " unchanged since their last result (not run; --force runs them)\n";
+}
+
 void print_header(const actors::run_context& ctx, const run::run_plan& plan) {
   std::cout << (plan.resumed ? "resuming run " : "run ") << ctx.run_id << ": "
             << ctx.target.to_phase_id() << ", " << plural(ctx.workstreams.size(), "workstream")
             << ", "
             << (ctx.engine == engine_kind::legacy ? "legacy engine (sequential)"
                                                   : plural(ctx.parallel, "worker"))
-            << (plan.dry_run ? ", dry run" : "") << '\n'
-            << std::flush;
+            << (plan.dry_run ? ", dry run" : "") << '\n';
+  if (plan.dry_run)
+    print_predictions(ctx);
+  std::cout << std::flush;
 }
 
 run::run_request to_request(const run_args& a) {
@@ -148,6 +168,8 @@ run::run_request to_request(const run_args& a) {
   r.seed = a.seed;
   r.inject = a.inject;
   r.resume = a.resume;
+  r.force = a.force;
+  r.force_ids = a.force_ids;
   return r;
 }
 

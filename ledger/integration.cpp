@@ -37,13 +37,17 @@ std::vector<std::string> conflicts_from(const std::string& err) {
 } // namespace
 
 std::string commit_message(const std::string& workstream_id, const std::string& title,
-                           const std::string& run_id, const std::string& patch_id) {
+                           const std::string& run_id, const std::string& patch_id,
+                           const std::string& input) {
   std::string subject = "uet: " + workstream_id;
   if (!title.empty()) {
     auto first_line = title.substr(0, title.find('\n'));
     subject += " " + first_line;
   }
-  return subject + "\n\nUET-Run: " + run_id + "\nUET-Patch: " + patch_id + "\n";
+  auto message = subject + "\n\nUET-Run: " + run_id + "\nUET-Patch: " + patch_id + "\n";
+  if (!input.empty())
+    message += "UET-Workstream: " + workstream_id + "\nUET-Input: " + input + "\n";
+  return message;
 }
 
 namespace {

@@ -140,8 +140,11 @@ expected<trailer_index> read_patch_trailers(engine::environment& env,
                                             const std::filesystem::path& repo,
                                             const std::string& branch);
 
-/// "uet: <workstream_id> <title>" plus the UET-Run and UET-Patch trailers.
+/// "uet: <workstream_id> <title>" plus the UET-Run and UET-Patch trailers,
+/// and UET-Workstream and UET-Input when input (its fingerprint,
+/// ledger/workstream_inputs.h) is known.
 std::string commit_message(const std::string& workstream_id, const std::string& title,
-                           const std::string& run_id, const std::string& patch_id);
+                           const std::string& run_id, const std::string& patch_id,
+                           const std::string& input = {});
 
 } // namespace uet::ledger

@@ -147,9 +147,9 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
     tip_ = parent;
   }
   apply_result conflict;
-  auto spec = tree_.speculate(parent, s.diff,
-                              commit_message(s.workstream_id, s.title, s.run_id, s.patch_id),
-                              conflict, s.patch_id, store_.patch_path(s.patch_id)); // saved by join
+  auto spec = tree_.speculate(
+      parent, s.diff, commit_message(s.workstream_id, s.title, s.run_id, s.patch_id, s.input),
+      conflict, s.patch_id, store_.patch_path(s.patch_id)); // saved by join
   if (!spec) {
     tip_.clear(); // the index may hold half of it
     return quarantine(s, e.state, gate_news_kind::failed,

@@ -53,6 +53,7 @@ struct patch_submission {
   std::string workstream_id;
   std::string title;
   std::string patch_id;
+  std::string input; ///< the workstream's input fingerprint (its UET-Input trailer)
   int attempt = 1;
   std::string diff;
   /// Or the diff in a file (a big one, left by the capture): read a line at

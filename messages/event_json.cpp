@@ -84,6 +84,17 @@ struct text_of {
     type = "sandbox_unconfined";
     payload = {{"detail", e.detail}};
   }
+  void operator()(const ev::ws_inputs& e) {
+    type = "workstream_inputs";
+    payload = {{"fingerprint", e.fingerprint},
+               {"commit", e.commit},
+               {"inputs", json::parse(e.inputs, nullptr, false)},
+               {"reason", e.reason}};
+  }
+  void operator()(const ev::ws_unchanged& e) {
+    type = "workstream_unchanged";
+    payload = {{"since_run", e.since_run}, {"commit", e.commit}};
+  }
 };
 
 text_of render(const ev::body& b) {

@@ -119,10 +119,26 @@ struct sandbox_unconfined {
   std::string detail;
 };
 
-using body =
-    std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished, ws_blocked,
-                 ws_retry, step_finished, empty_change, breaker_moved, breaker_rejected,
-                 patch_moved, branch_restored, fault_injected, sandbox_unconfined>;
+/// "workstream_inputs": a workstream ran and ended committed or satisfied;
+/// what it was built from (ledger/workstream_inputs.h), the record a later
+/// run compares with, and why it ran.
+struct ws_inputs {
+  std::string fingerprint;
+  std::string commit; ///< its newest commit on the branch now ("" none)
+  std::string inputs; ///< ledger::inputs_json
+  std::string reason; ///< why it ran: "never run", "prompt changed", ...
+};
+
+/// "workstream_unchanged": not run, its inputs are those of its last result.
+struct ws_unchanged {
+  std::string since_run; ///< the run that recorded them ("" known from the branch only)
+  std::string commit;    ///< its newest commit on the branch ("" none)
+};
+
+using body = std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished,
+                          ws_blocked, ws_retry, step_finished, empty_change, breaker_moved,
+                          breaker_rejected, patch_moved, branch_restored, fault_injected,
+                          sandbox_unconfined, ws_inputs, ws_unchanged>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_started& x) {
@@ -187,6 +203,16 @@ typename Inspector::result_type inspect(Inspector& f, fault_injected& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sandbox_unconfined& x) {
   return f(caf::meta::type_name("sandbox_unconfined"), x.detail);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ws_inputs& x) {
+  return f(caf::meta::type_name("ws_inputs"), x.fingerprint, x.commit, x.inputs, x.reason);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ws_unchanged& x) {
+  return f(caf::meta::type_name("ws_unchanged"), x.since_run, x.commit);
 }
 
 } // namespace uet::ev

@@ -39,6 +39,7 @@ struct patch_request {
   /// re-checks it and takes the recovery edge (applied/verified -> queued).
   std::optional<patch_state> resume_from;
   sandbox_policy sandbox = {}; ///< the tool's: verify: always runs as confined as it
+  std::string input = {};      ///< the workstream's input fingerprint (UET-Input trailer)
 };
 
 struct patch_news {
@@ -75,7 +76,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
   return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
            x.attempt, x.diff, x.diff_file, x.allowed_paths, x.verify_commands, x.verify_timeout_ms,
-           x.verify_log, x.env, x.verify_always, x.resume_from, x.sandbox);
+           x.verify_log, x.env, x.verify_always, x.resume_from, x.sandbox, x.input);
 }
 
 template <class Inspector>

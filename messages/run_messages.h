@@ -18,6 +18,9 @@ namespace uet::msg {
 struct ws_job {
   std::uint32_t node = 0; ///< index in the run's DAG
   std::string workstream_id;
+  /// Its input fingerprint (ledger/workstream_inputs.h): its commit's
+  /// UET-Input trailer. "" on a retry: the supervisor keeps the first.
+  std::string input = {};
 };
 
 /// Workstream actor -> supervisor: how one attempt ended.
@@ -63,11 +66,13 @@ struct run_summary {
   /// Of `committed`, those with no acceptance command: committed on their
   /// tool's exit code alone.
   std::uint32_t unchecked = 0;
+  /// Of `skipped`, those not run because their inputs had not changed.
+  std::uint32_t unchanged = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ws_job& x) {
-  return f(caf::meta::type_name("ws_job"), x.node, x.workstream_id);
+  return f(caf::meta::type_name("ws_job"), x.node, x.workstream_id, x.input);
 }
 
 template <class Inspector>
@@ -86,7 +91,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_summary& x) {
   return f(caf::meta::type_name("run_summary"), x.run_id, x.state, x.committed, x.quarantined,
            x.blocked, x.skipped, x.total, x.elapsed_ms, x.problems, x.db_error, x.stopped_because,
-           x.unchecked);
+           x.unchecked, x.unchanged);
 }
 
 } // namespace uet::msg

@@ -139,6 +139,35 @@ expected<std::vector<std::string>> state_reader::workstreams_ever(ws_state state
       [](SQLite::Statement& s) { return text(s, 0); });
 }
 
+namespace {
+
+event_row read_event_row(SQLite::Statement& s) {
+  return event_row{s.getColumn(0).getInt64(),
+                   text(s, 1),
+                   opt_text(s, 2),
+                   text(s, 3),
+                   text(s, 4),
+                   opt_text(s, 5)};
+}
+
+} // namespace
+
+expected<std::map<std::string, event_row>> state_reader::last_input_events() {
+  auto rows = select<event_row>(
+      db_, "reading the workstreams' recorded inputs",
+      "SELECT id, run_id, workstream_id, event_type, timestamp, payload FROM run_events"
+      " WHERE id IN (SELECT max(id) FROM run_events WHERE event_type = 'workstream_inputs'"
+      " GROUP BY workstream_id)",
+      [](SQLite::Statement&) {}, read_event_row);
+  if (!rows)
+    return rows.error();
+  std::map<std::string, event_row> out;
+  for (auto& r : *rows)
+    if (r.workstream_id)
+      out.emplace(*r.workstream_id, std::move(r));
+  return out;
+}
+
 expected<std::vector<workstream_row>> state_reader::workstreams(const std::string& run_id) {
   return select<workstream_row>(
       db_, "listing workstreams of run '" + run_id + "'",
@@ -225,14 +254,7 @@ expected<std::vector<event_row>> state_reader::events(const std::string& run_id,
         s.bind(2, after_id);
         s.bind(3, limit);
       },
-      [](SQLite::Statement& s) {
-        return event_row{s.getColumn(0).getInt64(),
-                         text(s, 1),
-                         opt_text(s, 2),
-                         text(s, 3),
-                         text(s, 4),
-                         opt_text(s, 5)};
-      });
+      read_event_row);
 }
 
 expected<std::int64_t> state_reader::event_count(const std::string& run_id) {

@@ -109,6 +109,9 @@ public:
   /// Ids of workstreams a run that was not a dry run ended in `state` (e.g.
   /// skipped: a dry run skips everything), sorted.
   expected<std::vector<std::string>> workstreams_ever(ws_state state);
+  /// Each workstream's newest workstream_inputs event (what its last
+  /// result was built from; ledger/workstream_inputs.h), by workstream id.
+  expected<std::map<std::string, event_row>> last_input_events();
   /// count per state, for progress lines.
   expected<std::map<std::string, std::int64_t>> workstream_counts(const std::string& run_id);
 

@@ -167,7 +167,7 @@ expected<run_result> execute(const run_request& req, checked_project project, ru
   for (step next :
        {&run_session::check_sandbox, &run_session::open_database, &run_session::weigh_by_history,
         &run_session::take_branch, &run_session::check_dependencies, &run_session::reconcile_resume,
-        &run_session::open_ledger, &run_session::start})
+        &run_session::open_ledger, &run_session::read_inputs, &run_session::start})
     if (auto st = (s.*next)(); !st)
       return st.error();
   auto summary = s.wait();

@@ -31,6 +31,9 @@ struct run_request {
   /// resume: the run to continue ("" = the latest); its target and options
   /// come from the database.
   std::optional<std::string> resume;
+  /// `--force [IDS...]`: run them (no ids: all) even if unchanged.
+  bool force = false;
+  std::vector<std::string> force_ids = {};
 };
 
 /// What the database holds of the run `resume` continues.

@@ -117,6 +117,7 @@ status run_session::resolve(const run_request& req) {
   if (!plan)
     return plan.error();
   plan_ = std::move(*plan);
+  force_ = {req.force, req.force_ids};
   build_context();
   return {};
 }
@@ -308,6 +309,17 @@ status run_session::open_ledger() {
                                                std::make_shared<ledger::git_dir_guard>(p.repo));
   if (ctx_->faults)
     ctx_->executor = actors::make_fault_executor(ctx_->executor, ctx_->faults, this_program());
+  return {};
+}
+
+status run_session::read_inputs() {
+  auto in = run::read_inputs(*opts_.env, ctx_->project, db_ ? db_->db.get() : nullptr,
+                             ctx_->workstreams, ctx_->tools, force_);
+  if (!in)
+    return in.error();
+  if (plan_.dry_run)
+    in->predicted = predict_inputs(*in, ctx_->workstreams);
+  ctx_->inputs = std::move(*in);
   return {};
 }
 

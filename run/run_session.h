@@ -14,6 +14,8 @@
 //   check_dependencies  workstreams left out of the selection are done
 //   reconcile_resume resume: the database against the branch (run/reconcile.h)
 //   open_ledger      the integration worktree, stale worktrees, the pool
+//   read_inputs      what each workstream's last result was built from
+//                    (run/input_plan.h): unchanged ones are not run
 //   start / wait / shut_down   the actors
 #pragma once
 
@@ -31,6 +33,7 @@
 #include "ledger/worktree_pool.h"
 #include "messages/interfaces.h"
 #include "run/fault_report.h"
+#include "run/input_plan.h"
 #include "run/project.h"
 #include "run/reconcile.h"
 #include "run/run_plan.h"
@@ -71,6 +74,7 @@ public:
   status check_sandbox();
   status reconcile_resume();
   status open_ledger();
+  status read_inputs();
   status start();
   expected<msg::run_summary> wait();
   /// Ends the actors and removes the run's worktrees; a failure to remove
@@ -90,6 +94,7 @@ private:
   checked_project project_;
   std::optional<resume_record> resume_;
   run_plan plan_;
+  force_request force_;
   std::shared_ptr<actors::run_context> ctx_;
   std::optional<actors::persistence_setup> db_;
   std::shared_ptr<file_lock> branch_lock_;

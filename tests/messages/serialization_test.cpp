@@ -126,6 +126,8 @@ TEST_CASE("messages: every kind of event survives a binary round trip, its kind 
       ev::branch_restored{"moved"},
       ev::fault_injected{"adapter", "crash", 2, "killed by signal 9"},
       ev::sandbox_unconfined{"tool(s) sh run unconfined (sandbox: off)"},
+      ev::ws_inputs{"fp", "abc", "{\"parts\":{}}", "never run"},
+      ev::ws_unchanged{"run-1", "abc"},
   };
   REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
   for (std::size_t i = 0; i < bodies.size(); ++i) {
