@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "base/files.h"
 #include "engine/acceptance.h"
 #include "engine/subprocess.h"
 #include "ledger/tool_sandbox.h"
@@ -108,8 +109,10 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
                   "running at the time is held responsible)";
     return res;
   }
-  if (!pr.ok())
+  if (!pr.ok()) {
+    res.tail = r.log_path.empty() ? last_lines(pr.output) : file_last_lines(r.log_path);
     return res;
+  }
   auto t2 = std::chrono::steady_clock::now();
   ledger::admission_rules rules{r.admit_limits, r.allow_submodules, r.diff_spill, r.diff_keep};
   auto diff = st.workspace->capture(&rules);
@@ -157,7 +160,7 @@ msg::check_result run_check(worker_state& st, const msg::check_request& r) {
   spdlog::debug("check {} {}: ready {} ms ({}), commands {} ms", r.commit.substr(0, 12),
                 to_string(r.step), ms(t1 - t0), r.check_out ? "checkout" : "holds it",
                 ms(std::chrono::steady_clock::now() - t1));
-  return msg::check_result{a.passed, a.exit_code, a.failed_command, a.reason, a.cancelled};
+  return msg::check_result{a.passed, a.exit_code, a.failed_command, a.reason, a.cancelled, a.tail};
 }
 
 msg::adapter_worker_actor::behavior_type

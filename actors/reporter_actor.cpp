@@ -56,6 +56,7 @@ struct reader {
     }
     return {};
   }
+  reading operator()(const ev::ws_stopped_early& e) { return {ws + ": " + e.reason, true}; }
   reading operator()(const ev::ws_unchanged& e) {
     ++st.done;
     return {ws + ": unchanged" + (e.since_run.empty() ? std::string() : " since " + e.since_run) +

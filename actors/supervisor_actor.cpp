@@ -9,6 +9,7 @@
 #include "actors/workstream_actor.h"
 #include "base/clock.h"
 #include "engine/backoff.h"
+#include "engine/repeat_guard.h"
 
 namespace uet::actors {
 
@@ -67,14 +68,25 @@ std::string with_faults(supervisor_ptr self, std::uint32_t node, const std::stri
 }
 
 void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& failure,
-                    bool retryable) {
+                    bool retryable, const std::string& detail = {}, const std::string& patch = {}) {
   auto& st = self->state;
   const auto& ws = st.ctx->spec(node);
   auto reason = with_faults(self, node, failure);
   auto policy = engine::resolve_resilience(ws, st.ctx->tools.find(ws.tool_id));
   int attempt = st.attempts[node];
   int tries = attempt - st.ctx->prior(node); // this run's tries count against the budget
-  if (!retryable || stopping(self) || tries > policy.max_retries)
+  if (!retryable || stopping(self))
+    return give_up(self, node, reason);
+  // A patch that no longer applies is another's doing, not a repeat of its own.
+  bool conflict = st.conflicts.count(node) > 0;
+  if (auto stop = conflict ? std::nullopt
+                           : engine::observe_failure(
+                                 st.histories[node], engine::error_signature(failure, detail),
+                                 patch, policy.max_error_repeats, policy.oscillation_threshold)) {
+    event(self, ws.id, ev::ws_stopped_early{stop->kind, stop->count, stop->reason});
+    return give_up(self, node, stop->reason + "; last: " + reason);
+  }
+  if (tries > policy.max_retries)
     return give_up(self, node, reason);
   auto delay = engine::backoff_delay(policy.backoff, std::max(tries, 1), st.rng);
   self->send(st.db,
@@ -174,7 +186,7 @@ void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
   case attempt_result::failed:
     if (!o.conflict.empty())
       s.conflicts[o.node] = {o.conflict, o.retry_base};
-    return attempt_failed(self, o.node, o.reason, o.retryable);
+    return attempt_failed(self, o.node, o.reason, o.retryable, o.detail, o.patch);
   case attempt_result::committed:
     return done(self, o.node, ws_end::committed, o.reason, o.commit_sha);
   case attempt_result::skipped:

@@ -18,6 +18,7 @@
 
 #include "actors/run_context.h"
 #include "engine/circuit_breaker.h"
+#include "engine/repeat_guard.h"
 #include "messages/interfaces.h"
 
 namespace uet::actors {
@@ -37,6 +38,8 @@ struct supervisor_state {
   std::unordered_map<std::uint32_t, engine::breaker_permit> permits;
   std::vector<int> attempts;     ///< the last attempt number used (prior runs included)
   std::vector<bool> resubmitted; ///< the node's resumed patch went to the ledger already
+  /// Per node, what its failed attempts showed (engine/repeat_guard.h).
+  std::unordered_map<std::uint32_t, engine::attempt_history> histories;
   /// Per node, the input fingerprint the scheduler gave it (retries keep it).
   std::unordered_map<std::uint32_t, std::string> inputs;
   /// Per node, after its patch did not apply to its future tree: why (the

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "config/patch_limits.h"
 #include "engine/tool_command.h"
+#include "ledger/object_store.h"
 #include "ledger/patch_store.h"
 
 namespace uet::actors {
@@ -131,6 +132,7 @@ void check_unchanged(workstream_ptr self, step_kind step) {
             if (!c.passed) {
               auto why = "the tool changed nothing, and its " + std::string(to_string(step)) +
                          " check failed: " + c.reason;
+              self->state.outcome.detail = c.tail;
               step_end(self, step, step_state::failed, c.exit_code, c.reason);
               return finish(self, attempt_result::failed, why, true);
             }
@@ -161,6 +163,7 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
   }
   if (!e.ok()) {
     auto why = !e.error.empty() ? e.error : "the tool " + e.description;
+    s.outcome.detail = e.tail;
     step_end(self, step_kind::edit, e.timed_out ? step_state::timed_out : step_state::failed,
              e.started && e.signal == 0 ? std::optional<std::int64_t>(e.exit_code) : std::nullopt,
              why);
@@ -177,6 +180,9 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
     return finish(self, attempt_result::interrupted, "stopped before the patch went to the ledger");
   s.diff = std::move(e.diff);
   s.diff_file = std::move(e.diff_file);
+  // A big patch (a file) is not hashed here: oscillation watches the rest.
+  if (!s.diff.empty())
+    s.outcome.patch = ledger::blob_id_of(s.diff);
   s.worktree_at = s.args.base_commit; // plus the change, staged
   join(self);
 }

@@ -53,6 +53,7 @@ void on_check(workstream_ptr self, step_kind step, const msg::check_result& c) {
   }
   if (!c.passed) {
     step_end(self, step, step_state::failed, c.exit_code, c.reason, test);
+    st.outcome.detail = c.tail;
     if (start_next(self))
       return;
     return report(self, false,

@@ -1,8 +1,10 @@
 #include "base/files.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,8 +38,7 @@ expected<std::string> read_file(const std::filesystem::path& path, std::size_t m
     return fail(error_kind::io, path.string() + ": cannot open: " + errno_text());
   std::string out;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0 &&
-      static_cast<std::size_t>(st.st_size) <= max_bytes)
+  if (::fstat(fd, &st) == 0 && st.st_size > 0 && static_cast<std::size_t>(st.st_size) <= max_bytes)
     out.reserve(static_cast<std::size_t>(st.st_size)); // one buffer, not doublings of it
   char buf[65536];
   for (;;) {
@@ -86,6 +87,43 @@ status append_line(const std::filesystem::path& path, const std::string& line) {
   auto st = write_all(fd, line + "\n", path.string());
   ::close(fd);
   return st;
+}
+
+std::string last_lines(const std::string& text, std::size_t lines, std::size_t max_bytes) {
+  std::size_t end = text.size();
+  std::size_t start = end;
+  std::size_t taken = 0;
+  while (taken < lines && end > 0) {
+    while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
+      --end;
+    if (end == 0)
+      break;
+    auto nl = text.rfind('\n', end - 1);
+    std::size_t begin = nl == std::string::npos ? 0 : nl + 1;
+    if (text.size() - begin > max_bytes && taken > 0)
+      break;
+    start = begin;
+    end = begin;
+    ++taken;
+  }
+  auto out = text.substr(start);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+    out.pop_back();
+  return out.size() > max_bytes ? out.substr(out.size() - max_bytes) : out;
+}
+
+std::string file_last_lines(const std::filesystem::path& path, std::size_t lines) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return "";
+  in.seekg(0, std::ios::end);
+  auto size = static_cast<std::streamoff>(in.tellg());
+  std::streamoff from = std::max<std::streamoff>(0, size - 4096);
+  in.seekg(from);
+  std::string text(static_cast<std::size_t>(size - from), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return last_lines(text, lines);
 }
 
 } // namespace uet

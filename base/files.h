@@ -22,4 +22,12 @@ status write_file_atomic(const std::filesystem::path& path, const std::string& c
 /// interleave whole lines.
 status append_line(const std::filesystem::path& path, const std::string& line);
 
+/// The last `lines` non-empty lines of text, at most max_bytes of them:
+/// what a failure's signature and a console line quote of its output.
+std::string last_lines(const std::string& text, std::size_t lines = 5,
+                       std::size_t max_bytes = 1024);
+
+/// last_lines of a file's last 4 KiB ("" if it cannot be read).
+std::string file_last_lines(const std::filesystem::path& path, std::size_t lines = 5);
+
 } // namespace uet

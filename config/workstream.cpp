@@ -85,9 +85,13 @@ resilience_spec parse_resilience(const value& v, const std::string& file, const 
                                  problem_list& out) {
   resilience_spec rs;
   field_reader r(v, file, path, out);
-  r.reject_unknown({"max_retries", "backoff"});
+  r.reject_unknown({"max_retries", "backoff", "max_error_repeats", "oscillation_threshold"});
   if (auto n = r.integer("max_retries", 0, 100))
     rs.max_retries = static_cast<int>(*n);
+  if (auto n = r.integer("max_error_repeats", 1, 100))
+    rs.max_error_repeats = static_cast<int>(*n);
+  if (auto d = r.real("oscillation_threshold", 1.0, 100.0))
+    rs.oscillation_threshold = *d;
   if (const value* b = r.object("backoff")) {
     field_reader br(*b, file, r.path_of("backoff"), out);
     br.reject_unknown({"initial_ms", "multiplier", "max_ms", "jitter"});
@@ -108,6 +112,32 @@ resilience_spec parse_resilience(const value& v, const std::string& file, const 
   }
   return rs;
 }
+
+namespace {
+
+/// A converted legacy workstream keeps circuit_breaker.max_error_repeats
+/// and oscillation_threshold under extensions.legacy (convert keeps the
+/// JSON as it was); they count where resilience_policy does not say.
+/// Values the legacy pipeline accepted but these do not are left unused.
+void legacy_breaker(workstream_spec& ws) {
+  const value* legacy = ws.extensions.find("legacy");
+  const value* cb = legacy ? legacy->find("circuit_breaker") : nullptr;
+  if (!cb)
+    return;
+  problem_list ignored;
+  field_reader r(*cb, ws.file, "extensions.legacy.circuit_breaker", ignored);
+  if (!r.is_object())
+    return;
+  auto& rs = ws.resilience;
+  if (!rs.max_error_repeats)
+    if (auto n = r.integer("max_error_repeats", 1, 100))
+      rs.max_error_repeats = static_cast<int>(*n);
+  if (!rs.oscillation_threshold)
+    if (auto d = r.real("oscillation_threshold", 1.0, 100.0))
+      rs.oscillation_threshold = *d;
+}
+
+} // namespace
 
 std::optional<workstream_spec> parse_workstream(const value& doc, const std::string& file,
                                                 problem_list& out) {
@@ -155,6 +185,7 @@ std::optional<workstream_spec> parse_workstream(const value& doc, const std::str
   }
   if (const value* ext = r.object("extensions"))
     ws.extensions = *ext;
+  legacy_breaker(ws);
   if (!id_ok)
     return std::nullopt;
   return ws;

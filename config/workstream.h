@@ -25,6 +25,10 @@ struct backoff_spec {
 struct resilience_spec {
   std::optional<int> max_retries;
   std::optional<backoff_spec> backoff;
+  /// The same failure this many attempts in a row ends the retries early.
+  std::optional<int> max_error_repeats;
+  /// This many attempts whose patch repeats an earlier attempt's end them.
+  std::optional<double> oscillation_threshold;
 };
 
 struct workstream_spec {

@@ -37,6 +37,7 @@ acceptance_result run_acceptance(environment& env, const acceptance_request& req
       res.failed_command = cmd;
       res.cancelled = r.cancelled;
       res.reason = "'" + cmd + "' " + r.describe();
+      res.tail = last_lines(r.output);
       if (!r.denied.empty())
         res.reason += "; the sandbox denied a write to " + r.denied +
                       " (acceptance commands may write only in their tree and TMPDIR)";

@@ -33,6 +33,7 @@ struct acceptance_result {
   std::string failed_command;
   std::string reason;     ///< "'make test' exit code 2" etc.; empty when passed
   bool cancelled = false; ///< the cancel flag ended it: not the command's fault
+  std::string tail;       ///< the failing command's last lines of output
 };
 
 /// Runs the commands as processes of env.

@@ -16,6 +16,9 @@ resilience_policy resolve_resilience(const config::resilience_spec& workstream,
     p.backoff = *workstream.backoff;
   else if (tool.backoff)
     p.backoff = *tool.backoff;
+  p.max_error_repeats = workstream.max_error_repeats.value_or(tool.max_error_repeats.value_or(0));
+  p.oscillation_threshold =
+      workstream.oscillation_threshold.value_or(tool.oscillation_threshold.value_or(0.0));
   p.max_retries = std::max(0, p.max_retries);
   return p;
 }

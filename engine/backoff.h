@@ -18,7 +18,9 @@ inline constexpr int default_max_retries = 2;
 
 struct resilience_policy {
   int max_retries = default_max_retries;
-  config::backoff_spec backoff; ///< config::backoff_spec's defaults when nobody sets one
+  config::backoff_spec backoff;     ///< config::backoff_spec's defaults when nobody sets one
+  int max_error_repeats = 0;        ///< 0: off (retries are for failures that repeat)
+  double oscillation_threshold = 0; ///< 0: off
 };
 
 /// Field by field: the workstream's value, else the tool's, else the built-in.

@@ -91,6 +91,10 @@ struct text_of {
                {"inputs", json::parse(e.inputs, nullptr, false)},
                {"reason", e.reason}};
   }
+  void operator()(const ev::ws_stopped_early& e) {
+    type = "workstream_stopped_early";
+    payload = {{"kind", e.kind}, {"count", e.count}, {"reason", e.reason}};
+  }
   void operator()(const ev::ws_unchanged& e) {
     type = "workstream_unchanged";
     payload = {{"since_run", e.since_run}, {"commit", e.commit}};

@@ -135,10 +135,18 @@ struct ws_unchanged {
   std::string commit;    ///< its newest commit on the branch ("" none)
 };
 
+/// "workstream_stopped_early": its retries ended before they ran out
+/// (engine/repeat_guard.h): kind "repeating_error" or "oscillation".
+struct ws_stopped_early {
+  std::string kind;
+  int count = 0;
+  std::string reason;
+};
+
 using body = std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished,
                           ws_blocked, ws_retry, step_finished, empty_change, breaker_moved,
                           breaker_rejected, patch_moved, branch_restored, fault_injected,
-                          sandbox_unconfined, ws_inputs, ws_unchanged>;
+                          sandbox_unconfined, ws_inputs, ws_unchanged, ws_stopped_early>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_started& x) {
@@ -213,6 +221,11 @@ typename Inspector::result_type inspect(Inspector& f, ws_inputs& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ws_unchanged& x) {
   return f(caf::meta::type_name("ws_unchanged"), x.since_run, x.commit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ws_stopped_early& x) {
+  return f(caf::meta::type_name("ws_stopped_early"), x.kind, x.count, x.reason);
 }
 
 } // namespace uet::ev

@@ -38,6 +38,10 @@ struct attempt_outcome {
   /// where the next attempt starts.
   std::string conflict;
   std::string retry_base;
+  /// failed: the failing step's last lines of output (the error's signature,
+  /// with reason); the patch's git blob id, if it made one (oscillation).
+  std::string detail = {};
+  std::string patch = {};
 };
 
 /// Supervisor -> scheduler: how a workstream ended in this run; its retries
@@ -78,7 +82,8 @@ typename Inspector::result_type inspect(Inspector& f, ws_job& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_outcome& x) {
   return f(caf::meta::type_name("attempt_outcome"), x.node, x.result, x.reason, x.commit_sha,
-           x.head_seq, x.retryable, x.tool_called, x.tool_ok, x.conflict, x.retry_base);
+           x.head_seq, x.retryable, x.tool_called, x.tool_ok, x.conflict, x.retry_base, x.detail,
+           x.patch);
 }
 
 template <class Inspector>

@@ -74,6 +74,7 @@ struct edit_result {
   /// directory): the attempt is quarantined with this reason.
   std::string refused;
   std::string diff_file = {}; ///< or, past 1 MiB, the file holding the change (diff empty)
+  std::string tail = {};      ///< a failed tool's last lines of output
   /// The tool itself succeeded (what its circuit breaker counts), whatever
   /// git did around it.
   bool tool_ok() const {
@@ -106,6 +107,7 @@ struct check_result {
   std::string failed_command;
   std::string reason;
   bool cancelled = false; ///< ended by cancel_atom: no verdict on the change
+  std::string tail = {};  ///< the failing command's last lines of output
 };
 
 template <class Inspector>
@@ -119,7 +121,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
   return f(caf::meta::type_name("edit_result"), x.worktree_ok, x.started, x.exit_code, x.signal,
            x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff, x.refused,
-           x.diff_file);
+           x.diff_file, x.tail);
 }
 
 template <class Inspector>
@@ -131,7 +133,7 @@ typename Inspector::result_type inspect(Inspector& f, check_request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, check_result& x) {
   return f(caf::meta::type_name("check_result"), x.passed, x.exit_code, x.failed_command, x.reason,
-           x.cancelled);
+           x.cancelled, x.tail);
 }
 
 } // namespace uet::msg

@@ -222,3 +222,37 @@ constraints:
                         "constraints: {allow_submodules: 1, patch_limits: {max_files: -2}}\n"),
             "constraints.patch_limits.max_files", "out of range"));
 }
+
+TEST_CASE("workstream: max_error_repeats and oscillation_threshold, or the legacy breaker's") {
+  auto parse = [](const std::string& yaml) {
+    auto doc = parse_yaml(yaml);
+    REQUIRE(doc.ok());
+    problem_list out;
+    auto ws = parse_workstream(*doc, "ws.yaml", out);
+    REQUIRE(ws);
+    problem_list mine; // the document lacks other fields on purpose
+    for (const auto& pr : out)
+      if (pr.field.rfind("resilience_policy", 0) == 0 || pr.field.rfind("extensions", 0) == 0)
+        mine.push_back(pr);
+    return std::make_pair(*ws, mine);
+  };
+  auto [own, p1] = parse("workstream_id: a\nresilience_policy: {max_error_repeats: 3, "
+                         "oscillation_threshold: 2}\n");
+  CHECK(p1.empty());
+  CHECK(own.resilience.max_error_repeats == 3);
+  CHECK(own.resilience.oscillation_threshold == 2.0);
+  // What `convert` keeps of a legacy circuit_breaker counts where UET's is silent.
+  auto [legacy, p2] = parse("workstream_id: b\nextensions:\n  legacy:\n    circuit_breaker: "
+                            "{max_error_repeats: 2, oscillation_threshold: 1.5}\n");
+  CHECK(p2.empty());
+  CHECK(legacy.resilience.max_error_repeats == 2);
+  CHECK(legacy.resilience.oscillation_threshold == 1.5);
+  auto [both, p3] = parse("workstream_id: c\nresilience_policy: {max_error_repeats: 4}\n"
+                          "extensions: {legacy: {circuit_breaker: {max_error_repeats: 2, "
+                          "oscillation_threshold: nonsense}}}\n");
+  CHECK(p3.empty()); // a legacy value it cannot use is left where it is
+  CHECK(both.resilience.max_error_repeats == 4);
+  CHECK_FALSE(both.resilience.oscillation_threshold);
+  CHECK(has(parse("workstream_id: d\nresilience_policy: {max_error_repeats: 0}\n").second,
+            "resilience_policy.max_error_repeats", ""));
+}

@@ -128,6 +128,7 @@ TEST_CASE("messages: every kind of event survives a binary round trip, its kind 
       ev::sandbox_unconfined{"tool(s) sh run unconfined (sandbox: off)"},
       ev::ws_inputs{"fp", "abc", "{\"parts\":{}}", "never run"},
       ev::ws_unchanged{"run-1", "abc"},
+      ev::ws_stopped_early{"oscillation", 2, "oscillating between 2 patches"},
   };
   REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
   for (std::size_t i = 0; i < bodies.size(); ++i) {
