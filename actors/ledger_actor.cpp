@@ -206,7 +206,7 @@ expected<ledger_setup> prepare_ledger(const run_context& ctx, std::shared_ptr<fi
                                       ledger::trailer_index trailers) {
   const auto& p = ctx.project;
   ledger::integration_config cfg{p.repo, ctx.worktrees_dir / "integration", p.integration_branch,
-                                 p.base_ref};
+                                 p.base_ref, p.follow_base && !ctx.resumed};
   std::shared_ptr<ledger::fault_environment> faulty;
   if (ctx.faults && (ctx.faults->targets(engine::fault_site::git) ||
                      ctx.faults->targets(engine::fault_site::patch)))

@@ -18,6 +18,7 @@
 #include "engine/environment.h"
 #include "engine/fault_plan.h"
 #include "ledger/workstream_inputs.h"
+#include "messages/events.h"
 #include "messages/vocabulary.h"
 
 namespace uet::actors {
@@ -83,6 +84,8 @@ struct run_context {
   /// Tools that run without the sandbox they would have (run/sandbox_check.h).
   std::vector<std::string> sandbox_warnings;
   input_context inputs;
+  /// base_policy: follow brought a moved base_ref in as the run opened.
+  std::optional<ev::base_followed> base_followed;
 
   const config::workstream_spec& spec(std::uint32_t node) const { return workstreams[node]; }
   int prior(std::uint32_t node) const {

@@ -232,6 +232,8 @@ caf::typed_response_promise<msg::run_summary> on_run(scheduler_ptr self) {
                         s.ctx->engine, s.ctx->executor->runs_nothing().has_value()});
   for (const auto& w : s.ctx->sandbox_warnings)
     event(self, std::nullopt, ev::sandbox_unconfined{w});
+  if (s.ctx->base_followed)
+    event(self, std::nullopt, *s.ctx->base_followed);
   dispatch(self);
   return s.promise;
 }

@@ -94,7 +94,7 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
     return;
   r.reject_unknown({"project", "repo", "base_ref", "integration_branch", "workstreams", "tools",
                     "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify",
-                    "patch_limits", "sandbox", "require_acceptance"});
+                    "patch_limits", "sandbox", "require_acceptance", "base_policy"});
   if (auto s = r.string("project"))
     cfg.project = *s;
   auto path_field = [&](const char* key, fs::path& target) {
@@ -124,6 +124,12 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
   }
   if (auto n = r.integer("max_workers", 1, 256))
     cfg.max_workers = static_cast<int>(*n);
+  if (auto v = r.string("base_policy")) {
+    if (*v == "follow" || *v == "pin")
+      cfg.follow_base = *v == "follow";
+    else
+      r.error("base_policy", "'" + *v + "' is not a base policy (use follow or pin)");
+  }
   if (auto v = r.string("verify")) {
     if (auto m = parse_verify_mode(*v))
       cfg.verify = *m;

@@ -21,6 +21,10 @@ struct project_config {
   std::string project;
   std::filesystem::path repo;
   std::string base_ref = "HEAD";
+  /// base_policy: follow (a run brings a moved base_ref into the branch
+  /// first: ledger/base_follow.h) or pin (the branch stays on the base it
+  /// was made from).
+  bool follow_base = true;
   std::string integration_branch = "uet/integration";
   std::filesystem::path workstreams_dir;
   std::filesystem::path tools_file;

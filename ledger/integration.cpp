@@ -205,6 +205,16 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
                     ": the run would move it under you; switch that worktree to another branch "
                     "first (git -C " +
                     where->string() + " switch --detach)");
+  if (cfg.follow_base) {
+    auto moved = follow_base(env, cfg.repo, cfg.branch, cfg.base_ref, *head);
+    if (!moved)
+      return moved.error();
+    if (*moved) {
+      *head = (*moved)->to;
+      t.opened_at_ = t.expected_head_ = *head;
+      t.followed_ = std::move(*moved);
+    }
+  }
   // Who commits, and the branch's history, read beside the worktree's setup
   // (libgit2 would read the identity too, but not GIT_CONFIG_GLOBAL and the
   // other variables git honours).

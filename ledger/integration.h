@@ -23,6 +23,7 @@
 
 #include "base/expected.h"
 #include "engine/environment.h"
+#include "ledger/base_follow.h"
 #include "ledger/object_store.h"
 
 namespace uet::ledger {
@@ -35,6 +36,9 @@ struct integration_config {
   std::filesystem::path worktree; ///< the ledger's detached worktree
   std::string branch = "uet/integration";
   std::string base_ref = "HEAD"; ///< where the branch starts if it does not exist
+  /// Bring a base_ref that moved into the branch as it opens (base_policy:
+  /// follow; not when a run is resumed).
+  bool follow_base = false;
 };
 
 struct apply_result {
@@ -75,6 +79,8 @@ public:
   expected<std::string> head() const;
   /// The branch head when open() returned (no process).
   const std::string& opened_at() const { return opened_at_; }
+  /// How the base was brought in as it opened (none: it was in already).
+  const std::optional<base_move>& followed() const { return followed_; }
   /// Where the ledger last left the branch.
   const std::string& landed_head() const { return expected_head_; }
 
@@ -128,6 +134,7 @@ private:
   std::unique_ptr<object_store> store_;     ///< trees, commits and the branch, in-process
   std::filesystem::path speculation_index_; ///< in the worktree's private git directory
   std::string opened_at_;
+  std::optional<base_move> followed_;
   std::string expected_head_; ///< where the ledger left the branch
   trailer_index index_;
 };

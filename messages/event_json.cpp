@@ -95,6 +95,10 @@ struct text_of {
     type = "workstream_stopped_early";
     payload = {{"kind", e.kind}, {"count", e.count}, {"reason", e.reason}};
   }
+  void operator()(const ev::base_followed& e) {
+    type = "base_followed";
+    payload = {{"how", e.how}, {"from", e.from}, {"to", e.to}, {"base", e.base}};
+  }
   void operator()(const ev::ws_unchanged& e) {
     type = "workstream_unchanged";
     payload = {{"since_run", e.since_run}, {"commit", e.commit}};

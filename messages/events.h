@@ -143,10 +143,18 @@ struct ws_stopped_early {
   std::string reason;
 };
 
-using body = std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished,
-                          ws_blocked, ws_retry, step_finished, empty_change, breaker_moved,
-                          breaker_rejected, patch_moved, branch_restored, fault_injected,
-                          sandbox_unconfined, ws_inputs, ws_unchanged, ws_stopped_early>;
+/// "base_followed": the run brought a moved base_ref into the integration
+/// branch before anything ran (ledger/base_follow.h).
+struct base_followed {
+  std::string how; ///< "fast-forward" or "merge"
+  std::string from, to, base;
+};
+
+using body =
+    std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished, ws_blocked,
+                 ws_retry, step_finished, empty_change, breaker_moved, breaker_rejected,
+                 patch_moved, branch_restored, fault_injected, sandbox_unconfined, ws_inputs,
+                 ws_unchanged, ws_stopped_early, base_followed>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_started& x) {
@@ -226,6 +234,11 @@ typename Inspector::result_type inspect(Inspector& f, ws_unchanged& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ws_stopped_early& x) {
   return f(caf::meta::type_name("ws_stopped_early"), x.kind, x.count, x.reason);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, base_followed& x) {
+  return f(caf::meta::type_name("base_followed"), x.how, x.from, x.to, x.base);
 }
 
 } // namespace uet::ev

@@ -294,6 +294,12 @@ status run_session::open_ledger() {
     return setup.error();
   ledger_ = std::make_unique<actors::ledger_setup>(std::move(*setup));
   ctx_->initial_head = ledger_->pipeline->tree().opened_at();
+  if (const auto& moved = ledger_->pipeline->tree().followed()) {
+    ctx_->base_followed = ev::base_followed{moved->how, moved->from, moved->to, moved->base};
+    opts_.note(ctx_->project.base_ref + " moved (" + moved->base.substr(0, 10) +
+               "): brought into " + ctx_->project.integration_branch + " by a " + moved->how +
+               " (base_policy: follow); what builds on it runs again");
+  }
   // Holding the branch lock, no other run is using .uet/worktrees: what a
   // killed run left there goes now.
   const auto& p = ctx_->project;

@@ -129,6 +129,7 @@ TEST_CASE("messages: every kind of event survives a binary round trip, its kind 
       ev::ws_inputs{"fp", "abc", "{\"parts\":{}}", "never run"},
       ev::ws_unchanged{"run-1", "abc"},
       ev::ws_stopped_early{"oscillation", 2, "oscillating between 2 patches"},
+      ev::base_followed{"merge", "a", "b", "c"},
   };
   REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
   for (std::size_t i = 0; i < bodies.size(); ++i) {
