@@ -165,12 +165,14 @@ void on_done(scheduler_ptr self, const msg::ws_done& d) {
   auto& st = self->state;
   auto& s = st.summary;
   --st.running;
-  set_state(self, d.node, state_of(d.end), d.attempts, d.reason);
+  bool unchecked = d.end == ws_end::committed && !st.ctx->spec(d.node).has_acceptance();
+  set_state(self, d.node, state_of(d.end), d.attempts,
+            unchecked && d.reason.empty() ? std::string(unchecked_reason) : d.reason);
   switch (d.end) {
   case ws_end::committed:
   case ws_end::skipped:
     ++(d.end == ws_end::committed ? s.committed : s.skipped);
-    if (d.end == ws_end::committed && !st.ctx->spec(d.node).has_acceptance())
+    if (unchecked)
       ++s.unchecked;
     record_inputs(self, d);
     event(self, d.workstream_id, ev::ws_finished{d.end, d.attempts, d.commit_sha, d.reason});

@@ -38,6 +38,14 @@ struct db_args {
 };
 int db_command(const db_args& args);
 
+struct rollback_args {
+  std::string run_id;
+  bool reset = false;   ///< move the branch back instead of a revert commit
+  bool cascade = false; ///< also roll back later runs on top of it
+  bool json = false;
+};
+int rollback_command(const rollback_args& args);
+
 struct ledger_args {
   std::optional<std::string> state; ///< a patch status
   std::optional<std::string> run;   ///< a run id

@@ -63,6 +63,8 @@ struct parsed {
   CLI::Option* resume_inject_opt = nullptr;
   std::string resume_inject;
   std::uint64_t resume_seed = 0;
+  CLI::App* rollback = nullptr;
+  rollback_args rb;
   CLI::App* status = nullptr;
   std::string status_run;
   bool status_json = false;
@@ -126,6 +128,13 @@ void add_state_commands(CLI::App& app, parsed& p) {
       p.ledger_cmd->add_option("--state", p.ledger_state, "Only patches in this state");
   p.ledger_run_opt = p.ledger_cmd->add_option("--run", p.ledger_run, "Only patches of this run");
   p.ledger_cmd->add_flag("--json", p.ledger.json, "Print a JSON array");
+  p.rollback = app.add_subcommand(
+      "rollback", "Put the integration branch back where a run found it; its patches rolled_back");
+  p.rollback->add_option("RUN_ID", p.rb.run_id, "The run to roll back")->required();
+  p.rollback->add_flag("--reset", p.rb.reset,
+                       "Move the branch back instead of adding a revert commit (rewrites history)");
+  p.rollback->add_flag("--cascade", p.rb.cascade, "Also roll back the later runs on top of it");
+  p.rollback->add_flag("--json", p.rb.json, "Print JSON");
   p.status = app.add_subcommand("status", "Runs, workstream states and progress");
   p.status->add_option("RUN_ID", p.status_run, "Default: the latest run");
   p.status->add_flag("--json", p.status_json, "Print JSON");
@@ -210,6 +219,8 @@ int dispatch(const parsed& p) {
     return db_command(p.db);
   if (*p.ledger_cmd)
     return ledger_command(p.ledger);
+  if (*p.rollback)
+    return rollback_command(p.rb);
   if (*p.run_cmd || *p.run_ws)
     return run_command(p.run);
   if (*p.resume) {

@@ -67,8 +67,11 @@ int status_command(const std::string& run_id, bool as_json) {
     return to_int(exit_code::internal);
   }
   std::map<std::string, int> counts;
-  for (const auto& w : *ws)
+  int unchecked = 0;
+  for (const auto& w : *ws) {
     counts[w.state]++;
+    unchecked += w.state == "committed" && w.reason && *w.reason == unchecked_reason;
+  }
   if (as_json) {
     json list = json::array();
     for (const auto& w : *ws)
@@ -86,6 +89,7 @@ int status_command(const std::string& run_id, bool as_json) {
                     {"started_at", o.run.started_at},
                     {"finished_at", opt(o.run.finished_at)},
                     {"counts", counts},
+                    {"committed_unchecked", unchecked},
                     {"workstreams", list}});
     return 0;
   }
@@ -98,6 +102,9 @@ int status_command(const std::string& run_id, bool as_json) {
   for (const auto& [state, n] : counts)
     out << ' ' << n << ' ' << state;
   out << " of " << ws->size() << '\n';
+  if (unchecked > 0)
+    out << "  " << unchecked << " of the committed had no acceptance command (committed on their "
+        << "tool's exit code alone)\n";
   for (const auto& w : *ws) {
     out << "  " << w.workstream_id << ": " << w.state;
     if (w.attempts > 1)

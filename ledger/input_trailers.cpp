@@ -1,8 +1,50 @@
 #include "ledger/input_trailers.h"
 
+#include <set>
+
 #include "ledger/git.h"
 
 namespace uet::ledger {
+
+const char* const trailer_format =
+    "%H%x09%(trailers:key=UET-Workstream,valueonly)%x09%(trailers:key=UET-Input,valueonly)%x09%("
+    "trailers:key=UET-Run,valueonly)%x09%(trailers:key=UET-Patch,valueonly)%x09%(trailers:key=UET-"
+    "Rollback,valueonly,separator=%x2C)%x00";
+
+std::vector<trailer_commit> parse_trailer_log(const std::string& log) {
+  std::vector<trailer_commit> out;
+  std::size_t pos = 0;
+  while (pos < log.size()) {
+    auto end = log.find('\0', pos);
+    auto rec = log.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? log.size() : end + 1;
+    std::vector<std::string> f;
+    std::size_t p = rec.find_first_not_of('\n');
+    if (p == std::string::npos)
+      continue;
+    while (true) {
+      auto t = rec.find('\t', p);
+      f.push_back(chomp(rec.substr(p, t == std::string::npos ? std::string::npos : t - p)));
+      if (t == std::string::npos)
+        break;
+      p = t + 1;
+    }
+    if (f.size() != 6)
+      continue;
+    auto one = [](const std::string& v) { return v.substr(0, v.find('\n')); };
+    trailer_commit c{f[0], one(f[1]), one(f[2]), one(f[3]), one(f[4]), {}};
+    std::size_t q = 0;
+    while (q < f[5].size()) {
+      auto comma = f[5].find(',', q);
+      auto id = f[5].substr(q, comma == std::string::npos ? std::string::npos : comma - q);
+      if (!id.empty())
+        c.rollback.push_back(id);
+      q = comma == std::string::npos ? f[5].size() : comma + 1;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 namespace {
 
@@ -21,28 +63,16 @@ expected<std::map<std::string, branch_input>> read_input_trailers(engine::enviro
   if (!branch_exists(env, repo, branch))
     return out;
   auto log = git(env, repo,
-                 {"log",
-                  "--format=%H%x09%(trailers:key=UET-Workstream,valueonly)%x09%(trailers:key="
-                  "UET-Input,valueonly)%x00",
-                  "refs/heads/" + branch, "--"});
+                 {"log", std::string("--format=") + trailer_format, "refs/heads/" + branch, "--"});
   if (!log)
     return log.error().context("cannot read the UET-Input trailers of " + branch + ": ");
-  // Newest first: the first commit seen of a workstream is its newest.
-  std::size_t pos = 0;
-  while (pos < log->size()) {
-    auto end = log->find('\0', pos);
-    auto rec = log->substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-    pos = end == std::string::npos ? log->size() : end + 1;
-    auto t1 = rec.find('\t');
-    auto t2 = t1 == std::string::npos ? t1 : rec.find('\t', t1 + 1);
-    if (t2 == std::string::npos)
-      continue;
-    auto first = rec.find_first_not_of('\n');
-    auto commit = rec.substr(first, t1 - first);
-    auto ws = chomp(rec.substr(t1 + 1, t2 - t1 - 1));
-    auto fp = chomp(rec.substr(t2 + 1));
-    if (!ws.empty() && ws.find('\n') == std::string::npos)
-      out.emplace(ws, branch_input{commit, fp.substr(0, fp.find('\n'))});
+  // Newest first: the first commit seen of a workstream is its newest, and
+  // a rollback commit comes before the commits of the runs it undid.
+  std::set<std::string> rolled_back;
+  for (const auto& c : parse_trailer_log(*log)) {
+    rolled_back.insert(c.rollback.begin(), c.rollback.end());
+    if (!c.workstream.empty() && !rolled_back.count(c.run))
+      out.emplace(c.workstream, branch_input{c.sha, c.input});
   }
   return out;
 }
@@ -54,8 +84,8 @@ expected<std::string> branch_base(engine::environment& env, const std::filesyste
     return r && r->exit_code == 0 ? chomp(r->out) : std::string();
   }
   auto r = git(env, repo,
-               {"rev-list", "--first-parent", "--invert-grep", "--grep=^UET-Patch: ", "-n", "1",
-                "refs/heads/" + branch, "--"});
+               {"rev-list", "--first-parent", "--invert-grep", "--grep=^UET-Patch: ",
+                "--grep=^UET-Rollback: ", "-n", "1", "refs/heads/" + branch, "--"});
   if (!r)
     return r.error().context("cannot find what " + branch + " builds on: ");
   return chomp(*r);

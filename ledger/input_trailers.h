@@ -9,11 +9,26 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "base/expected.h"
 #include "engine/environment.h"
 
 namespace uet::ledger {
+
+/// One commit's UET trailers (git log, newest first).
+struct trailer_commit {
+  std::string sha;
+  std::string workstream;            ///< UET-Workstream
+  std::string input;                 ///< UET-Input
+  std::string run;                   ///< UET-Run
+  std::string patch;                 ///< UET-Patch
+  std::vector<std::string> rollback; ///< UET-Rollback: the runs it undid
+};
+
+/// git log --format= for trailer_commit, and its parser.
+extern const char* const trailer_format;
+std::vector<trailer_commit> parse_trailer_log(const std::string& log);
 
 struct branch_input {
   std::string commit;      ///< the workstream's newest commit on the branch

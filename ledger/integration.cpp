@@ -109,10 +109,6 @@ expected<trailer_index> read_patch_trailers(engine::environment& env, const fs::
   return index;
 }
 
-namespace {
-
-/// A worktree other than `ours` whose HEAD is on branch: moving the branch
-/// would change its index and files under its user.
 std::optional<fs::path> checked_out_elsewhere(const fs::path& repo, const std::string& branch,
                                               const fs::path& ours) {
   auto common = common_dir_of(repo);
@@ -132,6 +128,8 @@ std::optional<fs::path> checked_out_elsewhere(const fs::path& repo, const std::s
       return r.worktree;
   return std::nullopt;
 }
+
+namespace {
 
 /// The branch's head, creating the branch at base_ref first if needed.
 expected<std::string> branch_head(engine::environment& env, const integration_config& cfg) {

@@ -147,6 +147,12 @@ expected<trailer_index> read_patch_trailers(engine::environment& env,
                                             const std::filesystem::path& repo,
                                             const std::string& branch);
 
+/// A worktree other than `ours` whose HEAD is on branch: moving the branch
+/// would change its index and files under its user.
+std::optional<std::filesystem::path> checked_out_elsewhere(const std::filesystem::path& repo,
+                                                           const std::string& branch,
+                                                           const std::filesystem::path& ours = {});
+
 /// "uet: <workstream_id> <title>" plus the UET-Run and UET-Patch trailers,
 /// and UET-Workstream and UET-Input when input (its fingerprint,
 /// ledger/workstream_inputs.h) is known.

@@ -3,7 +3,8 @@
 namespace uet::ledger {
 
 bool is_terminal(patch_state s) {
-  return s == patch_state::committed || s == patch_state::quarantined;
+  return s == patch_state::committed || s == patch_state::quarantined ||
+         s == patch_state::rolled_back;
 }
 
 bool can_transition(patch_state from, patch_state to) {

@@ -15,8 +15,8 @@ const char* const step_state_names[] = {"running", "succeeded", "failed", "timed
 const char* const attempt_names[] = {"committed", "skipped", "failed", "quarantined",
                                      "interrupted"};
 const char* const end_names[] = {"committed", "skipped", "quarantined", "interrupted"};
-const char* const patch_names[] = {"created",  "validated", "queued",     "applied",
-                                   "verified", "committed", "quarantined"};
+const char* const patch_names[] = {"created",  "validated", "queued",      "applied",
+                                   "verified", "committed", "quarantined", "rolled_back"};
 const char* const breaker_names[] = {"closed", "open", "half_open"};
 const char* const verify_names[] = {"identity", "always"};
 const char* const news_names[] = {"empty",  "test",     "committed",  "refused",

@@ -88,8 +88,14 @@ enum class patch_state : std::uint8_t {
   applied,
   verified,
   committed,
-  quarantined
+  quarantined,
+  rolled_back ///< committed, then taken off the branch by `rollback`
 };
+
+/// The reason a workstream row gives when it was committed with no
+/// acceptance command (status counts them).
+inline constexpr const char* unchecked_reason =
+    "unchecked: no acceptance command; committed on its tool's exit code alone";
 
 const char* to_string(engine_kind v);
 const char* to_string(run_state v);

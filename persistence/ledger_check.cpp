@@ -57,7 +57,8 @@ std::vector<ledger_problem> compare_ledger(const std::map<std::string, db_patch>
           "commit " + sha_list(commits) +
               " on the branch carries it, but the database has no "
               "such patch");
-    else if (parse_patch_state(it->second.status) != patch_state::committed)
+    else if (auto s = parse_patch_state(it->second.status);
+             s != patch_state::committed && s != patch_state::rolled_back) // a revert keeps it
       add(ledger_problem_kind::not_committed, id,
           "commit " + sha_list(commits) + " on the branch carries it, but the database has it '" +
               it->second.status + "'");

@@ -107,7 +107,7 @@ const std::vector<std::string>& workstream_states() {
   return v;
 }
 const std::vector<std::string>& patch_statuses() {
-  static const auto v = names(patch_state::created, patch_state::quarantined);
+  static const auto v = names(patch_state::created, patch_state::rolled_back);
   return v;
 }
 

@@ -41,6 +41,10 @@ TEST_CASE("unchanged: the run summary counts what was committed with no acceptan
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("1 of the committed had no acceptance command: committed on their tool's "
                       "exit code alone") != std::string::npos);
+  auto st = p.status();
+  CHECK(st["committed_unchecked"] == 1);
+  CHECK(p.run({"status"}).output.find("1 of the committed had no acceptance command") !=
+        std::string::npos);
   auto again = pipeline_project(sh_tool, {{"trusted", ws("echo t > t.txt", "t.txt")}});
   auto j = again.run({"run", "phase-all", "--json"});
   CHECK(j.output.find("\"committed_unchecked\":1") != std::string::npos);

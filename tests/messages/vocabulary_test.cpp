@@ -41,7 +41,7 @@ TEST_CASE("vocabulary: the database accepts exactly the states the vocabulary na
                                                                      "blocked", "skipped"});
   CHECK(persistence::run_states() ==
         std::vector<std::string>{"pending", "running", "succeeded", "failed", "interrupted"});
-  CHECK(persistence::patch_statuses().size() == 7);
+  CHECK(persistence::patch_statuses().size() == 8);
 }
 
 TEST_CASE("vocabulary: a workstream's end is a state, interrupted going back to pending") {

@@ -179,3 +179,34 @@ TEST_CASE("migrations: a database newer than the binary is refused") {
   CHECK_FALSE(rollback(f.db).ok());
   CHECK_FALSE(migrate(f.db, 1).ok());
 }
+
+TEST_CASE("migrations: 0006 down and up keeps a rolled_back patch's row, as quarantined") {
+  db_fixture f;
+  f.write(
+      {a_run(),
+       patch_recorded{"p1", "run-1", "ws-a", 1, "diff", "created", "2026-11-22T10:00:02.000Z"},
+       patch_recorded{"p2", "run-1", "ws-b", 1, "diff", "created", "2026-11-22T10:00:02.000Z"}});
+  f.db.sql().exec("UPDATE patch_ledger SET status = 'rolled_back' WHERE patch_id = 'p1'");
+  f.db.sql().exec("UPDATE patch_ledger SET status = 'committed', commit_sha = 'abc' WHERE "
+                  "patch_id = 'p2'");
+  REQUIRE(latest_version() == 6);
+  auto r = rollback(f.db);
+  REQUIRE(r.ok());
+  CHECK(r->to == 5);
+  auto status = [&](const char* id) {
+    SQLite::Statement q(f.db.sql(),
+                        "SELECT status || '|' || coalesce(error_message, '') || '|' || "
+                        "coalesce(commit_sha, '') FROM patch_ledger WHERE patch_id = ?1");
+    q.bind(1, id);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getString();
+  };
+  CHECK(status("p1") == "quarantined|rolled back|");
+  CHECK(status("p2") == "committed||abc");
+  REQUIRE(migrate(f.db).ok());
+  CHECK(count_rows(f.db, "patch_ledger") == 2);
+  CHECK(status("p2") == "committed||abc");
+  CHECK_THROWS(f.db.sql().exec("UPDATE patch_ledger SET status = 'bogus' WHERE patch_id = 'p2'"));
+  f.db.sql().exec("UPDATE patch_ledger SET status = 'rolled_back' WHERE patch_id = 'p2'");
+  CHECK(status("p2") == "rolled_back||abc");
+}
