@@ -19,18 +19,6 @@ std::string lines_joined(const std::string& text, std::size_t from_line) {
   return out;
 }
 
-/// Who commits the merge: the repository's identity, else ours (git refuses
-/// to commit without one).
-git_env identity(engine::environment& env, const std::filesystem::path& repo) {
-  auto email = git_run(env, repo, {"config", "user.email"});
-  if (email && email->exit_code == 0)
-    return {};
-  return {{"GIT_AUTHOR_NAME", "uet-actors"},
-          {"GIT_AUTHOR_EMAIL", "uet-actors@localhost"},
-          {"GIT_COMMITTER_NAME", "uet-actors"},
-          {"GIT_COMMITTER_EMAIL", "uet-actors@localhost"}};
-}
-
 bool is_ancestor(engine::environment& env, const std::filesystem::path& repo, const std::string& a,
                  const std::string& b) {
   auto r = git_run(env, repo, {"merge-base", "--is-ancestor", a, b});
@@ -72,7 +60,7 @@ follow_base(engine::environment& env, const std::filesystem::path& repo, const s
         git(env, repo,
             {"commit-tree", tree, "-p", head, "-p", base, "-m",
              "uet: bring in " + base_ref + " (" + base.substr(0, 10) + ")\n\nUET-Base: " + base},
-            std::nullopt, identity(env, repo));
+            std::nullopt, commit_identity(env, repo));
     if (!commit)
       return commit.error();
     move.how = "merge";

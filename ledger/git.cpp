@@ -84,4 +84,14 @@ expected<std::string> git(engine::environment& env, const std::filesystem::path&
   return std::move(r->out);
 }
 
+git_env commit_identity(engine::environment& env, const std::filesystem::path& repo) {
+  auto email = git_run(env, repo, {"config", "user.email"});
+  if (email && email->exit_code == 0)
+    return {};
+  return {{"GIT_AUTHOR_NAME", "uet-actors"},
+          {"GIT_AUTHOR_EMAIL", "uet-actors@localhost"},
+          {"GIT_COMMITTER_NAME", "uet-actors"},
+          {"GIT_COMMITTER_EMAIL", "uet-actors@localhost"}};
+}
+
 } // namespace uet::ledger

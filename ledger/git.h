@@ -39,6 +39,11 @@ expected<std::string> git(engine::environment& env, const std::filesystem::path&
                           const std::optional<std::string>& stdin_data = std::nullopt,
                           const git_env& extra = {});
 
+/// Who commits when the ledger calls `git commit-tree`: the repository's
+/// identity (no variables), else uet-actors' (git refuses to commit with
+/// none).
+git_env commit_identity(engine::environment& env, const std::filesystem::path& repo);
+
 /// s without trailing newlines.
 std::string chomp(std::string s);
 

@@ -29,16 +29,6 @@ std::string subject(engine::environment& env, const std::filesystem::path& repo,
   return sha.substr(0, 10) + (s ? " " + chomp(*s) : std::string());
 }
 
-git_env identity(engine::environment& env, const std::filesystem::path& repo) {
-  auto email = git_run(env, repo, {"config", "user.email"});
-  if (email && email->exit_code == 0)
-    return {};
-  return {{"GIT_AUTHOR_NAME", "uet-actors"},
-          {"GIT_AUTHOR_EMAIL", "uet-actors@localhost"},
-          {"GIT_COMMITTER_NAME", "uet-actors"},
-          {"GIT_COMMITTER_EMAIL", "uet-actors@localhost"}};
-}
-
 } // namespace
 
 expected<rollback_plan> plan_rollback(engine::environment& env, const std::filesystem::path& repo,
@@ -98,7 +88,7 @@ expected<std::string> apply_rollback(engine::environment& env, const std::filesy
       message += "UET-Rollback: " + run + "\n";
     auto commit =
         git(env, repo, {"commit-tree", plan.before + "^{tree}", "-p", plan.head, "-m", message},
-            std::nullopt, identity(env, repo));
+            std::nullopt, commit_identity(env, repo));
     if (!commit)
       return commit.error();
     target = chomp(*commit);

@@ -9,13 +9,6 @@ using namespace uet::test;
 
 namespace {
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++n;
-  return n;
-}
-
 /// The ids of the workstreams the latest run started, in event order.
 std::vector<std::string> started(const fs::path& dir) {
   std::vector<std::string> ids;
@@ -32,10 +25,7 @@ std::vector<std::string> started(const fs::path& dir) {
 
 TEST_CASE("demo rerun: the second run starts 0 tools, an edited prompt starts what it changes") {
   temp_dir d("uet-demo");
-  auto demo = source_dir() / "examples" / "demo";
-  for (const char* part : {"seed", "workstreams", "tools.yaml", "uet.yaml", "reset.sh"})
-    fs::copy(demo / part, d.path() / part, fs::copy_options::recursive);
-  must_run({"/bin/sh", (d.path() / "reset.sh").string()}, d.path());
+  copy_demo(d.path());
   auto first = run_cli({"run", "phase-all"}, d.path());
   INFO(first.output);
   REQUIRE(first.exit_code == 0);
@@ -46,7 +36,7 @@ TEST_CASE("demo rerun: the second run starts 0 tools, an edited prompt starts wh
   REQUIRE(second.exit_code == 0);
   CHECK(started(d.path()).empty());
   auto events = run_cli({"events", "--json"}, d.path()).output;
-  CHECK(count(events, "\"workstream_unchanged\"") == 13);
+  CHECK(occurrences(events, "\"workstream_unchanged\"") == 13);
   CHECK(second.output.find("0 committed, 13 skipped (13 unchanged)") != std::string::npos);
 
   auto file = d.path() / "workstreams" / "lib-format.yaml";

@@ -11,21 +11,11 @@ namespace {
 
 const std::map<std::string, std::string> no_landlock{{"UET_TEST_NO_LANDLOCK", "1"}};
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++n;
-  return n;
-}
-
 } // namespace
 
 TEST_CASE("sandbox: the demo pipeline commits every workstream under sandbox: required") {
   temp_dir d("uet-demo");
-  auto demo = source_dir() / "examples" / "demo";
-  for (const char* part : {"seed", "workstreams", "tools.yaml", "uet.yaml", "reset.sh"})
-    fs::copy(demo / part, d.path() / part, fs::copy_options::recursive);
-  must_run({"/bin/sh", (d.path() / "reset.sh").string()}, d.path());
+  copy_demo(d.path());
   write_file(d.path() / "uet.yaml", read_text(d.path() / "uet.yaml") + "sandbox: required\n");
   auto r = run_cli({"run", "phase-all"}, d.path());
   INFO(r.output);
@@ -59,9 +49,9 @@ TEST_CASE("sandbox: best-effort without Landlock, and off, warn once per run and
   auto r = p.run({"run", "phase-all"}, std::chrono::seconds(60), no_landlock);
   INFO(r.output);
   CHECK(r.exit_code == 0);
-  CHECK(count(r.output, "warning: tool(s) sh run unconfined (sandbox: " + mode + ")") == 1);
+  CHECK(occurrences(r.output, "warning: tool(s) sh run unconfined (sandbox: " + mode + ")") == 1);
   auto events = p.run({"events", "--json"}).output;
-  CHECK(count(events, "\"sandbox_unconfined\"") == 1);
+  CHECK(occurrences(events, "\"sandbox_unconfined\"") == 1);
 }
 
 TEST_CASE("sandbox: a denied write is named in the step's log and in status") {

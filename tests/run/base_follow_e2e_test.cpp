@@ -21,13 +21,6 @@ void colleague_commits(const pipeline_project& p, const std::string& file,
          "colleague: " + file});
 }
 
-std::size_t count(const std::string& text, const std::string& what) {
-  std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-    ++n;
-  return n;
-}
-
 } // namespace
 
 TEST_CASE("base: main moves between two runs, the second brings it in and its checks see it") {
@@ -44,7 +37,7 @@ TEST_CASE("base: main moves between two runs, the second brings it in and its ch
   CHECK(p.git({"merge-base", "--is-ancestor", main_tip, "uet/integration"}).empty());
   CHECK(read_text(p.scratch() / "seen") == "saw\n"); // a ran again: its base moved
   auto events = p.run({"events", "--json"}).output;
-  CHECK(count(events, "\"base_followed\"") == 1);
+  CHECK(occurrences(events, "\"base_followed\"") == 1);
   CHECK(events.find("\"how\":\"merge\"") != std::string::npos);
   CHECK(p.patch_commits() == 1);
   // Nothing moved since: nothing runs, nothing is merged.

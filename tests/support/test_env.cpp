@@ -99,4 +99,18 @@ void make_git_repo(const fs::path& dir, const std::map<std::string, std::string>
   must_run({"git", "commit", "-q", "-m", "initial"}, dir);
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+void copy_demo(const fs::path& dir) {
+  auto demo = source_dir() / "examples" / "demo";
+  for (const char* part : {"seed", "workstreams", "tools.yaml", "uet.yaml", "reset.sh"})
+    fs::copy(demo / part, dir / part, fs::copy_options::recursive);
+  must_run({"/bin/sh", (dir / "reset.sh").string()}, dir);
+}
+
 } // namespace uet::test

@@ -52,4 +52,11 @@ bool process_ends(int pid);
 fs::path source_dir();
 fs::path binary();
 
+/// How many times `what` occurs in text (overlaps counted).
+std::size_t occurrences(const std::string& text, const std::string& what);
+
+/// The bundled demo (examples/demo) copied into dir, its repository made
+/// fresh by its reset.sh.
+void copy_demo(const fs::path& dir);
+
 } // namespace uet::test
