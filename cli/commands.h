@@ -76,7 +76,8 @@ int run_command(const run_args& args);
 /// as a tool would run, under the adapter fault KIND (engine/fault_plan.h).
 int fault_shim(int argc, char** argv);
 
-int status_command(const std::string& run_id, bool json);
+/// all: every run, newest first (RUN_ID is then ignored).
+int status_command(const std::string& run_id, bool json, bool all = false);
 int events_command(const std::string& run_id, bool json);
 
 } // namespace uet::cli

@@ -68,6 +68,7 @@ struct parsed {
   CLI::App* status = nullptr;
   std::string status_run;
   bool status_json = false;
+  bool status_all = false;
   CLI::App* events = nullptr;
   std::string events_run;
   bool events_json = false;
@@ -138,6 +139,7 @@ void add_state_commands(CLI::App& app, parsed& p) {
   p.status = app.add_subcommand("status", "Runs, workstream states and progress");
   p.status->add_option("RUN_ID", p.status_run, "Default: the latest run");
   p.status->add_flag("--json", p.status_json, "Print JSON");
+  p.status->add_flag("--all", p.status_all, "Every run, newest first: state, counts, wall time");
   p.events = app.add_subcommand("events", "The event log of a run");
   p.events->add_option("RUN_ID", p.events_run, "Default: the latest run");
   p.events->add_flag("--json", p.events_json, "One JSON object per line");
@@ -234,7 +236,7 @@ int dispatch(const parsed& p) {
     return run_command(r);
   }
   if (*p.status)
-    return status_command(p.status_run, p.status_json);
+    return status_command(p.status_run, p.status_json, p.status_all);
   if (*p.events)
     return events_command(p.events_run, p.events_json);
   return to_int(uet::exit_code::internal);
