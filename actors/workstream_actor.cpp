@@ -6,6 +6,7 @@
 #include "actors/records.h"
 #include "actors/workstream_steps.h"
 #include "base/clock.h"
+#include "base/files.h"
 #include "config/patch_limits.h"
 #include "engine/tool_command.h"
 #include "ledger/object_store.h"
@@ -163,6 +164,8 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
   }
   if (!e.ok()) {
     auto why = !e.error.empty() ? e.error : "the tool " + e.description;
+    if (auto last = last_lines(e.tail, 1, 200); e.error.empty() && !last.empty())
+      why += ": " + last; // what it said last, not only its exit code
     s.outcome.detail = e.tail;
     step_end(self, step_kind::edit, e.timed_out ? step_state::timed_out : step_state::failed,
              e.started && e.signal == 0 ? std::optional<std::int64_t>(e.exit_code) : std::nullopt,

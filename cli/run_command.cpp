@@ -4,6 +4,7 @@
 // Ctrl-C (SIGINT), SIGTERM or SIGHUP: running tools are ended, the run is
 // recorded as interrupted, exit 130.
 #include <iostream>
+#include <map>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -93,6 +94,37 @@ void print_json_summary(const run::run_result& r, int code) {
   std::cout << j.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
 }
 
+/// The summary's problems, with the workstreams blocked by one failure in
+/// one line ("blocked by fmt-round (5): a, b, c, d, e") instead of five
+/// copies of its reason, which the failed one's own line gives.
+std::vector<std::string> problem_lines(const std::vector<std::string>& problems) {
+  std::vector<std::string> out;
+  std::map<std::string, std::vector<std::string>> blocked_by; // dependency -> blocked ids
+  std::vector<std::string> order;
+  for (const auto& p : problems) {
+    auto at = p.find(": blocked: dependency ");
+    auto failed = at == std::string::npos ? at : p.find(" failed: ", at);
+    if (failed == std::string::npos) {
+      out.push_back(p);
+      continue;
+    }
+    auto dep = p.substr(at + 22, failed - at - 22);
+    if (blocked_by[dep].empty())
+      order.push_back(dep);
+    blocked_by[dep].push_back(p.substr(0, at));
+  }
+  for (const auto& dep : order) {
+    const auto& ids = blocked_by[dep];
+    std::string line = "blocked by " + dep + " (" + std::to_string(ids.size()) + "):";
+    for (std::size_t i = 0; i < ids.size() && i < 20; ++i)
+      line += (i ? ", " : " ") + ids[i];
+    if (ids.size() > 20)
+      line += ", ... (status lists all)";
+    out.push_back(line);
+  }
+  return out;
+}
+
 int print_summary(const run::run_result& r, bool json_mode) {
   const auto& s = *r.summary;
   int code = to_int(exit_code_of(s));
@@ -110,8 +142,8 @@ int print_summary(const run::run_result& r, bool json_mode) {
   if (s.unchecked)
     out << "  " << s.unchecked << " of the committed had no acceptance command: committed on their "
         << "tool's exit code alone (require_acceptance: true in uet.yaml refuses that)\n";
-  for (const auto& p : s.problems)
-    out << "  " << p << '\n';
+  for (const auto& line : problem_lines(s.problems))
+    out << "  " << line << '\n';
   if (!s.stopped_because.empty())
     out << "  stopped: " << s.stopped_because << '\n';
   if (r.faults) {

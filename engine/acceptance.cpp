@@ -38,6 +38,9 @@ acceptance_result run_acceptance(environment& env, const acceptance_request& req
       res.cancelled = r.cancelled;
       res.reason = "'" + cmd + "' " + r.describe();
       res.tail = last_lines(r.output);
+      // The assertion, not only "exit code 1": its last line of output.
+      if (auto last = last_lines(r.output, 1, 200); !last.empty())
+        res.reason += ": " + last;
       if (!r.denied.empty())
         res.reason += "; the sandbox denied a write to " + r.denied +
                       " (acceptance commands may write only in their tree and TMPDIR)";

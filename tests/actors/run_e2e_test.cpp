@@ -555,7 +555,7 @@ TEST_CASE("resume: counts what the earlier run skipped as skipped, and refuses l
   CHECK(refused.exit_code == 2);
   CHECK(refused.output.find("resume: run ") == 0);
   CHECK(refused.output.find("b (pending)") != std::string::npos);
-  CHECK(p.status()["state"] == "running"); // untouched
+  CHECK(p.status()["recorded_state"] == "running"); // untouched (its process is gone: crashed)
   write_file(p.root() / "workstreams" / "b.yaml", b_spec);
   auto r = p.run({"resume", "--json"});
   INFO(r.output);

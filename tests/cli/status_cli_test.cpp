@@ -50,3 +50,37 @@ TEST_CASE("status: a run killed with -9 shows as crashed, and resume finishes it
   CHECK(resumed.exit_code == 0);
   CHECK(p.status()["state"] == "succeeded");
 }
+
+TEST_CASE("status: a failed check's last line (the assertion) is in the console and in status") {
+  pipeline_project p(
+      sh_tool,
+      {{"calc", ws("echo 4 > v.txt", "v.txt", "[]",
+                   "resilience_policy: {max_retries: 0}\nacceptance_criteria: {commands: "
+                   "[\"echo running 1 test; echo 'AssertionError: 3 != 4' >&2; exit 1\"]}\n")},
+       {"tool", ws("echo 'ModuleNotFoundError: aider' >&2; exit 2", "t.txt", "[]",
+                   "resilience_policy: {max_retries: 0}\n")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("exit code 1: AssertionError: 3 != 4") != std::string::npos);
+  CHECK(r.output.find("the tool exit code 2: ModuleNotFoundError: aider") != std::string::npos);
+  auto text = p.run({"status"}).output;
+  CHECK(text.find("AssertionError: 3 != 4") != std::string::npos);
+  CHECK(text.find("ModuleNotFoundError: aider") != std::string::npos);
+}
+
+TEST_CASE("status: the run summary names what one failure blocked once") {
+  pipeline_project p(
+      sh_tool, {{"fmt-round", ws("exit 3", "f.txt", "[]", "resilience_policy: {max_retries: 0}\n")},
+                {"a", ws("echo a > a.txt", "a.txt", "[fmt-round]")},
+                {"b", ws("echo b > b.txt", "b.txt", "[a]")},
+                {"c", ws("echo c > c.txt", "c.txt", "[fmt-round]")},
+                {"free", ws("echo f > free.txt", "free.txt")}});
+  auto r = p.run({"run", "phase-all"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto summary = r.output.substr(r.output.find("run run-", r.output.find('\n')));
+  CHECK(summary.find("fmt-round: quarantined: ") != std::string::npos);
+  CHECK(summary.find("blocked by fmt-round (3): ") != std::string::npos);
+  CHECK(summary.find(": blocked: dependency") == std::string::npos);
+}

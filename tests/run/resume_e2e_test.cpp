@@ -56,7 +56,7 @@ TEST_CASE(
         std::string::npos);
   CHECK(runs_of(p, "a") == 1);
   CHECK(runs_of(p, "b") == 1);
-  CHECK(p.status()["state"] == "running"); // untouched
+  CHECK(p.status()["recorded_state"] == "running"); // untouched (its process is gone: crashed)
 }
 
 TEST_CASE("run: a database that cannot list its runs is refused with exit 3 and no tool starts") {
