@@ -38,6 +38,14 @@ struct db_args {
 };
 int db_command(const db_args& args);
 
+struct report_args {
+  std::string run_id; ///< "" = the latest
+  bool metrics = false;
+  bool json = false;
+  bool prometheus = false;
+};
+int report_command(const report_args& args);
+
 struct rollback_args {
   std::string run_id;
   bool reset = false;   ///< move the branch back instead of a revert commit

@@ -63,6 +63,8 @@ struct parsed {
   CLI::Option* resume_inject_opt = nullptr;
   std::string resume_inject;
   std::uint64_t resume_seed = 0;
+  CLI::App* report = nullptr;
+  report_args rep;
   CLI::App* rollback = nullptr;
   rollback_args rb;
   CLI::App* status = nullptr;
@@ -129,6 +131,14 @@ void add_state_commands(CLI::App& app, parsed& p) {
       p.ledger_cmd->add_option("--state", p.ledger_state, "Only patches in this state");
   p.ledger_run_opt = p.ledger_cmd->add_option("--run", p.ledger_run, "Only patches of this run");
   p.ledger_cmd->add_flag("--json", p.ledger.json, "Print a JSON array");
+  p.report = app.add_subcommand("report", "A run's monitoring numbers (reads the database)");
+  p.report->add_option("RUN_ID", p.rep.run_id, "Default: the latest run");
+  p.report->add_flag("--metrics", p.rep.metrics,
+                     "Completion, time per workstream, error rate, parallel efficiency");
+  auto* rj = p.report->add_flag("--json", p.rep.json, "Print JSON");
+  auto* rp =
+      p.report->add_flag("--prometheus", p.rep.prometheus, "Prometheus text exposition format");
+  rj->excludes(rp);
   p.rollback = app.add_subcommand(
       "rollback", "Put the integration branch back where a run found it; its patches rolled_back");
   p.rollback->add_option("RUN_ID", p.rb.run_id, "The run to roll back")->required();
@@ -223,6 +233,8 @@ int dispatch(const parsed& p) {
     return ledger_command(p.ledger);
   if (*p.rollback)
     return rollback_command(p.rb);
+  if (*p.report)
+    return report_command(p.rep);
   if (*p.run_cmd || *p.run_ws)
     return run_command(p.run);
   if (*p.resume) {
