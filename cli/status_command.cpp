@@ -196,9 +196,9 @@ int status_command(const std::string& run_id, bool as_json, bool all) {
     return 0;
   }
   auto& out = std::cout;
-  out << "run " << o.run.run_id << " (" << o.run.phase_id << ", " << o.run.engine
-      << "): " << shown_state(o.cfg, o.run);
-  if (crashed(o.cfg, o.run))
+  const auto state = shown_state(o.cfg, o.run); // reads the lock file and /proc once
+  out << "run " << o.run.run_id << " (" << o.run.phase_id << ", " << o.run.engine << "): " << state;
+  if (state == "crashed")
     out << " (the database says running, but its process is gone; 'uet-actors resume "
         << o.run.run_id << "' finishes it)";
   out << "\n  started " << o.run.started_at;
