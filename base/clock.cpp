@@ -68,4 +68,20 @@ std::string iso8601_now() {
   return iso8601(std::chrono::system_clock::now());
 }
 
+double iso8601_seconds(const std::string& s) {
+  std::tm tm{};
+  double sec = 0;
+  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%lf", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &sec) != 6)
+    return -1.0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<double>(::timegm(&tm)) + sec;
+}
+
+double seconds_between(const std::string& from, const std::string& to) {
+  auto a = iso8601_seconds(from), b = iso8601_seconds(to);
+  return a < 0 || b < 0 ? -1.0 : b - a;
+}
+
 } // namespace uet

@@ -43,6 +43,8 @@ struct report_args {
   bool metrics = false;
   bool json = false;
   bool prometheus = false;
+  std::string html;  ///< write the report page here ("" = no)
+  std::string trace; ///< write Chrome trace-event JSON here ("" = no)
 };
 int report_command(const report_args& args);
 

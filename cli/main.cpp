@@ -131,7 +131,8 @@ void add_state_commands(CLI::App& app, parsed& p) {
       p.ledger_cmd->add_option("--state", p.ledger_state, "Only patches in this state");
   p.ledger_run_opt = p.ledger_cmd->add_option("--run", p.ledger_run, "Only patches of this run");
   p.ledger_cmd->add_flag("--json", p.ledger.json, "Print a JSON array");
-  p.report = app.add_subcommand("report", "A run's monitoring numbers (reads the database)");
+  p.report = app.add_subcommand(
+      "report", "A run's report page, timeline trace or monitoring numbers (reads the database)");
   p.report->add_option("RUN_ID", p.rep.run_id, "Default: the latest run");
   p.report->add_flag("--metrics", p.rep.metrics,
                      "Completion, time per workstream, error rate, parallel efficiency");
@@ -139,6 +140,10 @@ void add_state_commands(CLI::App& app, parsed& p) {
   auto* rp =
       p.report->add_flag("--prometheus", p.rep.prometheus, "Prometheus text exposition format");
   rj->excludes(rp);
+  p.report->add_option("--html", p.rep.html,
+                       "Write one self-contained HTML page: timeline, DAG, patch flow, failures");
+  p.report->add_option("--trace", p.rep.trace,
+                       "Write Chrome trace-event JSON (Perfetto, chrome://tracing)");
   p.rollback = app.add_subcommand(
       "rollback", "Put the integration branch back where a run found it; its patches rolled_back");
   p.rollback->add_option("RUN_ID", p.rb.run_id, "The run to roll back")->required();

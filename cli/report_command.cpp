@@ -1,13 +1,19 @@
-// `uet-actors report [RUN_ID] --metrics [--json | --prometheus]`: the
-// monitoring numbers of a run (persistence/run_metrics.h), read-only.
+// `uet-actors report [RUN_ID] [--html FILE] [--trace FILE] [--metrics [--json |
+// --prometheus]]`: a run's page, trace and monitoring numbers, from the
+// database, read-only (report/, persistence/run_metrics.h).
 #include <iomanip>
 #include <iostream>
 
 #include "base/exit_code.h"
+#include "base/files.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/run_lookup.h"
 #include "config/loader.h"
 #include "persistence/run_metrics.h"
+#include "report/html_report.h"
+#include "report/run_report.h"
+#include "report/trace_json.h"
 
 namespace uet::cli {
 
@@ -33,54 +39,83 @@ void print_text(const persistence::run_metrics& m) {
     << " slots x makespan))\n";
 }
 
+void print_metrics(const report_args& a, const persistence::run_metrics& m) {
+  if (a.prometheus)
+    std::cout << persistence::prometheus_text(m);
+  else if (a.json)
+    print_json({{"run_id", m.run_id},
+                {"state", m.state},
+                {"slots", m.slots},
+                {"workstreams", m.workstreams},
+                {"total", m.total},
+                {"completion_rate", m.completion_rate},
+                {"step_attempts", m.steps},
+                {"failed_step_attempts", m.failed_steps},
+                {"error_rate", m.error_rate},
+                {"busy_s", m.busy_s},
+                {"makespan_s", m.makespan_s},
+                {"parallel_efficiency", m.parallel_efficiency},
+                {"avg_workstream_s", m.avg_workstream_s}});
+  else
+    print_text(m);
+}
+
+/// Titles and dependencies from the project's specs, as far as they load:
+/// the report is about a past run, so a spec broken since must not stop it.
+report::spec_map spec_facts_of_project() {
+  auto bundle =
+      config::load_project(std::filesystem::current_path(), config::read_environment(), 1);
+  report::spec_map out;
+  for (const auto& ws : bundle.workstreams)
+    out[ws.id] = {ws.title, ws.dependencies};
+  return out;
+}
+
+/// Writes the page and/or the trace; 0 or the exit code of the failure.
+int write_views(const report_args& a, opened& o) {
+  auto r = report::read_report(*o.db, o.run, spec_facts_of_project());
+  if (!r) {
+    std::cerr << "report: " << r.message() << '\n';
+    return to_int(exit_code::internal);
+  }
+  r->run.state = shown_state(o.cfg, o.run);
+  auto write = [&](const std::string& path, const std::string& content, const char* what) {
+    if (auto w = write_file_atomic(path, content); !w) {
+      std::cerr << "report: writing the " << what << ": " << w.message() << '\n';
+      return false;
+    }
+    std::cerr << "report: " << what << " of run " << o.run.run_id << " written to " << path << " ("
+              << content.size() / 1024 << " KiB)\n";
+    return true;
+  };
+  if (!a.html.empty() && !write(a.html, report::html_page(*r), "page"))
+    return to_int(exit_code::internal);
+  if (!a.trace.empty() && !write(a.trace, report::trace_events(*r).dump() + "\n", "trace"))
+    return to_int(exit_code::internal);
+  return 0;
+}
+
 } // namespace
 
 int report_command(const report_args& a) {
-  if (!a.metrics) {
-    std::cerr << "report: say what to report: --metrics (the run's monitoring numbers)\n";
+  if (!a.metrics && a.html.empty() && a.trace.empty()) {
+    std::cerr << "report: say what to report: --html FILE (a page), --trace FILE (Chrome "
+                 "trace-event JSON) or --metrics (the run's monitoring numbers)\n";
     return to_int(exit_code::bad_input);
   }
-  config::problem_list problems;
-  auto cfg = config::load_project_config(std::filesystem::current_path(),
-                                         config::read_environment(), problems);
-  auto db = persistence::database::open_read_only(cfg.state_db);
-  if (!db) {
-    std::cerr << "report: " << db.message() << " (no run yet?)\n";
-    return to_int(exit_code::internal);
-  }
-  persistence::state_reader reader(*db);
-  auto run = a.run_id.empty() ? reader.latest_run() : reader.run(a.run_id);
-  if (!run || !*run) {
-    std::cerr << "report: "
-              << (!run               ? run.message()
-                  : a.run_id.empty() ? "no runs recorded yet"
-                                     : "no run '" + a.run_id + "'")
-              << '\n';
-    return to_int(!run ? exit_code::internal : exit_code::bad_input);
-  }
-  auto m = persistence::read_metrics(*db, **run);
+  auto o = open_run("report", a.run_id);
+  if (o.code)
+    return o.code;
+  if (int code = write_views(a, o))
+    return code;
+  if (!a.metrics)
+    return 0;
+  auto m = persistence::read_metrics(*o.db, o.run);
   if (!m) {
     std::cerr << "report: " << m.message() << '\n';
     return to_int(exit_code::internal);
   }
-  if (a.prometheus)
-    std::cout << persistence::prometheus_text(*m);
-  else if (a.json)
-    print_json({{"run_id", m->run_id},
-                {"state", m->state},
-                {"slots", m->slots},
-                {"workstreams", m->workstreams},
-                {"total", m->total},
-                {"completion_rate", m->completion_rate},
-                {"step_attempts", m->steps},
-                {"failed_step_attempts", m->failed_steps},
-                {"error_rate", m->error_rate},
-                {"busy_s", m->busy_s},
-                {"makespan_s", m->makespan_s},
-                {"parallel_efficiency", m->parallel_efficiency},
-                {"avg_workstream_s", m->avg_workstream_s}});
-  else
-    print_text(*m);
+  print_metrics(a, *m);
   return 0;
 }
 

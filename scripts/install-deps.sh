@@ -18,6 +18,9 @@ packages=(
   # the spec fuzzer (scripts/fuzz.sh): clang's libFuzzer, and python3 for
   # its seeds (clang only recommends it) and tests/chaos/kill_loop.py
   clang-14 libclang-rt-14-dev python3
+  # the report page's browser test (headless Chromium) and the terminal test
+  # of `status --watch` (tmux)
+  chromium tmux
 )
 
 missing=()

@@ -60,3 +60,14 @@ TEST_CASE("clock: timestamps equal gmtime_r's, at edges and at random") {
     REQUIRE(fast(d * day + 43'200'001) == reference(d * day + 43'200'001));
   CHECK(iso8601_now().size() == 24);
 }
+
+TEST_CASE("iso8601_seconds reads back what iso8601 writes", "[clock]") {
+  for (std::int64_t ms : {0LL, 1764930000123LL, 1800000000999LL}) {
+    auto s = fast(ms);
+    CHECK(iso8601_seconds(s) == Approx(ms / 1000.0).margin(1e-6));
+  }
+  CHECK(seconds_between("2026-12-05T06:57:57.169Z", "2026-12-05T06:58:00.000Z") ==
+        Approx(2.831).margin(1e-6));
+  CHECK(iso8601_seconds("yesterday") == -1.0);
+  CHECK(seconds_between("2026-12-05T06:57:57Z", "no") == -1.0);
+}

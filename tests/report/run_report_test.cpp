@@ -1,0 +1,136 @@
+// report/: the model the page and the trace draw, from a real run's
+// database, and the trace's spans against the database's own rows.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "base/clock.h"
+#include "persistence/database.h"
+#include "persistence/state_reader.h"
+#include "report/html_report.h"
+#include "report/run_report.h"
+#include "report/trace_json.h"
+#include "tests/support/pipeline_project.h"
+
+using namespace uet;
+using namespace uet::test;
+
+TEST_CASE("pack_lanes: fewest lanes, a lane reused once free") {
+  using report::pack_lanes;
+  CHECK(pack_lanes({}).empty());
+  CHECK(pack_lanes({{0, 1}, {0.5, 2}, {1, 3}, {2, 4}}) == std::vector<int>{0, 1, 0, 1});
+  CHECK(pack_lanes({{0, 10}, {1, 2}, {2, 3}, {3, 4}}) == std::vector<int>{0, 1, 1, 1});
+  CHECK(pack_lanes({{0, 5}, {0, 5}, {0, 5}}) == std::vector<int>{0, 1, 2});
+}
+
+TEST_CASE("html_escape leaves no markup") {
+  CHECK(report::html_escape("<img src=x onerror=alert(1)>") ==
+        "&lt;img src=x onerror=alert(1)&gt;");
+  CHECK(report::html_escape("a\"b'c&d") == "a&quot;b&#39;c&amp;d");
+}
+
+namespace {
+
+/// A run with a retry (flaky fails its first edit) and a chain a -> b.
+struct small_run {
+  pipeline_project p{sh_tool,
+                     {{"flaky", ws("if [ ! -e \"$SCRATCH/failed\" ]; then touch "
+                                   "\"$SCRATCH/failed\"; exit 1; fi; echo f > f.txt",
+                                   "f.txt", "[]",
+                                   "resilience_policy: {max_retries: 1, backoff: {initial_ms: 5, "
+                                   "max_ms: 10}}\n")},
+                      {"a", ws("echo a > a.txt", "a.txt")},
+                      {"b", ws("echo b > b.txt", "b.txt", "[a]")}}};
+  std::optional<persistence::database> db;
+  persistence::run_row run;
+
+  small_run() {
+    REQUIRE(p.run({"run", "phase-all", "--parallel", "2"}).exit_code == 0);
+    auto opened = persistence::database::open_read_only(p.root() / ".uet" / "state.db");
+    REQUIRE(opened);
+    db.emplace(std::move(*opened));
+    auto latest = persistence::state_reader(*db).latest_run();
+    REQUIRE(latest);
+    REQUIRE(*latest);
+    run = **latest;
+  }
+};
+
+} // namespace
+
+TEST_CASE("read_report: workstreams, bars, retries, patch flow and the critical path") {
+  small_run s;
+  auto r = report::read_report(*s.db, s.run, {{"b", {"B's title", {"a"}}}});
+  REQUIRE(r);
+  REQUIRE(r->workstreams.size() == 3);
+  CHECK(r->bars.size() == 4); // flaky: edit (failed) + edit; a: edit; b: edit
+  CHECK(r->failures_by_tool == std::map<std::string, int>{{"sh", 1}});
+  REQUIRE(r->markers.size() == 1);
+  CHECK(r->markers[0].kind == "retry");
+  CHECK(r->markers[0].workstream_id == "flaky");
+  CHECK(r->lanes >= 1);
+  CHECK(r->lanes <= 3);
+  for (const auto& b : r->bars) {
+    CHECK(b.start_s >= 0);
+    CHECK(b.end_s >= b.start_s);
+    CHECK(b.end_s <= r->wall_s + 0.002);
+  }
+  // Three patches, all committed, each through every ledger state once.
+  REQUIRE(!r->flow.empty());
+  CHECK(r->flow.front().state == "created");
+  CHECK(r->flow.front().reached == 3);
+  CHECK(r->flow.back().state == "committed");
+  CHECK(r->flow.back().reached == 3);
+  // b (from the spec map) depends on a; a's dependencies come from its recorded inputs.
+  const auto& b = r->workstreams[1];
+  REQUIRE(b.id == "b");
+  CHECK(b.title == "B's title");
+  CHECK(b.dependencies == std::vector<std::string>{"a"});
+  CHECK(r->lower_bound_s > 0);
+  CHECK(r->lower_bound_s <= r->wall_s + 0.002);
+  CHECK(r->lower_bound_s >= r->critical_s);
+}
+
+TEST_CASE("report --trace: trace-event JSON whose spans are the database's step attempts") {
+  small_run s;
+  auto out = s.p.run({"report", "--trace", (s.p.root() / "trace.json").string()});
+  INFO(out.output);
+  REQUIRE(out.exit_code == 0);
+  auto trace = nlohmann::json::parse(read_text(s.p.root() / "trace.json"));
+  REQUIRE(trace["traceEvents"].is_array());
+  std::map<std::string, nlohmann::json> steps; // "ws step attempt" -> span
+  int ledger_spans = 0;
+  for (const auto& e : trace["traceEvents"]) {
+    REQUIRE(e.contains("ph"));
+    REQUIRE(e.contains("pid"));
+    REQUIRE(e.contains("name"));
+    if (e["ph"] == "X") {
+      REQUIRE(e["ts"].is_number_integer());
+      REQUIRE(e["dur"].is_number_integer());
+      CHECK(e["dur"].get<std::int64_t>() >= 0);
+      REQUIRE(e.contains("tid"));
+      if (e["cat"] == "step")
+        steps[e["args"]["workstream"].get<std::string>() + " " +
+              e["args"]["step"].get<std::string>() + " " +
+              std::to_string(e["args"]["attempt"].get<int>())] = e;
+      else
+        ++ledger_spans;
+    }
+  }
+  auto rows = persistence::state_reader(*s.db).step_attempts(s.run.run_id);
+  REQUIRE(rows);
+  REQUIRE(steps.size() == rows->size());
+  const double origin = iso8601_seconds(s.run.started_at);
+  for (const auto& row : *rows) {
+    auto key = row.workstream_id + " " + row.step + " " + std::to_string(row.attempt);
+    INFO(key);
+    REQUIRE(steps.count(key));
+    const auto& e = steps[key];
+    CHECK(e["args"]["state"] == row.state);
+    double start_us = (iso8601_seconds(row.started_at) - origin) * 1e6;
+    double end_us = (iso8601_seconds(*row.finished_at) - origin) * 1e6;
+    CHECK(e["ts"].get<double>() == Approx(start_us).margin(1));
+    CHECK(e["dur"].get<double>() == Approx(end_us - start_us).margin(2));
+  }
+  CHECK(ledger_spans == 3 * 5); // created .. verified, per patch
+  CHECK(trace["otherData"]["run_id"] == s.run.run_id);
+}
