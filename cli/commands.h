@@ -46,6 +46,8 @@ struct report_args {
   std::string html;  ///< write the report page here ("" = no)
   std::string trace; ///< write Chrome trace-event JSON here ("" = no)
 };
+/// `status --watch`: refreshes every interval_s seconds until the run ends.
+int status_watch(const std::string& run_id, double interval_s);
 int report_command(const report_args& args);
 
 struct rollback_args {

@@ -71,6 +71,8 @@ struct parsed {
   std::string status_run;
   bool status_json = false;
   bool status_all = false;
+  bool status_watch = false;
+  double status_interval = 1.0;
   CLI::App* events = nullptr;
   std::string events_run;
   bool events_json = false;
@@ -154,7 +156,15 @@ void add_state_commands(CLI::App& app, parsed& p) {
   p.status = app.add_subcommand("status", "Runs, workstream states and progress");
   p.status->add_option("RUN_ID", p.status_run, "Default: the latest run");
   p.status->add_flag("--json", p.status_json, "Print JSON");
-  p.status->add_flag("--all", p.status_all, "Every run, newest first: state, counts, wall time");
+  auto* all = p.status->add_flag("--all", p.status_all,
+                                 "Every run, newest first: state, counts, wall time");
+  auto* watch = p.status->add_flag(
+      "--watch", p.status_watch,
+      "Follow the run until it ends: redrawn in place on a terminal, a line per change if not");
+  p.status->add_option("--interval", p.status_interval, "Seconds between refreshes of --watch")
+      ->check(CLI::PositiveNumber)
+      ->needs(watch);
+  watch->excludes(all);
   p.events = app.add_subcommand("events", "The event log of a run");
   p.events->add_option("RUN_ID", p.events_run, "Default: the latest run");
   p.events->add_flag("--json", p.events_json, "One JSON object per line");
@@ -252,6 +262,8 @@ int dispatch(const parsed& p) {
       r.seed = p.resume_seed;
     return run_command(r);
   }
+  if (*p.status && p.status_watch)
+    return status_watch(p.status_run, p.status_interval);
   if (*p.status)
     return status_command(p.status_run, p.status_json, p.status_all);
   if (*p.events)
