@@ -13,6 +13,10 @@ namespace uet::report {
 /// instead of node by node, so a 10,000-workstream page stays usable.
 constexpr std::size_t dag_node_limit = 400;
 
+/// Above this many step attempts the timeline is drawn per pixel column
+/// (the step that took most of it) instead of bar by bar.
+constexpr std::size_t bar_limit = 3000;
+
 std::string html_page(const run_report& r);
 
 /// Text made safe for HTML content and attribute values.

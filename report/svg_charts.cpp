@@ -1,8 +1,10 @@
 #include "report/svg_charts.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "engine/dag.h"
@@ -55,6 +57,75 @@ void axis(std::ostringstream& o, double wall, double scale, double y) {
   }
 }
 
+std::string bar_rect(const step_bar& b, double scale) {
+  bool failed = b.state == "failed" || b.state == "timed_out";
+  double w = std::max(1.0, (b.end_s - b.start_s) * scale);
+  std::ostringstream o;
+  o << "<rect class=\"bar step-" << html_escape(b.step) << (failed ? " failed" : "")
+    << "\" data-workstream=\"" << html_escape(b.workstream_id) << "\" x=\""
+    << fixed(label_w + b.start_s * scale, 1) << "\" y=\"" << fixed(b.lane * lane_h + 3, 0)
+    << "\" width=\"" << fixed(w, 1) << "\" height=\"" << fixed(lane_h - 6, 0) << "\" fill=\""
+    << step_colour(b.step) << "\"><title>" << html_escape(b.workstream_id) << ": "
+    << html_escape(b.step) << " attempt " << b.attempt << ", " << html_escape(b.state) << ", "
+    << fixed(b.end_s - b.start_s, 3) << " s"
+    << (b.error.empty() ? "" : " — " + html_escape(b.error)) << "</title></rect>";
+  return o.str();
+}
+
+/// Above bar_limit, bars are thinner than a pixel: each lane becomes one
+/// rect per run of pixel columns where the same step took most of the time
+/// (failed steps counted apart), its title saying how many steps it holds.
+std::string binned_bars(const run_report& r, double scale) {
+  const int columns = int(chart_w);
+  const double per_column = 1.0 / scale;
+  const char* kinds[] = {"edit", "static", "runtime", "failed"};
+  // time[lane][column][kind], steps[lane][column]
+  std::vector<std::vector<std::array<double, 4>>> time(std::size_t(std::max(1, r.lanes)),
+                                                       std::vector<std::array<double, 4>>(columns));
+  std::vector<std::vector<int>> steps(time.size(), std::vector<int>(columns));
+  for (const auto& b : r.bars) {
+    int kind = b.state == "failed" || b.state == "timed_out" ? 3
+               : b.step == "edit"                            ? 0
+               : b.step == "static"                          ? 1
+                                                             : 2;
+    int first = std::clamp(int(b.start_s * scale), 0, columns - 1);
+    int last = std::clamp(int(b.end_s * scale), 0, columns - 1);
+    ++steps[b.lane][first];
+    for (int c = first; c <= last; ++c) {
+      double from = std::max(b.start_s, c * per_column);
+      double to = std::min(b.end_s, (c + 1) * per_column);
+      time[b.lane][c][kind] += std::max(0.0, to - from);
+    }
+  }
+  std::ostringstream o;
+  for (std::size_t lane = 0; lane < time.size(); ++lane) {
+    int c = 0;
+    while (c < columns) {
+      const auto& t = time[lane][c];
+      int kind = int(std::max_element(t.begin(), t.end()) - t.begin());
+      if (t[kind] <= 0) {
+        ++c;
+        continue;
+      }
+      int end = c, n = 0;
+      for (; end < columns; ++end) {
+        const auto& u = time[lane][end];
+        if (u[kind] <= 0 || std::max_element(u.begin(), u.end()) - u.begin() != kind)
+          break;
+        n += steps[lane][end];
+      }
+      o << "<rect class=\"bar binned step-" << kinds[kind] << "\" x=\"" << fixed(label_w + c, 0)
+        << "\" y=\"" << fixed(lane * lane_h + 3, 0) << "\" width=\"" << end - c << "\" height=\""
+        << fixed(lane_h - 6, 0) << "\" fill=\""
+        << (kind == 3 ? "#d62728" : step_colour(kinds[kind])) << "\"><title>slot " << lane + 1
+        << ", " << fixed(c * per_column, 1) << "–" << fixed(end * per_column, 1) << " s: " << n
+        << " steps started, mostly " << kinds[kind] << "</title></rect>";
+      c = end;
+    }
+  }
+  return o.str();
+}
+
 } // namespace
 
 std::string fixed(double v, int digits) {
@@ -75,25 +146,27 @@ std::string timeline_svg(const run_report& r) {
     o << "<text class=\"lane\" x=\"2\" y=\"" << fixed(l * lane_h + 15, 0) << "\">slot " << l + 1
       << "</text>";
   axis(o, wall, scale, lanes * lane_h);
-  for (const auto& b : r.bars) {
-    bool failed = b.state == "failed" || b.state == "timed_out";
-    double w = std::max(1.0, (b.end_s - b.start_s) * scale);
-    o << "<rect class=\"bar step-" << html_escape(b.step) << (failed ? " failed" : "")
-      << "\" data-workstream=\"" << html_escape(b.workstream_id) << "\" x=\""
-      << fixed(label_w + b.start_s * scale, 1) << "\" y=\"" << fixed(b.lane * lane_h + 3, 0)
-      << "\" width=\"" << fixed(w, 1) << "\" height=\"" << fixed(lane_h - 6, 0) << "\" fill=\""
-      << step_colour(b.step) << "\"><title>" << html_escape(b.workstream_id) << ": "
-      << html_escape(b.step) << " attempt " << b.attempt << ", " << html_escape(b.state) << ", "
-      << fixed(b.end_s - b.start_s, 3) << " s"
-      << (b.error.empty() ? "" : " — " + html_escape(b.error)) << "</title></rect>";
-  }
+  if (r.bars.size() > bar_limit)
+    o << binned_bars(r, scale);
+  else
+    for (const auto& b : r.bars)
+      o << bar_rect(b, scale);
+  // A workstream's marker sits on the lane of its bars; a run-wide one
+  // (a breaker, a fault in the ledger) spans every lane.
+  std::map<std::string, int> lane_of;
+  for (const auto& b : r.bars)
+    lane_of[b.workstream_id] = b.lane;
   for (const auto& m : r.markers) {
     double x = label_w + m.at_s * scale;
+    auto lane = lane_of.find(m.workstream_id);
+    double top = lane == lane_of.end() ? 0 : lane->second * lane_h;
+    double bottom = lane == lane_of.end() ? lanes * lane_h : top + lane_h;
     o << "<g class=\"marker marker-" << html_escape(m.kind) << "\"><line x1=\"" << fixed(x, 1)
-      << "\" y1=\"0\" x2=\"" << fixed(x, 1) << "\" y2=\"" << fixed(lanes * lane_h, 0)
-      << "\" stroke=\"" << marker_colour(m.kind) << "\"/><circle cx=\"" << fixed(x, 1)
-      << "\" cy=\"4\" r=\"4\" fill=\"" << marker_colour(m.kind) << "\"/><title>" << fixed(m.at_s, 3)
-      << " s " << html_escape(m.workstream_id) << (m.workstream_id.empty() ? "" : ": ")
+      << "\" y1=\"" << fixed(top, 0) << "\" x2=\"" << fixed(x, 1) << "\" y2=\"" << fixed(bottom, 0)
+      << "\" stroke=\"" << marker_colour(m.kind) << "\" stroke-width=\"2\"/><circle cx=\""
+      << fixed(x, 1) << "\" cy=\"" << fixed(top + 3, 0) << "\" r=\"3\" fill=\""
+      << marker_colour(m.kind) << "\"/><title>" << fixed(m.at_s, 3) << " s "
+      << html_escape(m.workstream_id) << (m.workstream_id.empty() ? "" : ": ")
       << html_escape(m.text) << "</title></g>";
   }
   o << "</svg>";

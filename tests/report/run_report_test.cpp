@@ -134,3 +134,37 @@ TEST_CASE("report --trace: trace-event JSON whose spans are the database's step 
   CHECK(ledger_spans == 3 * 5); // created .. verified, per patch
   CHECK(trace["otherData"]["run_id"] == s.run.run_id);
 }
+
+TEST_CASE("html_page: above its limits the timeline is binned by pixel and the DAG by wave") {
+  report::run_report r;
+  r.run.run_id = "run-big";
+  r.wall_s = 1000;
+  r.lanes = 4;
+  r.metrics.slots = 4;
+  const std::size_t n = report::dag_node_limit + 100;
+  for (std::size_t i = 0; i < n; ++i) {
+    report::workstream_view w;
+    w.id = "ws-" + std::to_string(i);
+    w.state = i % 50 ? "committed" : "quarantined";
+    if (i >= 10)
+      w.dependencies = {"ws-" + std::to_string(i - 10)};
+    r.workstreams.push_back(w);
+  }
+  for (std::size_t i = 0; i < report::bar_limit + 1; ++i)
+    r.bars.push_back({"ws-" + std::to_string(i % n), i / 4 % 2 ? "edit" : "runtime", 1, "succeeded",
+                      double(i) * 0.3, double(i) * 0.3 + 0.25, int(i % 4), ""});
+  auto page = report::html_page(r);
+  CHECK(occurrences(page, "<rect class=\"bar binned") > 4);
+  CHECK(occurrences(page, "<rect class=\"bar binned") <= 4 * 1000);
+  CHECK(occurrences(page, "<rect class=\"bar step-") == 0);
+  CHECK(page.find("<svg id=\"dag\" class=\"aggregated\"") != std::string::npos);
+  CHECK(occurrences(page, "<g class=\"node") == 0);
+  // Every workstream is still listed, once.
+  for (std::size_t i = 0; i < n; i += 97)
+    CHECK(occurrences(page, "<tr data-workstream=\"ws-" + std::to_string(i) + "\">") == 1);
+  r.bars.resize(10);
+  r.workstreams.resize(20);
+  page = report::html_page(r);
+  CHECK(occurrences(page, "<rect class=\"bar step-") == 10);
+  CHECK(occurrences(page, "<g class=\"node") == 20);
+}
