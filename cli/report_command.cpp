@@ -37,6 +37,16 @@ void print_text(const persistence::run_metrics& m) {
   o << "  makespan       " << m.makespan_s << " s; steps kept slots busy " << m.busy_s
     << " s: parallel efficiency " << m.parallel_efficiency * 100 << "% (busy / (" << m.slots
     << " slots x makespan))\n";
+  if (m.lower_bound_s > 0)
+    o << "  lower bound    " << m.lower_bound_s << " s = max(critical path of step time "
+      << m.critical_path_s << " s, busy / slots): makespan is " << m.makespan_s / m.lower_bound_s
+      << "x the bound\n";
+  o << "  failures       ";
+  if (m.failures_by_tool.empty())
+    o << "none";
+  for (const auto& [tool, n] : m.failures_by_tool)
+    o << (tool == m.failures_by_tool.begin()->first ? "" : ", ") << tool << ' ' << n;
+  o << " (failed step attempts by tool)\n";
 }
 
 void print_metrics(const report_args& a, const persistence::run_metrics& m) {
@@ -55,7 +65,11 @@ void print_metrics(const report_args& a, const persistence::run_metrics& m) {
                 {"busy_s", m.busy_s},
                 {"makespan_s", m.makespan_s},
                 {"parallel_efficiency", m.parallel_efficiency},
-                {"avg_workstream_s", m.avg_workstream_s}});
+                {"avg_workstream_s", m.avg_workstream_s},
+                {"critical_path_s", m.critical_path_s},
+                {"makespan_lower_bound_s", m.lower_bound_s},
+                {"makespan_over_bound", m.lower_bound_s > 0 ? m.makespan_s / m.lower_bound_s : 0},
+                {"failures_by_tool", m.failures_by_tool}});
   else
     print_text(m);
 }
@@ -72,13 +86,7 @@ report::spec_map spec_facts_of_project() {
 }
 
 /// Writes the page and/or the trace; 0 or the exit code of the failure.
-int write_views(const report_args& a, opened& o) {
-  auto r = report::read_report(*o.db, o.run, spec_facts_of_project());
-  if (!r) {
-    std::cerr << "report: " << r.message() << '\n';
-    return to_int(exit_code::internal);
-  }
-  r->run.state = shown_state(o.cfg, o.run);
+int write_views(const report_args& a, const opened& o, const report::run_report& r) {
   auto write = [&](const std::string& path, const std::string& content, const char* what) {
     if (auto w = write_file_atomic(path, content); !w) {
       std::cerr << "report: writing the " << what << ": " << w.message() << '\n';
@@ -88,9 +96,9 @@ int write_views(const report_args& a, opened& o) {
               << content.size() / 1024 << " KiB)\n";
     return true;
   };
-  if (!a.html.empty() && !write(a.html, report::html_page(*r), "page"))
+  if (!a.html.empty() && !write(a.html, report::html_page(r), "page"))
     return to_int(exit_code::internal);
-  if (!a.trace.empty() && !write(a.trace, report::trace_events(*r).dump() + "\n", "trace"))
+  if (!a.trace.empty() && !write(a.trace, report::trace_events(r).dump() + "\n", "trace"))
     return to_int(exit_code::internal);
   return 0;
 }
@@ -106,16 +114,16 @@ int report_command(const report_args& a) {
   auto o = open_run("report", a.run_id);
   if (o.code)
     return o.code;
-  if (int code = write_views(a, o))
-    return code;
-  if (!a.metrics)
-    return 0;
-  auto m = persistence::read_metrics(*o.db, o.run);
-  if (!m) {
-    std::cerr << "report: " << m.message() << '\n';
+  auto r = report::read_report(*o.db, o.run, spec_facts_of_project());
+  if (!r) {
+    std::cerr << "report: " << r.message() << '\n';
     return to_int(exit_code::internal);
   }
-  print_metrics(a, *m);
+  r->run.state = shown_state(o.cfg, o.run);
+  if (int code = write_views(a, o, *r))
+    return code;
+  if (a.metrics)
+    print_metrics(a, r->metrics);
   return 0;
 }
 

@@ -71,7 +71,14 @@ expected<run_metrics> read_metrics(database& db, const run_row& run) {
 
 std::string prometheus_text(const run_metrics& m) {
   std::ostringstream o;
-  const std::string run = "run=\"" + m.run_id + "\"";
+  // Label values escape backslash, quote and newline (the exposition format).
+  auto label = [](const std::string& v) {
+    std::string out;
+    for (char c : v)
+      out += c == '\\' ? "\\\\" : c == '"' ? "\\\"" : c == '\n' ? "\\n" : std::string(1, c);
+    return out;
+  };
+  const std::string run = "run=\"" + label(m.run_id) + "\"";
   auto gauge = [&](const char* name, const char* help, double v) {
     o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n"
       << name << '{' << run << "} " << v << '\n';
@@ -79,7 +86,7 @@ std::string prometheus_text(const run_metrics& m) {
   o << "# HELP uet_run_workstreams Workstreams of the run, by state.\n"
        "# TYPE uet_run_workstreams gauge\n";
   for (const auto& [state, n] : m.workstreams)
-    o << "uet_run_workstreams{" << run << ",state=\"" << state << "\"} " << n << '\n';
+    o << "uet_run_workstreams{" << run << ",state=\"" << label(state) << "\"} " << n << '\n';
   gauge("uet_run_completion_ratio", "Committed or skipped workstreams / all.", m.completion_rate);
   gauge("uet_run_step_attempts", "Step attempts that ended (edit, static, runtime).", m.steps);
   gauge("uet_run_failed_step_attempts", "Step attempts that failed or timed out.", m.failed_steps);
@@ -90,6 +97,17 @@ std::string prometheus_text(const run_metrics& m) {
         m.parallel_efficiency);
   gauge("uet_run_workstream_seconds_avg", "Mean time from a workstream's start to its end.",
         m.avg_workstream_s);
+  if (m.lower_bound_s > 0) {
+    gauge("uet_run_critical_path_seconds", "The heaviest dependency chain of step time.",
+          m.critical_path_s);
+    gauge("uet_run_makespan_lower_bound_seconds", "max(critical path, busy / slots).",
+          m.lower_bound_s);
+  }
+  if (!m.failures_by_tool.empty())
+    o << "# HELP uet_run_tool_failures Failed or timed-out step attempts, by tool.\n"
+         "# TYPE uet_run_tool_failures gauge\n";
+  for (const auto& [tool, n] : m.failures_by_tool)
+    o << "uet_run_tool_failures{" << run << ",tool=\"" << label(tool) << "\"} " << n << '\n';
   return o.str();
 }
 

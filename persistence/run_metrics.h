@@ -28,6 +28,10 @@ struct run_metrics {
   double makespan_s = 0;          ///< the run's start to its end (or now)
   double parallel_efficiency = 0; ///< busy_s / (slots x makespan_s)
   double avg_workstream_s = 0;    ///< mean first start to end of the workstreams that ended
+  /// Filled where the DAG is known (report/run_report.h), else 0 / empty:
+  double critical_path_s = 0;                  ///< the heaviest chain of step time
+  double lower_bound_s = 0;                    ///< max(critical_path_s, busy_s / slots)
+  std::map<std::string, int> failures_by_tool; ///< failed or timed-out step attempts
 };
 
 expected<run_metrics> read_metrics(database& db, const run_row& run);

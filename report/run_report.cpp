@@ -172,6 +172,8 @@ void critical_path(run_report& r) {
     r.workstreams[v].critical = true;
   }
   r.lower_bound_s = std::max(r.critical_s, r.metrics.busy_s / std::max(1, r.metrics.slots));
+  r.metrics.critical_path_s = r.critical_s;
+  r.metrics.lower_bound_s = r.lower_bound_s;
 }
 
 } // namespace
@@ -281,6 +283,7 @@ expected<run_report> read_report(persistence::database& db, const persistence::r
   std::stable_sort(r.markers.begin(), r.markers.end(),
                    [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
   critical_path(r);
+  r.metrics.failures_by_tool = r.failures_by_tool;
   return r;
 }
 

@@ -2,6 +2,7 @@
 // rows (issue 16): a real run with a retry.
 #include <cmath>
 #include <ctime>
+#include <map>
 
 #include <catch2/catch.hpp>
 
@@ -36,17 +37,20 @@ TEST_CASE("report: --metrics equals a hand computation on a small run") {
   auto db = (p.root() / ".uet" / "state.db").string();
   // The step attempts, as the sqlite3 shell prints them: start|end|state.
   auto rows = must_run({"sqlite3", db,
-                        "SELECT started_at || '|' || finished_at || '|' || state FROM "
-                        "step_attempts WHERE finished_at IS NOT NULL"},
+                        "SELECT started_at || '|' || finished_at || '|' || state || '|' || "
+                        "workstream_id FROM step_attempts WHERE finished_at IS NOT NULL"},
                        p.root());
   double busy = 0;
   int steps = 0, failed = 0;
+  std::map<std::string, double> busy_of; // per workstream
   std::istringstream lines(rows);
   for (std::string line; std::getline(lines, line);) {
-    auto a = line.find('|'), b = line.find('|', a + 1);
-    busy += seconds_of(line.substr(a + 1, b - a - 1)) - seconds_of(line.substr(0, a));
+    auto a = line.find('|'), b = line.find('|', a + 1), c = line.find('|', b + 1);
+    double s = seconds_of(line.substr(a + 1, b - a - 1)) - seconds_of(line.substr(0, a));
+    busy += s;
+    busy_of[line.substr(c + 1)] += s;
     ++steps;
-    failed += line.substr(b + 1) == "failed";
+    failed += line.substr(b + 1, c - b - 1) == "failed";
   }
   CHECK(steps == 4); // flaky: edit (failed), edit, runtime; plain: edit
   CHECK(failed == 1);
@@ -65,9 +69,17 @@ TEST_CASE("report: --metrics equals a hand computation on a small run") {
   CHECK(m["busy_s"].get<double>() == Approx(busy).margin(0.002));
   CHECK(m["makespan_s"].get<double>() == Approx(makespan).margin(0.002));
   CHECK(m["parallel_efficiency"].get<double>() == Approx(busy / (2 * makespan)).epsilon(0.01));
+  // Independent workstreams: the critical path is the busiest one.
+  double critical = std::max(busy_of["flaky"], busy_of["plain"]);
+  CHECK(m["critical_path_s"].get<double>() == Approx(critical).margin(0.002));
+  CHECK(m["makespan_lower_bound_s"].get<double>() ==
+        Approx(std::max(critical, busy / 2)).margin(0.002));
+  CHECK(m["failures_by_tool"] == nlohmann::json{{"sh", 1}});
   auto prom = p.run({"report", "--metrics", "--prometheus"}).output;
   CHECK(prom.find("uet_run_workstreams{run=\"" + std::string(st["run_id"]) +
                   "\",state=\"committed\"} 2\n") != std::string::npos);
   CHECK(prom.find("# TYPE uet_run_parallel_efficiency gauge\n") != std::string::npos);
+  CHECK(prom.find("uet_run_tool_failures{run=\"" + std::string(st["run_id"]) +
+                  "\",tool=\"sh\"} 1\n") != std::string::npos);
   CHECK(p.run({"report"}).exit_code == 2);
 }
