@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <iostream>
+#include <map>
+#include <set>
 
 #include "base/exit_code.h"
 #include "cli/commands.h"
@@ -29,14 +31,43 @@ std::string first_line(const std::optional<std::string>& s) {
   return s->substr(0, s->find('\n'));
 }
 
-void print_table(const std::vector<patch_row>& rows) {
-  std::vector<std::array<std::string, 5>> cells;
-  cells.push_back({"PATCH", "WORKSTREAM", "STATUS", "COMMIT", "ERROR"});
+/// (run, workstream) -> the workstream's outcome in that run (workstreams.state).
+using outcome_map = std::map<std::pair<std::string, std::string>, std::string>;
+
+/// The outcome of every workstream the rows' runs (and `run`) had: a
+/// patch's status and its workstream's outcome are two things, and the
+/// table shows both so that `ledger` and `status` agree.
+expected<outcome_map> workstream_outcomes(state_reader& reader, const std::vector<patch_row>& rows,
+                                          const std::optional<std::string>& run) {
+  std::set<std::string> runs;
   for (const auto& r : rows)
-    cells.push_back({r.patch_id, r.workstream_id, r.status,
+    runs.insert(r.run_id);
+  if (run)
+    runs.insert(*run);
+  outcome_map out;
+  for (const auto& id : runs) {
+    auto ws = reader.workstreams(id);
+    if (!ws)
+      return ws.error();
+    for (const auto& w : *ws)
+      out[{id, w.workstream_id}] = w.state;
+  }
+  return out;
+}
+
+std::string outcome_of(const outcome_map& outcomes, const patch_row& r) {
+  auto it = outcomes.find({r.run_id, r.workstream_id});
+  return it == outcomes.end() ? "-" : it->second;
+}
+
+void print_table(const std::vector<patch_row>& rows, const outcome_map& outcomes) {
+  std::vector<std::array<std::string, 6>> cells;
+  cells.push_back({"PATCH", "WORKSTREAM", "STATUS", "WORKSTREAM ENDED", "COMMIT", "ERROR"});
+  for (const auto& r : rows)
+    cells.push_back({r.patch_id, r.workstream_id, r.status, outcome_of(outcomes, r),
                      r.commit_sha ? r.commit_sha->substr(0, 12) : "-",
                      first_line(r.error_message)});
-  std::array<std::size_t, 5> width{};
+  std::array<std::size_t, 6> width{};
   for (const auto& row : cells)
     for (std::size_t c = 0; c < row.size(); ++c)
       width[c] = std::max(width[c], row[c].size());
@@ -51,6 +82,22 @@ void print_table(const std::vector<patch_row>& rows) {
       line.pop_back();
     std::cout << line << '\n';
   }
+}
+
+/// Workstreams quarantined before making a patch (their tool failed): in
+/// `status` as quarantined, but no row here; said so rather than left out.
+void note_patchless_quarantines(const std::vector<patch_row>& rows, const outcome_map& outcomes) {
+  std::set<std::pair<std::string, std::string>> with_patch;
+  for (const auto& r : rows)
+    with_patch.insert({r.run_id, r.workstream_id});
+  std::string list;
+  for (const auto& [key, state] : outcomes)
+    if (state == "quarantined" && !with_patch.count(key))
+      list += (list.empty() ? "" : ", ") + key.second + " (" + key.first + ")";
+  if (!list.empty())
+    std::cout << "quarantined workstreams without a quarantined patch (their tool failed before "
+                 "making one; 'uet-actors status' says why): "
+              << list << '\n';
 }
 
 } // namespace
@@ -105,10 +152,16 @@ int ledger_command(const ledger_args& a) {
     std::cerr << "ledger: " << rows.message() << '\n';
     return to_int(exit_code::internal);
   }
+  auto outcomes = workstream_outcomes(reader, *rows, a.run);
+  if (!outcomes) {
+    std::cerr << "ledger: " << outcomes.message() << '\n';
+    return to_int(exit_code::internal);
+  }
   if (a.json) {
     json arr = json::array();
     for (const auto& r : *rows)
       arr.push_back(json{{"patch_id", r.patch_id},
+                         {"workstream_state", outcome_of(*outcomes, r)},
                          {"run_id", r.run_id},
                          {"workstream_id", r.workstream_id},
                          {"attempt", r.attempt},
@@ -126,8 +179,10 @@ int ledger_command(const ledger_args& a) {
     std::cout << "no patches" << (a.state ? " in state " + *a.state : "")
               << (a.run ? " in run " + *a.run : "") << '\n';
   } else {
-    print_table(*rows);
+    print_table(*rows, *outcomes);
   }
+  if (!a.json && a.state && *a.state == "quarantined")
+    note_patchless_quarantines(*rows, *outcomes);
   return 0;
 }
 

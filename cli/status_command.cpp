@@ -66,46 +66,28 @@ int status_all(bool as_json) {
   return 0;
 }
 
-int status_command(const std::string& run_id, bool as_json, bool all) {
-  if (all)
-    return status_all(as_json);
-  auto o = open_run("status", run_id);
-  if (o.code)
-    return o.code;
-  persistence::state_reader reader(*o.db);
-  auto ws = reader.workstreams(o.run.run_id);
-  if (!ws) {
-    std::cerr << "status: " << ws.message() << '\n';
-    return to_int(exit_code::internal);
-  }
-  std::map<std::string, int> counts;
-  int unchecked = 0;
-  for (const auto& w : *ws) {
-    counts[w.state]++;
-    unchecked += w.state == "committed" && w.reason && *w.reason == unchecked_reason;
-  }
-  if (as_json) {
-    json list = json::array();
-    for (const auto& w : *ws)
-      list.push_back(json{{"workstream_id", w.workstream_id},
-                          {"state", w.state},
-                          {"attempts", w.attempts},
-                          {"started_at", opt(w.started_at)},
-                          {"finished_at", opt(w.finished_at)},
-                          {"reason", opt(w.reason)}});
-    print_json(json{{"run_id", o.run.run_id},
-                    {"phase", o.run.phase_id},
-                    {"state", shown_state(o.cfg, o.run)},
-                    {"recorded_state", o.run.state},
-                    {"engine", o.run.engine},
-                    {"max_workers", o.run.max_workers},
-                    {"started_at", o.run.started_at},
-                    {"finished_at", opt(o.run.finished_at)},
-                    {"counts", counts},
-                    {"committed_unchecked", unchecked},
-                    {"workstreams", list}});
-    return 0;
-  }
+namespace {
+
+using patch_outcomes = std::map<std::string, std::map<std::string, std::int64_t>>;
+
+/// What happened to a workstream's patches, beside its own outcome: "no
+/// patch made", "patches: 1 quarantined, 1 committed", or "" for the plain
+/// case (committed by its one patch, or never started).
+std::string patch_note(const persistence::workstream_row& w, const patch_outcomes& patches) {
+  auto it = patches.find(w.workstream_id);
+  if (it == patches.end())
+    return w.state == "quarantined" ? "no patch made" : "";
+  if (w.state == "committed" && it->second.size() == 1 && it->second.count("committed"))
+    return "";
+  std::string out = "patches:";
+  for (const auto& [status, n] : it->second)
+    out += (out.back() == ':' ? " " : ", ") + std::to_string(n) + ' ' + status;
+  return out;
+}
+
+void print_status_text(const opened& o, const std::vector<persistence::workstream_row>& ws,
+                       const std::map<std::string, int>& counts, int unchecked,
+                       const patch_outcomes& patches) {
   auto& out = std::cout;
   const auto state = shown_state(o.cfg, o.run); // reads the lock file and /proc once
   out << "run " << o.run.run_id << " (" << o.run.phase_id << ", " << o.run.engine << "): " << state;
@@ -118,18 +100,80 @@ int status_command(const std::string& run_id, bool as_json, bool all) {
   out << "\n ";
   for (const auto& [state, n] : counts)
     out << ' ' << n << ' ' << state;
-  out << " of " << ws->size() << '\n';
+  out << " of " << ws.size() << " workstreams";
+  std::map<std::string, std::int64_t> by_status;
+  for (const auto& [id, statuses] : patches)
+    for (const auto& [status, n] : statuses)
+      by_status[status] += n;
+  if (by_status.size() > 1 || (by_status.size() == 1 && !by_status.count("committed"))) {
+    out << "; their patches:";
+    for (const auto& [status, n] : by_status)
+      out << ' ' << n << ' ' << status;
+    out << " ('uet-actors ledger --run " << o.run.run_id << "')";
+  }
+  out << '\n';
   if (unchecked > 0)
     out << "  " << unchecked << " of the committed had no acceptance command (committed on their "
         << "tool's exit code alone)\n";
-  for (const auto& w : *ws) {
+  for (const auto& w : ws) {
     out << "  " << w.workstream_id << ": " << w.state;
-    if (w.attempts > 1)
-      out << " (" << w.attempts << " attempts)";
+    auto note = patch_note(w, patches);
+    if (w.attempts > 1 || !note.empty())
+      out << " (" << (w.attempts > 1 ? std::to_string(w.attempts) + " attempts" : "")
+          << (w.attempts > 1 && !note.empty() ? "; " : "") << note << ")";
     if (w.reason && !w.reason->empty())
       out << ": " << *w.reason;
     out << '\n';
   }
+}
+
+} // namespace
+
+int status_command(const std::string& run_id, bool as_json, bool all) {
+  if (all)
+    return status_all(as_json);
+  auto o = open_run("status", run_id);
+  if (o.code)
+    return o.code;
+  persistence::state_reader reader(*o.db);
+  auto ws = reader.workstreams(o.run.run_id);
+  auto patches = reader.patch_outcomes(o.run.run_id);
+  if (!ws || !patches) {
+    std::cerr << "status: " << (!ws ? ws.message() : patches.message()) << '\n';
+    return to_int(exit_code::internal);
+  }
+  std::map<std::string, int> counts;
+  int unchecked = 0;
+  for (const auto& w : *ws) {
+    counts[w.state]++;
+    unchecked += w.state == "committed" && w.reason && *w.reason == unchecked_reason;
+  }
+  if (!as_json) {
+    print_status_text(o, *ws, counts, unchecked, *patches);
+    return 0;
+  }
+  json list = json::array();
+  for (const auto& w : *ws) {
+    auto p = patches->find(w.workstream_id);
+    list.push_back(json{{"workstream_id", w.workstream_id},
+                        {"state", w.state},
+                        {"attempts", w.attempts},
+                        {"started_at", opt(w.started_at)},
+                        {"finished_at", opt(w.finished_at)},
+                        {"reason", opt(w.reason)},
+                        {"patches", p == patches->end() ? json::object() : json(p->second)}});
+  }
+  print_json(json{{"run_id", o.run.run_id},
+                  {"phase", o.run.phase_id},
+                  {"state", shown_state(o.cfg, o.run)},
+                  {"recorded_state", o.run.state},
+                  {"engine", o.run.engine},
+                  {"max_workers", o.run.max_workers},
+                  {"started_at", o.run.started_at},
+                  {"finished_at", opt(o.run.finished_at)},
+                  {"counts", counts},
+                  {"committed_unchecked", unchecked},
+                  {"workstreams", list}});
   return 0;
 }
 

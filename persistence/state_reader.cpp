@@ -1,5 +1,7 @@
 #include "persistence/state_reader.h"
 
+#include <tuple>
+
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -327,6 +329,26 @@ state_reader::patch_counts(const std::optional<std::string>& run_id) {
           s.bind(1, *run_id);
       },
       to_count));
+}
+
+expected<std::map<std::string, std::map<std::string, std::int64_t>>>
+state_reader::patch_outcomes(const std::string& run_id) {
+  using row = std::tuple<std::string, std::string, std::int64_t>;
+  auto rows = select<row>(
+      db_, "counting patches per workstream",
+      "SELECT workstream_id, status, count(*) FROM patch_ledger WHERE run_id = ?1 "
+      "GROUP BY workstream_id, status",
+      [&](SQLite::Statement& s) { s.bind(1, run_id); },
+      [](SQLite::Statement& s) {
+        return row{s.getColumn(0).getString(), s.getColumn(1).getString(),
+                   s.getColumn(2).getInt64()};
+      });
+  if (!rows)
+    return rows.error();
+  std::map<std::string, std::map<std::string, std::int64_t>> out;
+  for (const auto& [ws, status, n] : *rows)
+    out[ws][status] = n;
+  return out;
 }
 
 } // namespace uet::persistence

@@ -140,6 +140,12 @@ public:
   /// count per status, optionally for one run.
   expected<std::map<std::string, std::int64_t>>
   patch_counts(const std::optional<std::string>& run_id = std::nullopt);
+  /// Per workstream of a run: its patches' count per status. A workstream's
+  /// outcome (workstreams.state) and its patches' (patch_ledger.status) are
+  /// two things: a quarantined workstream may have no patch (its tool
+  /// failed), a committed one a quarantined patch from an earlier attempt.
+  expected<std::map<std::string, std::map<std::string, std::int64_t>>>
+  patch_outcomes(const std::string& run_id);
 
 private:
   /// Whether patch_ledger has a column (a read-only reader may meet an older

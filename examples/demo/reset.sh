@@ -3,7 +3,7 @@
 # with one commit, and forgets earlier runs (.uet/). Safe to run any time.
 set -eu
 cd "$(dirname "$0")"
-rm -rf repo .uet
+rm -rf repo .uet report.html
 mkdir repo
 cp -R seed/. repo/
 cd repo

@@ -84,3 +84,54 @@ TEST_CASE("status: the run summary names what one failure blocked once") {
   CHECK(summary.find("blocked by fmt-round (3): ") != std::string::npos);
   CHECK(summary.find(": blocked: dependency") == std::string::npos);
 }
+
+TEST_CASE("status and ledger: a workstream's outcome and its patches' are named apart, and agree") {
+  auto retry = "resilience_policy: {max_retries: 1, backoff: {initial_ms: 5}}\n";
+  pipeline_project p(
+      sh_tool,
+      {{"bad-tool",
+        ws("echo boom >&2; exit 1", "a.txt", "[]", "resilience_policy: {max_retries: 0}\n")},
+       {"bad-check", ws("echo b > b.txt", "b.txt", "[]",
+                        std::string("acceptance_criteria: {commands: [\"false\"]}\n") + retry)},
+       {"flaky-check",
+        ws("echo c > c.txt", "c.txt", "[]",
+           std::string("acceptance_criteria: {commands: ['test -e \"$SCRATCH/once\" || { touch "
+                       "\"$SCRATCH/once\"; false; }']}\n") +
+               retry)}});
+  auto run = p.run({"run", "phase-all"});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 1);
+  auto st = p.status();
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& w : st["workstreams"])
+    by_id[w["workstream_id"]] = w;
+  CHECK(by_id["bad-tool"]["state"] == "quarantined");
+  CHECK(by_id["bad-tool"]["patches"] == nlohmann::json::object());
+  CHECK(by_id["bad-check"]["state"] == "quarantined");
+  CHECK(by_id["bad-check"]["patches"] == nlohmann::json{{"quarantined", 2}});
+  CHECK(by_id["flaky-check"]["state"] == "committed");
+  CHECK(by_id["flaky-check"]["patches"] == nlohmann::json{{"committed", 1}, {"quarantined", 1}});
+
+  // Every quarantined patch of the ledger carries its workstream's outcome
+  // as status has it, and the counts per workstream match.
+  auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "quarantined", "--json"}).output);
+  std::map<std::string, int> quarantined_patches;
+  for (const auto& row : ledger) {
+    auto id = row["workstream_id"].get<std::string>();
+    CHECK(row["workstream_state"] == by_id[id]["state"]);
+    ++quarantined_patches[id];
+  }
+  CHECK(quarantined_patches == std::map<std::string, int>{{"bad-check", 2}, {"flaky-check", 1}});
+
+  auto text = p.run({"status"}).output;
+  CHECK(text.find("bad-tool: quarantined (no patch made): ") != std::string::npos);
+  CHECK(text.find("bad-check: quarantined (2 attempts; patches: 2 quarantined): ") !=
+        std::string::npos);
+  CHECK(text.find("flaky-check: committed (2 attempts; patches: 1 committed, 1 quarantined)") !=
+        std::string::npos);
+  CHECK(text.find("their patches: 1 committed 3 quarantined") != std::string::npos);
+  auto table = p.run({"ledger", "--state", "quarantined"}).output;
+  CHECK(table.find("WORKSTREAM ENDED") != std::string::npos);
+  CHECK(table.find("without a quarantined patch") != std::string::npos);
+  CHECK(table.find("bad-tool (" + std::string(st["run_id"]) + ")") != std::string::npos);
+}
