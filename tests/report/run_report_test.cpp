@@ -168,3 +168,28 @@ TEST_CASE("html_page: above its limits the timeline is binned by pixel and the D
   CHECK(occurrences(page, "<rect class=\"bar step-") == 10);
   CHECK(occurrences(page, "<g class=\"node") == 20);
 }
+
+TEST_CASE("read_report: an injected fault is marked, with the retry it caused, on the page") {
+  pipeline_project p(sh_tool, {{"a", ws("echo a > a.txt", "a.txt", "[]",
+                                        "resilience_policy: {max_retries: 1, backoff: "
+                                        "{initial_ms: 5, max_ms: 10}}\n")}});
+  auto run = p.run({"run", "phase-all", "--inject", "adapter:crash:ws=a:times=1"});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  auto db = persistence::database::open_read_only(p.root() / ".uet" / "state.db");
+  REQUIRE(db);
+  auto latest = persistence::state_reader(*db).latest_run();
+  REQUIRE(latest);
+  REQUIRE(*latest);
+  auto r = report::read_report(*db, **latest, {});
+  REQUIRE(r);
+  std::map<std::string, int> kinds;
+  for (const auto& m : r->markers)
+    ++kinds[m.kind];
+  CHECK(kinds["fault"] == 1);
+  CHECK(kinds["retry"] == 1);
+  auto page = report::html_page(*r);
+  CHECK(occurrences(page, "<g class=\"marker marker-fault\">") == 1);
+  CHECK(occurrences(page, "<g class=\"marker marker-retry\">") == 1);
+  CHECK(page.find("injected crash at adapter") != std::string::npos);
+}
