@@ -68,15 +68,36 @@ std::string iso8601_now() {
   return iso8601(std::chrono::system_clock::now());
 }
 
+// Read by hand for the same reason as iso8601 is written by hand: a report
+// of 10,000 workstreams reads ~100,000 of them, and sscanf took 8% of it.
 double iso8601_seconds(const std::string& s) {
-  std::tm tm{};
-  double sec = 0;
-  if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%lf", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &sec) != 6)
+  // YYYY-MM-DDTHH:MM:SS[.fff...]
+  auto num = [&](std::size_t at, std::size_t width, long long& out) {
+    out = 0;
+    for (std::size_t i = at; i < at + width; ++i) {
+      if (i >= s.size() || s[i] < '0' || s[i] > '9')
+        return false;
+      out = out * 10 + (s[i] - '0');
+    }
+    return true;
+  };
+  long long y, mo, d, h, mi, sec;
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+      s[13] != ':' || s[16] != ':' || !num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) ||
+      !num(11, 2, h) || !num(14, 2, mi) || !num(17, 2, sec) || mo < 1 || mo > 12 || d < 1)
     return -1.0;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return static_cast<double>(::timegm(&tm)) + sec;
+  double frac = 0, scale = 0.1;
+  if (s.size() > 19 && s[19] == '.')
+    for (std::size_t i = 20; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10)
+      frac += (s[i] - '0') * scale;
+  // days_from_civil (Howard Hinnant), the inverse of civil_from_days above.
+  y -= mo <= 2;
+  const long long era = (y >= 0 ? y : y - 399) / 400;
+  const long long yoe = y - era * 400;
+  const long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const long long days = era * 146097 + doe - 719468;
+  return double(days * 86400 + h * 3600 + mi * 60 + sec) + frac;
 }
 
 double seconds_between(const std::string& from, const std::string& to) {

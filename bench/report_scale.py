@@ -133,9 +133,14 @@ open(sys.argv[2], "w").write("".join(out) + "</table>")
 
 
 def timed(cmd, cwd):
+    """Wall seconds and peak RSS (MB) of one run of cmd."""
     t = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        sys.exit("failed: %s" % " ".join(cmd))
+    return time.perf_counter() - t, usage.ru_maxrss / 1024
 
 
 def chromium_load(page, profile):
@@ -153,10 +158,10 @@ def main():
     peer = os.path.join(OUT, "peer_page.py")
     with open(peer, "w") as f:
         f.write(PEER)
-    print("| N | step attempts / events | report --html (s) | page (MB) | --trace (s) | trace (MB) "
-          "| peer: Python table (s) | peer page (MB) | sqlite3 .dump (s) | html / Python | "
-          "Chromium opens page / peer page (s) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| N | step attempts / events | report --html (s) | page (MB) | peak RSS (MB) | --trace (s) "
+          "| trace (MB) | peer: Python table (s) | peer page (MB) | sqlite3 .dump (s) | html / Python "
+          "| Chromium opens page / peer page (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         proj = os.path.join(OUT, "n%d" % n)
         db, nsteps, nev = make_db(proj, n)
@@ -164,15 +169,19 @@ def main():
         sides = {"html": [BIN, "report", "--html", page], "trace": [BIN, "report", "--trace", trace],
                  "peer": ["python3", peer, db, ppage], "dump": ["sqlite3", db, ".dump"]}
         times = {k: [] for k in sides}
+        rss = {k: [] for k in sides}
         for _ in range(RUNS):
             for k, cmd in sides.items():
-                times[k].append(timed(cmd, proj))
+                wall, peak = timed(cmd, proj)
+                times[k].append(wall)
+                rss[k].append(peak)
         med = {k: statistics.median(v) for k, v in times.items()}
+        peak = {k: max(v) for k, v in rss.items()}
         load, ok = chromium_load(page, os.path.join(proj, "profile-a"))
         pload, pok = chromium_load(ppage, os.path.join(proj, "profile-b"))
         mb = lambda p: os.path.getsize(p) / 1e6
-        print("| %d | %d / %d | %.2f | %.1f | %.2f | %.1f | %.2f | %.1f | %.2f | %.2fx | %.1f%s / %.1f%s |" % (
-            n, nsteps, nev, med["html"], mb(page), med["trace"], mb(trace), med["peer"], mb(ppage),
+        print("| %d | %d / %d | %.2f | %.1f | %.0f | %.2f | %.1f | %.2f | %.1f | %.2f | %.2fx | %.1f%s / %.1f%s |" % (
+            n, nsteps, nev, med["html"], mb(page), peak["html"], med["trace"], mb(trace), med["peer"], mb(ppage),
             med["dump"], med["html"] / med["peer"], load, "" if ok else " (failed)", pload,
             "" if pok else " (failed)"))
 

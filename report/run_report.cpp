@@ -45,7 +45,16 @@ struct event_pass {
     return s < 0 ? 0 : s - origin;
   }
 
+  static bool wanted(const std::string& type) {
+    return type == "workstream_started" || type == "workstream_inputs" ||
+           type.rfind("patch_", 0) == 0 || type == "workstream_retry" ||
+           type == "workstream_quarantined" || type == "fault_injected" ||
+           type.rfind("breaker_", 0) == 0;
+  }
+
   void add(const persistence::event_row& e) {
+    if (!wanted(e.event_type)) // most of a run's events; their payload is not parsed
+      return;
     auto p = json::parse(e.payload_json.value_or("{}"), nullptr, false);
     if (!p.is_object())
       p = json::object();

@@ -62,10 +62,18 @@ TEST_CASE("clock: timestamps equal gmtime_r's, at edges and at random") {
 }
 
 TEST_CASE("iso8601_seconds reads back what iso8601 writes", "[clock]") {
-  for (std::int64_t ms : {0LL, 1764930000123LL, 1800000000999LL}) {
-    auto s = fast(ms);
-    CHECK(iso8601_seconds(s) == Approx(ms / 1000.0).margin(1e-6));
+  std::mt19937_64 rng(11);
+  std::uniform_int_distribution<std::int64_t> any_ms(0, 253402300799999LL); // to 9999-12-31
+  std::vector<std::int64_t> cases = {0, 951782400000 /* 2000-02-29 */, 1764930000123,
+                                     4107542400000 /* 2100-03-01 */};
+  for (int i = 0; i < 2000; ++i)
+    cases.push_back(any_ms(rng));
+  for (auto ms : cases) {
+    auto s = reference(ms);
+    INFO(s);
+    REQUIRE(iso8601_seconds(s) == Approx(ms / 1000.0).epsilon(0).margin(1e-4));
   }
+  CHECK(iso8601_seconds("2026-13-01T00:00:00Z") == -1.0);
   CHECK(seconds_between("2026-12-05T06:57:57.169Z", "2026-12-05T06:58:00.000Z") ==
         Approx(2.831).margin(1e-6));
   CHECK(iso8601_seconds("yesterday") == -1.0);
