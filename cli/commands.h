@@ -38,6 +38,19 @@ struct db_args {
 };
 int db_command(const db_args& args);
 
+struct node_args {
+  std::string listen = "127.0.0.1:0";
+  int slots = 1;
+  std::string tools = "tools.yaml";
+  std::string work_dir = ".uet-node";
+  std::string id;
+  std::string tls_cert, tls_key, tls_ca;
+  std::string certs_dir; ///< gen-certs DIR ("" = run the node)
+  std::vector<std::string> cert_names = {"node", "coordinator"};
+};
+/// `node`: a worker node until SIGINT/SIGTERM; `node gen-certs DIR`.
+int node_command(const node_args& args);
+
 struct report_args {
   std::string run_id; ///< "" = the latest
   bool metrics = false;

@@ -63,6 +63,9 @@ struct parsed {
   CLI::Option* resume_inject_opt = nullptr;
   std::string resume_inject;
   std::uint64_t resume_seed = 0;
+  CLI::App* node = nullptr;
+  CLI::App* gen_certs = nullptr;
+  node_args nd;
   CLI::App* report = nullptr;
   report_args rep;
   CLI::App* rollback = nullptr;
@@ -146,6 +149,24 @@ void add_state_commands(CLI::App& app, parsed& p) {
                        "Write one self-contained HTML page: timeline, DAG, patch flow, failures");
   p.report->add_option("--trace", p.rep.trace,
                        "Write Chrome trace-event JSON (Perfetto, chrome://tracing)");
+  p.node = app.add_subcommand(
+      "node", "A worker node: runs a coordinator's workstreams with its own tools (CAF, mTLS)");
+  p.node->add_option("--listen", p.nd.listen, "HOST:PORT (default 127.0.0.1:0: a free port)");
+  p.node->add_option("--slots", p.nd.slots, "Workstreams it runs at once")
+      ->check(CLI::PositiveNumber);
+  p.node->add_option("--tools", p.nd.tools, "Its own tool registry (tools.yaml)");
+  p.node->add_option("--work-dir", p.nd.work_dir, "Where it keeps its clone and worktrees");
+  p.node->add_option("--id", p.nd.id, "Its name in the coordinator's records (HOSTNAME/PID)");
+  p.node->add_option("--tls-cert", p.nd.tls_cert, "Its certificate (PEM)");
+  p.node->add_option("--tls-key", p.nd.tls_key, "Its private key (PEM)");
+  p.node->add_option("--tls-ca", p.nd.tls_ca, "The CA whose certificates it accepts (PEM)");
+  p.gen_certs = p.node->add_subcommand(
+      "gen-certs", "Make a CA and certificates for mutual TLS between nodes and coordinators");
+  p.gen_certs->add_option("DIR", p.nd.certs_dir, "Where to write them")->required();
+  p.gen_certs
+      ->add_option("--names", p.nd.cert_names,
+                   "One certificate per name (default: node,coordinator)")
+      ->delimiter(',');
   p.rollback = app.add_subcommand(
       "rollback", "Put the integration branch back where a run found it; its patches rolled_back");
   p.rollback->add_option("RUN_ID", p.rb.run_id, "The run to roll back")->required();
@@ -250,6 +271,8 @@ int dispatch(const parsed& p) {
     return rollback_command(p.rb);
   if (*p.report)
     return report_command(p.rep);
+  if (*p.node)
+    return node_command(p.nd);
   if (*p.run_cmd || *p.run_ws)
     return run_command(p.run);
   if (*p.resume) {

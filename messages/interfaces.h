@@ -60,6 +60,12 @@ using adapter_actor = caf::typed_actor<caf::replies_to<edit_request>::with<edit_
 using adapter_worker_actor = caf::typed_actor<caf::replies_to<edit_request>::with<edit_result>,
                                               caf::replies_to<check_request>::with<check_result>>;
 
+/// A worker node (`uet-actors node`), published over CAF's networking:
+/// hello_atom says what it offers; a node_edit_request whose tool the node
+/// does not have is answered with an edit_result naming the tools it has.
+using node_actor = caf::typed_actor<caf::replies_to<hello_atom>::with<node_hello>,
+                                    caf::replies_to<node_edit_request>::with<edit_result>>;
+
 /// One attempt of one workstream: EDIT -> the ledger's gate -> STATIC ->
 /// RUNTIME on the patch's future tree (again after each reset) -> landed.
 /// Reports an attempt_outcome to the supervisor that spawned it, then

@@ -8,6 +8,7 @@
 
 #include "messages/events.h"
 #include "messages/ledger_messages.h"
+#include "messages/node_messages.h"
 #include "messages/record_messages.h"
 #include "messages/run_messages.h"
 #include "messages/tool_messages.h"
@@ -39,6 +40,9 @@ CAF_ADD_TYPE_ID(uet_actors, (uet::msg::step_ended))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::event))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_created))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::patch_state_set))
+// worker node
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::node_hello))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::node_edit_request))
 
 CAF_END_TYPE_ID_BLOCK(uet_actors)
 
@@ -59,3 +63,5 @@ CAF_ADD_ATOM(uet_actors, uet::msg, withdraw_atom, "uet_wdraw")
 CAF_ADD_ATOM(uet_actors, uet::msg, drain_atom, "uet_drain")
 CAF_ADD_ATOM(uet_actors, uet::msg, sync_atom, "uet_sync")
 CAF_ADD_ATOM(uet_actors, uet::msg, watch_atom, "uet_watch")
+// worker node
+CAF_ADD_ATOM(uet_actors, uet::msg, hello_atom, "uet_hello")

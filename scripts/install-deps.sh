@@ -21,6 +21,9 @@ packages=(
   # the report page's browser test (headless Chromium) and the terminal test
   # of `status --watch` (tmux)
   chromium tmux
+  # worker nodes' mutual TLS: caf::openssl's headers include OpenSSL's, and
+  # `node gen-certs` and the node tests drive the openssl command
+  libssl-dev openssl
 )
 
 missing=()

@@ -72,6 +72,10 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   msg::patch_request resumed;
   resumed.resume_from = patch_state::verified;
   CHECK(round_trip(sys, resumed).resume_from == patch_state::verified);
+  CHECK(round_trip(sys, msg::node_hello{"n1", 3, {"aider", "sh"}, "v", true}).tools.size() == 2);
+  msg::node_edit_request ne{"session-1", "run-1", "ws", 2, "sh", "echo 'x' > $(y)", "abc",
+                            {"src/**"}, 5000};
+  CHECK(round_trip(sys, ne).prompt == ne.prompt);
 }
 
 TEST_CASE("messages: records for the database keep optional fields, set or not") {

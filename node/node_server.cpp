@@ -1,0 +1,150 @@
+#include "node/node_server.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
+#include <caf/openssl/remote_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/node_actor.h"
+#include "messages/interfaces.h"
+
+namespace uet::node {
+
+namespace {
+
+constexpr const char* node_version = "uet-actors 0.1 (CAF 0.17.6, BASP)";
+
+/// The middleman, caf::openssl with the TLS files when there are any, the
+/// heartbeat and timeout, and the project's message types.
+std::unique_ptr<caf::actor_system_config> make_config(const tls_files& tls,
+                                                      std::chrono::milliseconds heartbeat,
+                                                      std::chrono::milliseconds timeout) {
+  auto cfg = std::make_unique<caf::actor_system_config>();
+  cfg->add_message_types<caf::id_block::uet_actors>();
+  cfg->load<caf::io::middleman>();
+  cfg->set("scheduler.policy", caf::atom("sharing"));
+  cfg->set("middleman.heartbeat-interval", caf::timespan{heartbeat});
+  cfg->set("middleman.connection-timeout", caf::timespan{timeout});
+  if (tls.complete()) {
+    cfg->load<caf::openssl::manager>();
+    // With a CA file set, caf::openssl asks every peer for a certificate
+    // and verifies it against that CA (SSL_VERIFY_PEER |
+    // SSL_VERIFY_FAIL_IF_NO_PEER_CERT); without one it would be anonymous.
+    cfg->openssl_certificate = tls.cert.string();
+    cfg->openssl_key = tls.key.string();
+    cfg->openssl_cafile = tls.ca.string();
+  }
+  return cfg;
+}
+
+/// HOST/PID: known before the port is (port 0 is chosen at publish), and
+/// unique among the nodes of one machine.
+std::string default_node_id() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0)
+    std::strcpy(host, "node");
+  return std::string(host) + "/" + std::to_string(::getpid());
+}
+
+} // namespace
+
+struct node_server::system {
+  std::unique_ptr<caf::actor_system_config> cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  msg::node_actor node;
+};
+
+expected<std::unique_ptr<node_server>> node_server::start(const node_options& o,
+                                                          std::vector<std::string> tools) {
+  if (auto ok = check_node_options(o); !ok)
+    return ok.error();
+  std::unique_ptr<node_server> s(new node_server);
+  s->sys_ = std::make_unique<system>();
+  s->sys_->cfg = make_config(o.tls, o.heartbeat, o.connection_timeout);
+  s->sys_->sys = std::make_unique<caf::actor_system>(*s->sys_->cfg);
+  std::sort(tools.begin(), tools.end());
+  auto id = std::make_shared<actors::node_identity>();
+  id->slots = o.slots;
+  id->tools = std::move(tools);
+  id->version = node_version;
+  id->mutual_tls = o.tls.complete();
+  id->node_id = o.node_id.empty() ? default_node_id() : o.node_id;
+  auto node =
+      s->sys_->sys->spawn(actors::node_behavior, std::shared_ptr<const actors::node_identity>(id));
+  auto port = o.tls.complete()
+                  ? caf::openssl::publish(node, o.port, o.host.c_str(), true)
+                  : s->sys_->sys->middleman().publish(node, o.port, o.host.c_str(), true);
+  if (!port)
+    return fail(error_kind::io, "listening on " + o.host + ":" + std::to_string(o.port) + ": " +
+                                    s->sys_->sys->render(port.error()));
+  s->port_ = *port;
+  s->node_id_ = id->node_id;
+  s->sys_->node = node;
+  return s;
+}
+
+node_server::~node_server() {
+  if (sys_ && sys_->sys) {
+    caf::anon_send_exit(sys_->node, caf::exit_reason::user_shutdown);
+    sys_->node = nullptr;
+  }
+}
+
+struct node_client::system {
+  std::unique_ptr<caf::actor_system_config> cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  msg::node_actor node;
+};
+
+expected<std::unique_ptr<node_client>>
+node_client::connect(const std::string& host, std::uint16_t port, const tls_files& tls) {
+  std::unique_ptr<node_client> c(new node_client);
+  c->sys_ = std::make_unique<system>();
+  c->sys_->cfg = make_config(tls, std::chrono::milliseconds(1000), std::chrono::milliseconds(5000));
+  c->sys_->sys = std::make_unique<caf::actor_system>(*c->sys_->cfg);
+  auto& sys = *c->sys_->sys;
+  auto node = tls.complete() ? caf::openssl::remote_actor<msg::node_actor>(sys, host, port)
+                             : sys.middleman().remote_actor<msg::node_actor>(host, port);
+  if (!node)
+    return fail(error_kind::io, "connecting to node " + host + ":" + std::to_string(port) + ": " +
+                                    sys.render(node.error()));
+  c->sys_->node = *node;
+  return c;
+}
+
+node_client::~node_client() = default;
+
+namespace {
+
+template <class Reply, class... Ts>
+expected<Reply> ask(caf::actor_system& sys, const msg::node_actor& node, Ts&&... xs) {
+  caf::scoped_actor self{sys};
+  std::optional<expected<Reply>> out;
+  self->request(node, std::chrono::seconds(30), std::forward<Ts>(xs)...)
+      .receive([&](Reply& r) { out.emplace(std::move(r)); },
+               [&](caf::error& e) { out.emplace(fail(error_kind::io, "node: " + sys.render(e))); });
+  return std::move(*out);
+}
+
+} // namespace
+
+expected<msg::node_hello> node_client::hello() {
+  return ask<msg::node_hello>(*sys_->sys, sys_->node, msg::hello_atom_v);
+}
+
+expected<msg::edit_result> node_client::edit(const msg::node_edit_request& r) {
+  return ask<msg::edit_result>(*sys_->sys, sys_->node, r);
+}
+
+} // namespace uet::node

@@ -1,0 +1,60 @@
+// A running worker node: its own actor system with CAF's middleman (and
+// caf::openssl for mutual TLS), BASP heartbeats and a connection timeout
+// set, and the node actor published on the address it was given, and on
+// that one only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/expected.h"
+#include "messages/node_messages.h"
+#include "messages/tool_messages.h"
+#include "node/node_policy.h"
+
+namespace uet::node {
+
+class node_server {
+public:
+  /// Checks o (check_node_options), starts the system and publishes. tools:
+  /// the ids of the node's registry.
+  static expected<std::unique_ptr<node_server>> start(const node_options& o,
+                                                      std::vector<std::string> tools);
+  ~node_server();
+  node_server(const node_server&) = delete;
+  node_server& operator=(const node_server&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  const std::string& node_id() const { return node_id_; }
+
+private:
+  node_server() = default;
+  struct system;
+  std::unique_ptr<system> sys_;
+  std::uint16_t port_ = 0;
+  std::string node_id_;
+};
+
+/// The settings a peer needs to reach a node (the coordinator, the tests):
+/// an actor system with the middleman, and caf::openssl when tls is
+/// complete, plus the node's message types. Connects and returns the node.
+class node_client {
+public:
+  static expected<std::unique_ptr<node_client>> connect(const std::string& host, std::uint16_t port,
+                                                        const tls_files& tls);
+  ~node_client();
+  node_client(const node_client&) = delete;
+  node_client& operator=(const node_client&) = delete;
+
+  expected<msg::node_hello> hello();
+  expected<msg::edit_result> edit(const msg::node_edit_request& r);
+
+private:
+  node_client() = default;
+  struct system;
+  std::unique_ptr<system> sys_;
+};
+
+} // namespace uet::node

@@ -1,0 +1,199 @@
+// `uet-actors node` as a real process on loopback with mutual TLS (issue
+// 15): a coordinator's certificate from the node's CA gets an answer; a
+// certificate from another CA, plain BASP, and a TLS client with no
+// certificate are refused; a raw header announcing a 4 GiB payload leaves
+// the node's memory alone; a request for a tool the node lacks is refused.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "node/node_server.h"
+#include "tests/support/test_env.h"
+
+using namespace uet;
+using namespace uet::test;
+
+namespace {
+
+/// gen-certs into dir with the given names; returns each name's files.
+node::tls_files certs_of(const fs::path& dir, const std::string& name) {
+  return {dir / name / "cert.pem", dir / name / "key.pem", dir / name / "ca.pem"};
+}
+
+/// A `uet-actors node` process, ended (SIGTERM) when this goes.
+class node_process {
+public:
+  node_process(const fs::path& dir, std::vector<std::string> args) : out_(dir / "node.out") {
+    write_file(dir / "tools.yaml",
+               "tools:\n  sh:\n    argv: [\"/bin/sh\", \"-c\", \"{prompt}\"]\n");
+    engine::process_request req;
+    req.argv = {binary().string(), "node", "--tools", (dir / "tools.yaml").string(),
+                "--slots",         "2"};
+    req.argv.insert(req.argv.end(), args.begin(), args.end());
+    req.cwd = dir;
+    req.output_file = out_;
+    req.cancel = &stop_;
+    req.timeout = std::chrono::seconds(120);
+    thread_ = std::thread([this, req] { result_ = engine::run_process(req); });
+    for (int i = 0; i < 100 && port_ == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      auto text = read_out();
+      auto at = text.find("listening on 127.0.0.1:");
+      if (at != std::string::npos)
+        port_ = std::uint16_t(std::stoi(text.substr(at + 23)));
+      auto pid = text.find("(pid ");
+      if (pid != std::string::npos && pid_ == 0)
+        pid_ = std::atoi(text.c_str() + pid + 5);
+    }
+  }
+  ~node_process() {
+    stop_ = true;
+    thread_.join();
+  }
+  std::string read_out() const {
+    std::ifstream in(out_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  std::uint16_t port() const { return port_; }
+  int pid() const { return pid_; }
+  const engine::process_result& result() const { return result_; }
+
+private:
+  fs::path out_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  engine::process_result result_;
+  std::uint16_t port_ = 0;
+  int pid_ = 0;
+};
+
+long rss_kb(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stol(line.substr(6));
+  return -1;
+}
+
+/// Connects to 127.0.0.1:port, writes bytes, waits for the peer to close
+/// (or 3 s).
+void send_raw(std::uint16_t port, const std::string& bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  (void)!::write(fd, bytes.data(), bytes.size());
+  timeval tv{3, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[256];
+  while (::read(fd, buf, sizeof buf) > 0) {
+  }
+  ::close(fd);
+}
+
+} // namespace
+
+TEST_CASE("node: mutual TLS on loopback, peers without the CA's certificate refused") {
+  temp_dir d("uet-node");
+  auto gen = run_cli({"node", "gen-certs", (d / "certs").string()}, d.path());
+  INFO(gen.output);
+  REQUIRE(gen.exit_code == 0);
+  REQUIRE(run_cli({"node", "gen-certs", (d / "other").string(), "--names", "intruder"}, d.path())
+              .exit_code == 0);
+  // gen-certs never replaces a CA.
+  CHECK(run_cli({"node", "gen-certs", (d / "certs").string()}, d.path()).exit_code == 2);
+  auto mine = certs_of(d / "certs", "node");
+  node_process n(d.path(), {"--tls-cert", mine.cert.string(), "--tls-key", mine.key.string(),
+                            "--tls-ca", mine.ca.string(), "--id", "node-a"});
+  INFO(n.read_out());
+  REQUIRE(n.port() != 0);
+  CHECK(n.read_out().find("node node-a (pid ") == 0);
+  CHECK(n.read_out().find("(2 slots; tools: sh; mutual TLS)") != std::string::npos);
+
+  SECTION("the coordinator's certificate: hello, and a tool the node lacks refused") {
+    auto c =
+        node::node_client::connect("127.0.0.1", n.port(), certs_of(d / "certs", "coordinator"));
+    INFO((c ? "" : c.message()));
+    REQUIRE(c);
+    auto hello = (*c)->hello();
+    REQUIRE(hello);
+    CHECK(hello->node_id == "node-a");
+    CHECK(hello->slots == 2);
+    CHECK(hello->tools == std::vector<std::string>{"sh"});
+    CHECK(hello->mutual_tls);
+    msg::node_edit_request r;
+    r.tool_id = "rm";
+    r.prompt = "-rf /";
+    auto refused = (*c)->edit(r);
+    REQUIRE(refused);
+    CHECK(refused->error.find("node node-a has no tool 'rm' (its tools.yaml lists: sh)") == 0);
+    CHECK_FALSE(refused->started);
+  }
+  SECTION("another CA's certificate, plain BASP, and TLS without a certificate are refused") {
+    auto intruder =
+        node::node_client::connect("127.0.0.1", n.port(), certs_of(d / "other", "intruder"));
+    CHECK_FALSE(intruder);
+    auto plain = node::node_client::connect("127.0.0.1", n.port(), {});
+    CHECK_FALSE(plain);
+    engine::process_request s;
+    s.argv = {"openssl", "s_client",       "-connect", "127.0.0.1:" + std::to_string(n.port()),
+              "-CAfile", mine.ca.string(), "-brief",   "-ign_eof"};
+    s.timeout = std::chrono::seconds(20);
+    auto anon = engine::run_process(s);
+    INFO(anon.output);
+    CHECK(anon.exit_code != 0);
+    CHECK(anon.output.find("certificate required") != std::string::npos);
+    // And the node still serves its coordinator afterwards.
+    auto c =
+        node::node_client::connect("127.0.0.1", n.port(), certs_of(d / "certs", "coordinator"));
+    REQUIRE(c);
+    CHECK((*c)->hello());
+  }
+  SECTION("a raw BASP header announcing a 4 GiB payload does not grow the node") {
+    REQUIRE(n.pid() > 0);
+    auto before = rss_kb(n.pid());
+    REQUIRE(before > 0);
+    // BASP 0.17 header: operation, padding, flags, payload_len = 0xffffffff, ...
+    std::string header(40, '\0');
+    header[0] = 1; // server handshake
+    header[4] = header[5] = header[6] = header[7] = '\xff';
+    for (int i = 0; i < 4; ++i)
+      send_raw(n.port(), header);
+    auto after = rss_kb(n.pid());
+    INFO("RSS before " << before << " kB, after " << after << " kB");
+    CHECK(after - before < 8 * 1024);
+    auto c =
+        node::node_client::connect("127.0.0.1", n.port(), certs_of(d / "certs", "coordinator"));
+    REQUIRE(c);
+    CHECK((*c)->hello());
+  }
+}
+
+TEST_CASE("node: refuses to listen beyond loopback without mutual TLS, stops on SIGTERM") {
+  temp_dir d("uet-node");
+  write_file(d / "tools.yaml", "tools:\n  sh:\n    argv: [\"/bin/sh\", \"-c\", \"{prompt}\"]\n");
+  auto open = run_cli({"node", "--listen", "0.0.0.0:0"}, d.path());
+  CHECK(open.exit_code == 2);
+  CHECK(open.output.find("refusing to listen on 0.0.0.0 without mutual TLS") != std::string::npos);
+  auto badtools = run_cli({"node", "--tools", "nope.yaml"}, d.path());
+  CHECK(badtools.exit_code == 2);
+  CHECK(badtools.output.find("nope.yaml") != std::string::npos);
+  {
+    node_process n(d.path(), {});
+    REQUIRE(n.port() != 0);
+    CHECK(n.read_out().find("loopback only, no TLS") != std::string::npos);
+    auto c = node::node_client::connect("127.0.0.1", n.port(), {});
+    REQUIRE(c);
+    CHECK((*c)->hello()->mutual_tls == false);
+  }
+}
