@@ -77,8 +77,8 @@ int gen_certs(const fs::path& dir, const std::vector<std::string>& names) {
   return 0;
 }
 
-/// The node's tool ids, from its own tools.yaml.
-expected<std::vector<std::string>> node_tools(const fs::path& file) {
+/// The node's own tool registry (its tools.yaml).
+expected<config::tool_registry> node_tools(const fs::path& file) {
   auto doc = config::load_yaml_file(file);
   if (!doc)
     return fail(error_kind::bad_input, "--tools " + file.string() + ": " + doc.message());
@@ -88,10 +88,7 @@ expected<std::vector<std::string>> node_tools(const fs::path& file) {
     print_problems(std::cerr, problems);
     return fail(error_kind::bad_input, "--tools " + file.string() + ": fix the problems above");
   }
-  std::vector<std::string> ids;
-  for (const auto& [id, spec] : registry.tools)
-    ids.push_back(id);
-  return ids;
+  return registry;
 }
 
 } // namespace
@@ -122,8 +119,8 @@ int node_command(const node_args& a) {
                                                          : exit_code::internal);
   }
   std::string listed;
-  for (const auto& t : *tools)
-    listed += (listed.empty() ? "" : ", ") + t;
+  for (const auto& [tool_id, spec] : tools->tools)
+    listed += (listed.empty() ? "" : ", ") + tool_id;
   std::cout << "node " << (*server)->node_id() << " (pid " << ::getpid() << ") listening on "
             << o.host << ':' << (*server)->port() << " (" << o.slots << " slots; tools: " << listed
             << "; "

@@ -32,6 +32,9 @@ struct node_edit_request {
   std::string base_commit;
   std::vector<std::string> scope; ///< allowed_paths
   std::int64_t timeout_ms = 0;
+  /// A `git bundle` holding base_commit, when the node may not have it
+  /// (hello or an earlier answer says what it has); "" otherwise.
+  std::string bundle = {};
 };
 
 template <class Inspector>
@@ -43,7 +46,7 @@ typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_edit_request& x) {
   return f(caf::meta::type_name("node_edit_request"), x.session, x.run_id, x.workstream_id,
-           x.attempt, x.tool_id, x.prompt, x.base_commit, x.scope, x.timeout_ms);
+           x.attempt, x.tool_id, x.prompt, x.base_commit, x.scope, x.timeout_ms, x.bundle);
 }
 
 } // namespace uet::msg

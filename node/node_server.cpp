@@ -18,6 +18,7 @@
 
 #include "actors/node_actor.h"
 #include "messages/interfaces.h"
+#include "node/node_work.h"
 
 namespace uet::node {
 
@@ -66,9 +67,16 @@ struct node_server::system {
 };
 
 expected<std::unique_ptr<node_server>> node_server::start(const node_options& o,
-                                                          std::vector<std::string> tools) {
+                                                          config::tool_registry registry) {
   if (auto ok = check_node_options(o); !ok)
     return ok.error();
+  std::vector<std::string> tools;
+  for (const auto& [tool_id, spec] : registry.tools)
+    tools.push_back(tool_id);
+  const auto node_id = o.node_id.empty() ? default_node_id() : o.node_id;
+  auto work = open_node_work(engine::environment::real(), o.work_dir, std::move(registry), node_id);
+  if (!work)
+    return work.error();
   std::unique_ptr<node_server> s(new node_server);
   s->sys_ = std::make_unique<system>();
   s->sys_->cfg = make_config(o.tls, o.heartbeat, o.connection_timeout);
@@ -79,7 +87,8 @@ expected<std::unique_ptr<node_server>> node_server::start(const node_options& o,
   id->tools = std::move(tools);
   id->version = node_version;
   id->mutual_tls = o.tls.complete();
-  id->node_id = o.node_id.empty() ? default_node_id() : o.node_id;
+  id->node_id = node_id;
+  id->work = *work;
   auto node =
       s->sys_->sys->spawn(actors::node_behavior, std::shared_ptr<const actors::node_identity>(id));
   auto port = o.tls.complete()

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "config/tools.h"
 #include "messages/node_messages.h"
 #include "messages/tool_messages.h"
 #include "node/node_policy.h"
@@ -18,10 +19,10 @@ namespace uet::node {
 
 class node_server {
 public:
-  /// Checks o (check_node_options), starts the system and publishes. tools:
-  /// the ids of the node's registry.
+  /// Checks o (check_node_options), opens the work directory, starts the
+  /// system and publishes. tools: the node's own registry.
   static expected<std::unique_ptr<node_server>> start(const node_options& o,
-                                                      std::vector<std::string> tools);
+                                                      config::tool_registry tools);
   ~node_server();
   node_server(const node_server&) = delete;
   node_server& operator=(const node_server&) = delete;

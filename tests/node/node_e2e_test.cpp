@@ -197,3 +197,52 @@ TEST_CASE("node: refuses to listen beyond loopback without mutual TLS, stops on 
     CHECK((*c)->hello()->mutual_tls == false);
   }
 }
+
+TEST_CASE("node: runs an edit with its own tool on a commit sent as a bundle, returns the diff") {
+  temp_dir d("uet-node");
+  make_git_repo(d / "src", {{"README.md", "# src\n"}});
+  must_run({"git", "bundle", "create", (d / "head.bundle").string(), "HEAD"}, d / "src");
+  const auto base = must_run({"git", "rev-parse", "HEAD"}, d / "src").substr(0, 40);
+  node_process n(d.path(), {"--id", "node-e", "--work-dir", (d / "work").string()});
+  REQUIRE(n.port() != 0);
+  auto c = node::node_client::connect("127.0.0.1", n.port(), {});
+  REQUIRE(c);
+  msg::node_edit_request r;
+  r.session = "s1";
+  r.run_id = "run-1";
+  r.workstream_id = "greet";
+  r.tool_id = "sh";
+  r.prompt = "printf 'hi\\n' > a.txt";
+  r.scope = {"a.txt"};
+  r.base_commit = base;
+
+  SECTION("without the commit, it says what it lacks") {
+    auto lacks = (*c)->edit(r);
+    REQUIRE(lacks);
+    CHECK(lacks->error == "node node-e lacks commit " + base + ": send it as a bundle");
+    CHECK_FALSE(lacks->started);
+  }
+  SECTION("with it, the change comes back as a diff that applies to the sender's repository") {
+    r.bundle = read_text(d / "head.bundle");
+    auto e = (*c)->edit(r);
+    REQUIRE(e);
+    INFO(e->error << e->description);
+    CHECK(e->error.empty());
+    CHECK(e->worktree_ok);
+    CHECK(e->started);
+    CHECK(e->exit_code == 0);
+    CHECK(e->diff.find("+++ b/a.txt") != std::string::npos);
+    CHECK(e->diff.find("+hi") != std::string::npos);
+    write_file(d / "change.diff", e->diff);
+    must_run({"git", "apply", "--check", (d / "change.diff").string()}, d / "src");
+    // The node keeps the commit: a second attempt needs no bundle.
+    r.bundle.clear();
+    r.attempt = 2;
+    r.prompt = "printf 'again\\n' > a.txt";
+    auto again = (*c)->edit(r);
+    REQUIRE(again);
+    CHECK(again->error.empty());
+    CHECK(again->diff.find("+again") != std::string::npos);
+    CHECK(again->diff.find("+hi") == std::string::npos); // a fresh worktree at the base
+  }
+}
