@@ -92,8 +92,9 @@ int write_views(const report_args& a, const opened& o, const report::run_report&
       std::cerr << "report: writing the " << what << ": " << w.message() << '\n';
       return false;
     }
-    std::cerr << "report: " << what << " of run " << o.run.run_id << " written to " << path << " ("
-              << content.size() / 1024 << " KiB)\n";
+    std::cerr << "report: " << what << " of run " << o.run.run_id << " written to "
+              << std::filesystem::absolute(path).string() << " (" << content.size() / 1024
+              << " KiB)\n";
     return true;
   };
   if (!a.html.empty() && !write(a.html, report::html_page(r), "page"))

@@ -13,4 +13,4 @@ $bin -C examples/demo plan phase-all
 $bin -C examples/demo run phase-all
 $bin -C examples/demo status
 git -C examples/demo/repo log --oneline uet/integration
-$bin -C examples/demo report --html examples/demo/report.html --metrics
+$bin -C examples/demo report --html report.html --metrics   # examples/demo/report.html
