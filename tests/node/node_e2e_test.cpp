@@ -42,7 +42,8 @@ public:
     req.cancel = &stop_;
     req.timeout = std::chrono::seconds(120);
     thread_ = std::thread([this, req] { result_ = engine::run_process(req); });
-    for (int i = 0; i < 100 && port_ == 0; ++i) {
+    // Up to 60 s: a sanitized build on a loaded machine starts slowly.
+    for (int i = 0; i < 1200 && port_ == 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       auto text = read_out();
       auto at = text.find("listening on 127.0.0.1:");
