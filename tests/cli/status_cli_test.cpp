@@ -86,12 +86,14 @@ TEST_CASE("status: the run summary names what one failure blocked once") {
 }
 
 TEST_CASE("status and ledger: a workstream's outcome and its patches' are named apart, and agree") {
+  // bad-check waits for flaky-check: a patch quarantined ahead of
+  // flaky-check's in the ledger would void (and re-run) its failed check.
   auto retry = "resilience_policy: {max_retries: 1, backoff: {initial_ms: 5}}\n";
   pipeline_project p(
       sh_tool,
       {{"bad-tool",
         ws("echo boom >&2; exit 1", "a.txt", "[]", "resilience_policy: {max_retries: 0}\n")},
-       {"bad-check", ws("echo b > b.txt", "b.txt", "[]",
+       {"bad-check", ws("echo b > b.txt", "b.txt", "[flaky-check]",
                         std::string("acceptance_criteria: {commands: [\"false\"]}\n") + retry)},
        {"flaky-check",
         ws("echo c > c.txt", "c.txt", "[]",
