@@ -58,10 +58,7 @@ int status_watch(const std::string& run_id, double interval_s) {
       redraw(report::live_screen(*s, terminal_width()), first);
     } else {
       // Printed when anything but the clock moved.
-      auto elapsed = s->elapsed_s;
-      s->elapsed_s = 0;
-      auto key = report::live_line(*s);
-      s->elapsed_s = elapsed;
+      auto key = report::live_line(*s, false);
       if (key != last || over)
         std::cout << iso8601_now().substr(11, 8) << ' ' << report::live_line(*s) << std::endl;
       last = key;

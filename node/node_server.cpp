@@ -60,11 +60,17 @@ std::string default_node_id() {
 
 } // namespace
 
-struct node_server::system {
+struct node_runtime {
+  node_runtime(const tls_files& tls, std::chrono::milliseconds heartbeat,
+               std::chrono::milliseconds timeout)
+      : cfg(make_config(tls, heartbeat, timeout)), sys(*cfg) {}
   std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
+  caf::actor_system sys;
   msg::node_actor node;
 };
+
+node_server::node_server() = default;
+node_client::node_client() = default;
 
 expected<std::unique_ptr<node_server>> node_server::start(const node_options& o,
                                                           config::tool_registry registry) {
@@ -78,9 +84,8 @@ expected<std::unique_ptr<node_server>> node_server::start(const node_options& o,
   if (!work)
     return work.error();
   std::unique_ptr<node_server> s(new node_server);
-  s->sys_ = std::make_unique<system>();
-  s->sys_->cfg = make_config(o.tls, o.heartbeat, o.connection_timeout);
-  s->sys_->sys = std::make_unique<caf::actor_system>(*s->sys_->cfg);
+  s->rt_ = std::make_unique<node_runtime>(o.tls, o.heartbeat, o.connection_timeout);
+  auto& sys = s->rt_->sys;
   std::sort(tools.begin(), tools.end());
   auto id = std::make_shared<actors::node_identity>();
   id->slots = o.slots;
@@ -89,46 +94,37 @@ expected<std::unique_ptr<node_server>> node_server::start(const node_options& o,
   id->mutual_tls = o.tls.complete();
   id->node_id = node_id;
   id->work = *work;
-  auto node =
-      s->sys_->sys->spawn(actors::node_behavior, std::shared_ptr<const actors::node_identity>(id));
-  auto port = o.tls.complete()
-                  ? caf::openssl::publish(node, o.port, o.host.c_str(), true)
-                  : s->sys_->sys->middleman().publish(node, o.port, o.host.c_str(), true);
+  auto node = sys.spawn(actors::node_behavior, std::shared_ptr<const actors::node_identity>(id));
+  auto port = o.tls.complete() ? caf::openssl::publish(node, o.port, o.host.c_str(), true)
+                               : sys.middleman().publish(node, o.port, o.host.c_str(), true);
   if (!port)
     return fail(error_kind::io, "listening on " + o.host + ":" + std::to_string(o.port) + ": " +
-                                    s->sys_->sys->render(port.error()));
+                                    sys.render(port.error()));
   s->port_ = *port;
   s->node_id_ = id->node_id;
-  s->sys_->node = node;
+  s->rt_->node = node;
   return s;
 }
 
 node_server::~node_server() {
-  if (sys_ && sys_->sys) {
-    caf::anon_send_exit(sys_->node, caf::exit_reason::user_shutdown);
-    sys_->node = nullptr;
+  if (rt_) {
+    caf::anon_send_exit(rt_->node, caf::exit_reason::user_shutdown);
+    rt_->node = nullptr;
   }
 }
-
-struct node_client::system {
-  std::unique_ptr<caf::actor_system_config> cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  msg::node_actor node;
-};
 
 expected<std::unique_ptr<node_client>>
 node_client::connect(const std::string& host, std::uint16_t port, const tls_files& tls) {
   std::unique_ptr<node_client> c(new node_client);
-  c->sys_ = std::make_unique<system>();
-  c->sys_->cfg = make_config(tls, std::chrono::milliseconds(1000), std::chrono::milliseconds(5000));
-  c->sys_->sys = std::make_unique<caf::actor_system>(*c->sys_->cfg);
-  auto& sys = *c->sys_->sys;
+  const node_options defaults;
+  c->rt_ = std::make_unique<node_runtime>(tls, defaults.heartbeat, defaults.connection_timeout);
+  auto& sys = c->rt_->sys;
   auto node = tls.complete() ? caf::openssl::remote_actor<msg::node_actor>(sys, host, port)
                              : sys.middleman().remote_actor<msg::node_actor>(host, port);
   if (!node)
     return fail(error_kind::io, "connecting to node " + host + ":" + std::to_string(port) + ": " +
                                     sys.render(node.error()));
-  c->sys_->node = *node;
+  c->rt_->node = *node;
   return c;
 }
 
@@ -149,11 +145,11 @@ expected<Reply> ask(caf::actor_system& sys, const msg::node_actor& node, Ts&&...
 } // namespace
 
 expected<msg::node_hello> node_client::hello() {
-  return ask<msg::node_hello>(*sys_->sys, sys_->node, msg::hello_atom_v);
+  return ask<msg::node_hello>(rt_->sys, rt_->node, msg::hello_atom_v);
 }
 
 expected<msg::edit_result> node_client::edit(const msg::node_edit_request& r) {
-  return ask<msg::edit_result>(*sys_->sys, sys_->node, r);
+  return ask<msg::edit_result>(rt_->sys, rt_->node, r);
 }
 
 } // namespace uet::node

@@ -17,6 +17,11 @@
 
 namespace uet::node {
 
+/// Both ends' actor system (the middleman, caf::openssl when the TLS files
+/// are complete, heartbeat and timeout, the message types) and the node
+/// actor it serves or reaches (node_server.cpp).
+struct node_runtime;
+
 class node_server {
 public:
   /// Checks o (check_node_options), opens the work directory, starts the
@@ -31,9 +36,8 @@ public:
   const std::string& node_id() const { return node_id_; }
 
 private:
-  node_server() = default;
-  struct system;
-  std::unique_ptr<system> sys_;
+  node_server();
+  std::unique_ptr<node_runtime> rt_;
   std::uint16_t port_ = 0;
   std::string node_id_;
 };
@@ -53,9 +57,8 @@ public:
   expected<msg::edit_result> edit(const msg::node_edit_request& r);
 
 private:
-  node_client() = default;
-  struct system;
-  std::unique_ptr<system> sys_;
+  node_client();
+  std::unique_ptr<node_runtime> rt_;
 };
 
 } // namespace uet::node

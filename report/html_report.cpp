@@ -42,11 +42,11 @@ void efficiency(std::ostringstream& o, const run_report& r) {
     << "<tr><th>parallel efficiency</th><td class=\"n\">" << fixed(m.parallel_efficiency * 100, 1)
     << " %</td><td>busy / (" << m.slots << " slots × makespan)</td></tr>"
     << "<tr><th>makespan</th><td class=\"n\">" << fixed(r.wall_s, 3) << " s</td></tr>"
-    << "<tr><th>lower bound</th><td class=\"n\">" << fixed(r.lower_bound_s, 3)
-    << " s</td><td>max(critical path " << fixed(r.critical_s, 3) << " s, busy / slots "
+    << "<tr><th>lower bound</th><td class=\"n\">" << fixed(m.lower_bound_s, 3)
+    << " s</td><td>max(critical path " << fixed(m.critical_path_s, 3) << " s, busy / slots "
     << fixed(m.busy_s / std::max(1, m.slots), 3) << " s)</td></tr>"
     << "<tr><th>makespan / bound</th><td class=\"n\">"
-    << (r.lower_bound_s > 0 ? fixed(r.wall_s / r.lower_bound_s, 2) + "×" : "–")
+    << (m.lower_bound_s > 0 ? fixed(r.wall_s / m.lower_bound_s, 2) + "×" : "–")
     << "</td></tr></table><p>Critical path: ";
   for (std::size_t i = 0; i < r.critical_path.size(); ++i)
     o << (i ? " → " : "") << html_escape(r.critical_path[i]);
@@ -62,9 +62,9 @@ void flow_and_failures(std::ostringstream& o, const run_report& r) {
       << " s</td></tr>";
   o << "</table><h2>Failures</h2><table id=\"failures\"><tr><th>tool</th><th>failed step "
        "attempts</th></tr>";
-  for (const auto& [tool, n] : r.failures_by_tool)
+  for (const auto& [tool, n] : r.metrics.failures_by_tool)
     o << "<tr><td>" << html_escape(tool) << "</td><td class=\"n\">" << n << "</td></tr>";
-  if (r.failures_by_tool.empty())
+  if (r.metrics.failures_by_tool.empty())
     o << "<tr><td colspan=\"2\">none</td></tr>";
   o << "</table><h3>Circuit breakers</h3><table id=\"breakers\"><tr><th>at</th><th>tool</th>"
        "<th>from</th><th>to</th><th>why</th></tr>";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/clock.h"
+#include "report/run_report.h"
 #include "report/svg_charts.h"
 
 namespace uet::report {
@@ -11,10 +12,6 @@ namespace {
 
 bool finished_state(const std::string& s) {
   return s == "committed" || s == "quarantined" || s == "blocked" || s == "skipped";
-}
-
-bool in_ledger(const std::string& s) {
-  return s != "committed" && s != "quarantined" && s != "rolled_back";
 }
 
 std::string fit(std::string line, int width) {
@@ -68,13 +65,13 @@ expected<live_snapshot> read_live(persistence::database& db, const std::string& 
     s.done += finished_state(state) ? n : 0;
   }
   for (const auto& [state, n] : *patches)
-    if (in_ledger(state) && n > 0)
+    if (!ledger_end_state(state) && n > 0)
       s.ledger[state] = n;
   for (const auto& a : *steps) {
     if (!a.finished_at && s.run.state == "running")
       s.running.push_back(
           {a.workstream_id, a.step, a.attempt, std::max(0.0, now - iso8601_seconds(a.started_at))});
-    else if (a.finished_at && (a.state == "failed" || a.state == "timed_out"))
+    else if (a.finished_at && failed_step(a.state))
       s.failures.push_back({a.workstream_id, a.step, *a.finished_at, a.error.value_or(a.state)});
   }
   std::sort(s.running.begin(), s.running.end(),
@@ -115,9 +112,10 @@ std::vector<std::string> live_screen(const live_snapshot& s, int width, std::siz
   return out;
 }
 
-std::string live_line(const live_snapshot& s) {
-  std::string line = fixed(s.elapsed_s, 1) + " s " + s.state + ": " + std::to_string(s.done) + '/' +
-                     std::to_string(s.total) + " done (" + counts_text(s) + ")";
+std::string live_line(const live_snapshot& s, bool with_clock) {
+  std::string line = (with_clock ? fixed(s.elapsed_s, 1) + " s " : std::string()) + s.state + ": " +
+                     std::to_string(s.done) + '/' + std::to_string(s.total) + " done (" +
+                     counts_text(s) + ")";
   if (!s.running.empty()) {
     line += ", " + std::to_string(s.running.size()) + " running:";
     for (std::size_t i = 0; i < s.running.size() && i < 5; ++i)

@@ -47,7 +47,8 @@ expected<live_snapshot> read_live(persistence::database& db, const std::string& 
 std::vector<std::string> live_screen(const live_snapshot& s, int width,
                                      std::size_t max_running = 12);
 
-/// One line for a log or a pipe: "12.3 s running: 7/13 done (...), 2 running: a, b; ledger 1".
-std::string live_line(const live_snapshot& s);
+/// One line for a log or a pipe: "12.3 s running: 7/13 done (...), 2 running: a, b; ledger 1";
+/// without the clock, what tells one moment's progress from another's.
+std::string live_line(const live_snapshot& s, bool with_clock = true);
 
 } // namespace uet::report

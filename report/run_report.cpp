@@ -21,10 +21,6 @@ const std::vector<std::string> ledger_order = {"created",     "validated",  "que
                                                "applied",     "verified",   "committed",
                                                "quarantined", "rolled_back"};
 
-bool is_end_state(const std::string& s) {
-  return s == "committed" || s == "quarantined" || s == "rolled_back";
-}
-
 std::string text(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -115,15 +111,12 @@ void patch_flow(event_pass& pass) {
     for (std::size_t i = 0; i < states.size(); ++i) {
       const auto& [state, since] = states[i];
       ++reached[state];
-      double until = i + 1 < states.size() ? states[i + 1].second
-                     : is_end_state(state) ? since
-                                           : r.wall_s;
-      if (!is_end_state(state)) {
-        stay[state].first++;
-        stay[state].second += until - since;
-      }
-      if (!is_end_state(state))
-        r.ledger.push_back({patch_id, ws, state, since, until});
+      if (ledger_end_state(state))
+        continue;
+      double until = i + 1 < states.size() ? states[i + 1].second : r.wall_s;
+      stay[state].first++;
+      stay[state].second += until - since;
+      r.ledger.push_back({patch_id, ws, state, since, until});
     }
   }
   std::sort(r.ledger.begin(), r.ledger.end(),
@@ -175,14 +168,13 @@ void critical_path(run_report& r) {
   if (!g.cycles().empty())
     return;
   auto plan = engine::make_plan(g, std::max(1, r.metrics.slots));
-  r.critical_s = plan.critical_length;
   for (auto v : plan.critical_path) {
     r.critical_path.push_back(g.id(v));
     r.workstreams[v].critical = true;
   }
-  r.lower_bound_s = std::max(r.critical_s, r.metrics.busy_s / std::max(1, r.metrics.slots));
-  r.metrics.critical_path_s = r.critical_s;
-  r.metrics.lower_bound_s = r.lower_bound_s;
+  r.metrics.critical_path_s = plan.critical_length;
+  r.metrics.lower_bound_s =
+      std::max(plan.critical_length, r.metrics.busy_s / std::max(1, r.metrics.slots));
 }
 
 } // namespace
@@ -211,6 +203,14 @@ std::vector<int> pack_lanes(const std::vector<std::pair<double, double>>& spans)
     out.push_back(lane);
   }
   return out;
+}
+
+bool failed_step(const std::string& state) {
+  return state == "failed" || state == "timed_out";
+}
+
+bool ledger_end_state(const std::string& state) {
+  return state == "committed" || state == "quarantined" || state == "rolled_back";
 }
 
 std::vector<const workstream_view*> slowest(const run_report& r, std::size_t n) {
@@ -281,9 +281,9 @@ expected<run_report> read_report(persistence::database& db, const persistence::r
                s.error.value_or("")};
     if (auto it = index.find(s.workstream_id); it != index.end())
       r.workstreams[it->second].busy_s += b.end_s - b.start_s;
-    if (s.state == "failed" || s.state == "timed_out") {
+    if (failed_step(s.state)) {
       auto tool = pass.tool_of[s.workstream_id];
-      ++r.failures_by_tool[tool.empty() ? "(unknown)" : tool];
+      ++r.metrics.failures_by_tool[tool.empty() ? "(unknown)" : tool];
     }
     r.bars.push_back(std::move(b));
   }
@@ -292,7 +292,6 @@ expected<run_report> read_report(persistence::database& db, const persistence::r
   std::stable_sort(r.markers.begin(), r.markers.end(),
                    [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
   critical_path(r);
-  r.metrics.failures_by_tool = r.failures_by_tool;
   return r;
 }
 

@@ -83,11 +83,11 @@ struct run_report {
   std::vector<marker> markers;              ///< in time order
   std::vector<flow_stage> flow;             ///< in ledger order
   std::vector<breaker_move> breakers;
-  std::map<std::string, int> failures_by_tool; ///< failed or timed-out step attempts
   int lanes = 0;
-  std::vector<std::string> critical_path; ///< first to last
-  double critical_s = 0;    ///< its step time: the run's time with endless slots, no waits
-  double lower_bound_s = 0; ///< max(critical_s, busy / slots)
+  /// First to last; its step time and the makespan's lower bound are
+  /// metrics.critical_path_s and metrics.lower_bound_s, failures per tool
+  /// metrics.failures_by_tool.
+  std::vector<std::string> critical_path;
 };
 
 /// What the database does not keep of a workstream: its title and
@@ -105,6 +105,12 @@ expected<run_report> read_report(persistence::database& db, const persistence::r
 /// Packs intervals (start, end) into the fewest lanes, first free lane
 /// first: the lane of each, in input order (which must be by start).
 std::vector<int> pack_lanes(const std::vector<std::pair<double, double>>& spans);
+
+/// A step attempt that failed (its check or tool said no, or it ran out of time).
+bool failed_step(const std::string& state);
+
+/// A patch state nothing leaves: committed, quarantined, rolled_back.
+bool ledger_end_state(const std::string& state);
 
 /// The n workstreams that took longest, start to end.
 std::vector<const workstream_view*> slowest(const run_report& r, std::size_t n);

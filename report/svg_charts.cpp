@@ -58,7 +58,7 @@ void axis(std::ostringstream& o, double wall, double scale, double y) {
 }
 
 std::string bar_rect(const step_bar& b, double scale) {
-  bool failed = b.state == "failed" || b.state == "timed_out";
+  bool failed = failed_step(b.state);
   double w = std::max(1.0, (b.end_s - b.start_s) * scale);
   std::ostringstream o;
   o << "<rect class=\"bar step-" << html_escape(b.step) << (failed ? " failed" : "")
@@ -84,10 +84,7 @@ std::string binned_bars(const run_report& r, double scale) {
                                                        std::vector<std::array<double, 4>>(columns));
   std::vector<std::vector<int>> steps(time.size(), std::vector<int>(columns));
   for (const auto& b : r.bars) {
-    int kind = b.state == "failed" || b.state == "timed_out" ? 3
-               : b.step == "edit"                            ? 0
-               : b.step == "static"                          ? 1
-                                                             : 2;
+    int kind = failed_step(b.state) ? 3 : b.step == "edit" ? 0 : b.step == "static" ? 1 : 2;
     int first = std::clamp(int(b.start_s * scale), 0, columns - 1);
     int last = std::clamp(int(b.end_s * scale), 0, columns - 1);
     ++steps[b.lane][first];

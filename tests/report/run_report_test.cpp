@@ -63,7 +63,7 @@ TEST_CASE("read_report: workstreams, bars, retries, patch flow and the critical 
   REQUIRE(r);
   REQUIRE(r->workstreams.size() == 3);
   CHECK(r->bars.size() == 4); // flaky: edit (failed) + edit; a: edit; b: edit
-  CHECK(r->failures_by_tool == std::map<std::string, int>{{"sh", 1}});
+  CHECK(r->metrics.failures_by_tool == std::map<std::string, int>{{"sh", 1}});
   REQUIRE(r->markers.size() == 1);
   CHECK(r->markers[0].kind == "retry");
   CHECK(r->markers[0].workstream_id == "flaky");
@@ -85,9 +85,9 @@ TEST_CASE("read_report: workstreams, bars, retries, patch flow and the critical 
   REQUIRE(b.id == "b");
   CHECK(b.title == "B's title");
   CHECK(b.dependencies == std::vector<std::string>{"a"});
-  CHECK(r->lower_bound_s > 0);
-  CHECK(r->lower_bound_s <= r->wall_s + 0.002);
-  CHECK(r->lower_bound_s >= r->critical_s);
+  CHECK(r->metrics.lower_bound_s > 0);
+  CHECK(r->metrics.lower_bound_s <= r->wall_s + 0.002);
+  CHECK(r->metrics.lower_bound_s >= r->metrics.critical_path_s);
 }
 
 TEST_CASE("report --trace: trace-event JSON whose spans are the database's step attempts") {
