@@ -27,12 +27,15 @@ node::tls_files certs_of(const fs::path& dir, const std::string& name) {
   return {dir / name / "cert.pem", dir / name / "key.pem", dir / name / "ca.pem"};
 }
 
+const std::string sh_tools = "tools:\n  sh:\n    argv: [\"/bin/sh\", \"-c\", \"{prompt}\"]\n";
+
 /// A `uet-actors node` process, ended (SIGTERM) when this goes.
 class node_process {
 public:
-  node_process(const fs::path& dir, std::vector<std::string> args) : out_(dir / "node.out") {
-    write_file(dir / "tools.yaml",
-               "tools:\n  sh:\n    argv: [\"/bin/sh\", \"-c\", \"{prompt}\"]\n");
+  node_process(const fs::path& dir, std::vector<std::string> args,
+               const std::string& tools_yaml = sh_tools)
+      : out_(dir / "node.out") {
+    write_file(dir / "tools.yaml", tools_yaml);
     engine::process_request req;
     req.argv = {binary().string(), "node", "--tools", (dir / "tools.yaml").string(),
                 "--slots",         "2"};
@@ -204,7 +207,9 @@ TEST_CASE("node: runs an edit with its own tool on a commit sent as a bundle, re
   make_git_repo(d / "src", {{"README.md", "# src\n"}});
   must_run({"git", "bundle", "create", (d / "head.bundle").string(), "HEAD"}, d / "src");
   const auto base = must_run({"git", "rev-parse", "HEAD"}, d / "src").substr(0, 40);
-  node_process n(d.path(), {"--id", "node-e", "--work-dir", (d / "work").string()});
+  node_process n(d.path(), {"--id", "node-e", "--work-dir", (d / "work").string()},
+                 sh_tools + "  boxed:\n    argv: [\"/bin/sh\", \"-c\", \"{prompt}\"]\n"
+                            "    sandbox: required\n");
   REQUIRE(n.port() != 0);
   auto c = node::node_client::connect("127.0.0.1", n.port(), {});
   REQUIRE(c);
@@ -245,5 +250,16 @@ TEST_CASE("node: runs an edit with its own tool on a commit sent as a bundle, re
     CHECK(again->error.empty());
     CHECK(again->diff.find("+again") != std::string::npos);
     CHECK(again->diff.find("+hi") == std::string::npos); // a fresh worktree at the base
+  }
+  SECTION("a tool that writes outside its worktree is stopped as a local one is") {
+    r.bundle = read_text(d / "head.bundle");
+    r.tool_id = "boxed";
+    r.prompt = "printf x > a.txt; printf planted > '" + (d / "outside.txt").string() + "'";
+    auto e = (*c)->edit(r);
+    REQUIRE(e);
+    INFO(e->error << e->description << e->refused);
+    CHECK(e->refused.find("the sandbox denied a write to " + (d / "outside.txt").string()) == 0);
+    CHECK(e->diff.empty());
+    CHECK_FALSE(fs::exists(d / "outside.txt"));
   }
 }
