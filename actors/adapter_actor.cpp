@@ -192,7 +192,10 @@ using adapter_ptr = msg::adapter_actor::stateful_pointer<adapter_state>;
 
 msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self, engine::environment* env,
                                                    std::shared_ptr<ledger::attempt_workspace> ws,
-                                                   std::shared_ptr<ledger::git_dir_guard> guard) {
+                                                   std::shared_ptr<ledger::git_dir_guard> guard,
+                                                   stop_flag stop) {
+  if (stop)
+    self->state.stop = std::move(stop);
   self->state.worker = self->spawn<caf::detached + caf::linked>(worker_behavior, env, std::move(ws),
                                                                 std::move(guard), self->state.stop);
   return {
@@ -206,8 +209,10 @@ msg::adapter_actor::behavior_type adapter_behavior(adapter_ptr self, engine::env
 
 msg::adapter_actor spawn_local_adapter(caf::local_actor& parent, engine::environment& env,
                                        std::shared_ptr<ledger::attempt_workspace> workspace,
-                                       std::shared_ptr<ledger::git_dir_guard> guard) {
-  return parent.spawn<caf::linked>(adapter_behavior, &env, std::move(workspace), std::move(guard));
+                                       std::shared_ptr<ledger::git_dir_guard> guard,
+                                       stop_flag stop) {
+  return parent.spawn<caf::linked>(adapter_behavior, &env, std::move(workspace), std::move(guard),
+                                   std::move(stop));
 }
 
 } // namespace uet::actors

@@ -48,6 +48,8 @@ struct attempt_handle {
   /// (a pooled worktree's lease). Call it once the attempt's outcome is
   /// known, before anyone hears of it; may be empty.
   std::function<void()> release;
+  /// The worker node that runs the attempt's tool; "" for this machine.
+  std::string node = {};
 };
 
 class executor {

@@ -33,7 +33,8 @@ persistence::step_started to_row(const msg::step_begun& m) {
           to_string(m.step),
           m.attempt,
           m.at,
-          m.log_path};
+          m.log_path,
+          m.node.empty() ? std::nullopt : std::optional<std::string>(m.node)};
 }
 
 persistence::step_finished to_row(const msg::step_ended& m) {

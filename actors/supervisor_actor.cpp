@@ -74,7 +74,8 @@ void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& 
   auto reason = with_faults(self, node, failure);
   auto policy = engine::resolve_resilience(ws, st.ctx->tools.find(ws.tool_id));
   int attempt = st.attempts[node];
-  int tries = attempt - st.ctx->prior(node); // this run's tries count against the budget
+  // This run's tries count against the budget; those a lost node ended do not.
+  int tries = attempt - st.ctx->prior(node) - st.lost[node];
   if (!retryable || stopping(self))
     return give_up(self, node, reason);
   // A patch that no longer applies is another's doing, not a repeat of its own.
@@ -95,6 +96,29 @@ void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& 
   event(self, ws.id, ev::ws_retry{attempt, attempt + 1, delay.count(), reason});
   st.backing_off.insert(node);
   self->delayed_send(self, delay, msg::retry_atom_v, msg::ws_job{node, ws.id});
+}
+
+/// How many times one workstream's attempts may end with their node lost
+/// before a loss counts as a failure (every node going down in turn).
+constexpr int max_node_losses = 5;
+
+/// Its worker node was lost before the tool's verdict: the attempt runs
+/// again at once, on a node with a free slot or here, under the same key
+/// with the next attempt number, spending no retry.
+void attempt_lost(supervisor_ptr self, const msg::attempt_outcome& o) {
+  auto& st = self->state;
+  const auto& ws = st.ctx->spec(o.node);
+  if (stopping(self) || ++st.lost[o.node] > max_node_losses) {
+    --st.lost[o.node]; // it counts, as any failure
+    return attempt_failed(self, o.node, o.reason, true, o.detail, o.patch);
+  }
+  int attempt = st.attempts[o.node];
+  self->send(st.db,
+             msg::ws_state_set{st.ctx->run_id, ws.id, ws_state::ready, attempt, iso8601_now(),
+                               "attempt " + std::to_string(attempt) + ": " + o.reason});
+  event(self, ws.id, ev::ws_retry{attempt, attempt + 1, 0, o.reason});
+  st.backing_off.insert(o.node);
+  self->send(self, msg::retry_atom_v, msg::ws_job{o.node, ws.id});
 }
 
 /// How often an attempt waiting for a half-open breaker's trials asks again.
@@ -184,6 +208,8 @@ void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
   }
   switch (o.result) {
   case attempt_result::failed:
+    if (!o.lost_node.empty())
+      return attempt_lost(self, o);
     if (!o.conflict.empty())
       s.conflicts[o.node] = {o.conflict, o.retry_base};
     return attempt_failed(self, o.node, o.reason, o.retryable, o.detail, o.patch);

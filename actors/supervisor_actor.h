@@ -45,6 +45,9 @@ struct supervisor_state {
   /// Per node, after its patch did not apply to its future tree: why (the
   /// next attempt's {conflict}) and where the next attempt starts.
   std::unordered_map<std::uint32_t, std::pair<std::string, std::string>> conflicts;
+  /// Per node, attempts that ended with their worker node lost: run again,
+  /// they spend no retry.
+  std::unordered_map<std::uint32_t, int> lost;
   /// Attempt actors alive, by node (to cancel them; at most `parallel`).
   std::unordered_map<std::uint32_t, msg::workstream_actor> running;
   /// Nodes waiting out a retry backoff: a stop gives them up at once instead

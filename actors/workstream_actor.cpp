@@ -32,8 +32,11 @@ std::string log_of(workstream_ptr self, const char* name) {
 
 void step_begin(workstream_ptr self, step_kind step, const std::string& log, std::uint64_t test) {
   const auto& a = self->state.args;
+  // A remote attempt's edit runs on its node; its checks run here, where
+  // the ledger commits what they verified.
+  auto node = step == step_kind::edit ? self->state.node : std::string();
   self->send(a.db, msg::step_begun{a.ctx->run_id, spec_of(self).id, step, a.attempt, iso8601_now(),
-                                   log, test});
+                                   log, test, std::move(node)});
 }
 
 void step_end(workstream_ptr self, step_kind step, step_state state,
@@ -95,6 +98,7 @@ bool start_adapter(workstream_ptr self, std::string* workspace) {
   }
   st.adapter = handle->adapter;
   st.release = std::move(handle->release);
+  st.node = handle->node;
   if (workspace)
     *workspace = handle->workspace.string();
   return true;
@@ -157,6 +161,12 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
   if (e.cancelled || (cancelled(self) && !e.ok())) {
     step_end(self, step_kind::edit, step_state::cancelled, std::nullopt, "stopped");
     return finish(self, attempt_result::interrupted, "the tool was stopped");
+  }
+  if (!e.lost_node.empty()) { // no verdict on the tool: it runs again elsewhere
+    step_end(self, step_kind::edit, step_state::failed, std::nullopt, e.error);
+    s.outcome.lost_node = e.lost_node;
+    s.outcome.tool_called = false;
+    return finish(self, attempt_result::failed, e.error, true);
   }
   if (!e.refused.empty()) {
     step_end(self, step_kind::edit, step_state::failed, std::nullopt, e.refused);
@@ -221,6 +231,9 @@ void run_edit(workstream_ptr self) {
   r.admit_limits = config::apply_override(ctx.project.patch_limits, ws.patch_limits);
   r.allow_submodules = ws.allow_submodules;
   r.sandbox = sandbox_of(self);
+  r.tool_id = ws.tool_id;
+  r.prompt = ws.prompt;
+  r.scope = ws.allowed_paths;
   ledger::patch_store store(ctx.project.ledger_dir);
   auto patch_id = ledger::make_patch_id(ctx.run_id, ws.id, st.args.attempt);
   r.diff_spill = store.quarantine_diff_path(patch_id).string();

@@ -56,6 +56,7 @@ struct workstream_state {
   attempt_phase phase = attempt_phase::idle;
   msg::adapter_actor adapter;
   std::function<void()> release; ///< the executor's early release (attempt_handle)
+  std::string node;              ///< the worker node running the tool; "" for this machine
   std::string diff;
   std::string diff_file;               ///< a big diff is a file instead (diff empty)
   msg::patch_news test;                ///< the test running (or last run)

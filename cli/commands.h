@@ -94,6 +94,9 @@ struct run_args {
   /// their inputs have not changed.
   bool force = false;
   std::vector<std::string> force_ids;
+  /// `--nodes HOST:PORT,...` and the TLS files that reach them.
+  std::vector<std::string> nodes;
+  std::string tls_cert, tls_key, tls_ca;
 };
 int run_command(const run_args& args);
 

@@ -62,6 +62,7 @@ struct parsed {
   bool resume_json = false;
   CLI::Option* resume_inject_opt = nullptr;
   std::string resume_inject;
+  run_args resume_args; ///< its --nodes and TLS files
   std::uint64_t resume_seed = 0;
   CLI::App* node = nullptr;
   CLI::App* gen_certs = nullptr;
@@ -191,6 +192,19 @@ void add_state_commands(CLI::App& app, parsed& p) {
   p.events->add_flag("--json", p.events_json, "One JSON object per line");
 }
 
+/// Where attempts may run besides this machine (run, run-workstream, resume).
+void add_node_options(CLI::App* cmd, run_args& into) {
+  cmd->add_option("--nodes", into.nodes,
+                  "Worker nodes (HOST:PORT, comma-separated) whose slots add to --parallel "
+                  "(docs/operator-guide.md)")
+      ->delimiter(',');
+  cmd->add_option("--tls-cert", into.tls_cert, "This coordinator's certificate (PEM)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tls-key", into.tls_key, "Its private key (PEM)")->check(CLI::ExistingFile);
+  cmd->add_option("--tls-ca", into.tls_ca, "The CA the nodes' certificates must come from")
+      ->check(CLI::ExistingFile);
+}
+
 void add_run_options(CLI::App* cmd, parsed& p) {
   cmd->add_option("--parallel", p.run_parallel, "Worker slots (default max_workers)")
       ->check(CLI::Validator(check_slots, "1..256"));
@@ -210,6 +224,7 @@ void add_run_options(CLI::App* cmd, parsed& p) {
                       "nothing they are built from changed")
           ->expected(0, -1)
           ->delimiter(','));
+  add_node_options(cmd, p.run);
 }
 
 void add_run_commands(CLI::App& app, parsed& p) {
@@ -225,6 +240,7 @@ void add_run_commands(CLI::App& app, parsed& p) {
   p.resume_inject_opt = p.resume->add_option(
       "--inject", p.resume_inject, "Faults to inject instead of the run's own ('none': no faults)");
   p.resume->add_option("--seed", p.resume_seed, "Seed instead of the run's own");
+  add_node_options(p.resume, p.resume_args);
 }
 
 /// The options given only when set (0 and "" mean "not given").
@@ -276,7 +292,7 @@ int dispatch(const parsed& p) {
   if (*p.run_cmd || *p.run_ws)
     return run_command(p.run);
   if (*p.resume) {
-    run_args r;
+    run_args r = p.resume_args;
     r.resume = p.resume_run;
     r.json = p.resume_json;
     if (*p.resume_inject_opt)

@@ -225,6 +225,8 @@ int run_command(const run_args& a) {
   opts.note = [&](const std::string& line) { std::cerr << cmd << ": " << line << '\n'; };
   if (!a.json)
     opts.on_start = print_header;
+  opts.nodes = a.nodes;
+  opts.node_tls = {a.tls_cert, a.tls_key, a.tls_ca};
   auto r = run::execute(to_request(a), std::move(project), opts);
   if (!r) {
     std::cerr << cmd << ": " << r.message() << '\n';

@@ -1,5 +1,6 @@
 // uet-actors status [RUN_ID] and events [RUN_ID]: read-only views of the
 // state database (a read-only connection: these commands can never write).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -85,9 +86,24 @@ std::string patch_note(const persistence::workstream_row& w, const patch_outcome
   return out;
 }
 
+using edit_nodes = std::map<std::string, std::vector<std::string>>;
+
+/// Where a workstream's edits ran, when a worker node ran any: " [edits on
+/// node-a, here]"; "" when all ran here.
+std::string nodes_note(const std::string& id, const edit_nodes& nodes) {
+  auto it = nodes.find(id);
+  if (it == nodes.end() ||
+      std::all_of(it->second.begin(), it->second.end(), [](const auto& n) { return n.empty(); }))
+    return "";
+  std::string out = it->second.size() > 1 ? " [edits on " : " [edit on ";
+  for (std::size_t i = 0; i < it->second.size(); ++i)
+    out += (i ? ", " : "") + (it->second[i].empty() ? std::string("here") : it->second[i]);
+  return out + "]";
+}
+
 void print_status_text(const opened& o, const std::vector<persistence::workstream_row>& ws,
                        const std::map<std::string, int>& counts, int unchecked,
-                       const patch_outcomes& patches) {
+                       const patch_outcomes& patches, const edit_nodes& nodes) {
   auto& out = std::cout;
   const auto state = shown_state(o.cfg, o.run); // reads the lock file and /proc once
   out << "run " << o.run.run_id << " (" << o.run.phase_id << ", " << o.run.engine << "): " << state;
@@ -121,6 +137,7 @@ void print_status_text(const opened& o, const std::vector<persistence::workstrea
     if (w.attempts > 1 || !note.empty())
       out << " (" << (w.attempts > 1 ? std::to_string(w.attempts) + " attempts" : "")
           << (w.attempts > 1 && !note.empty() ? "; " : "") << note << ")";
+    out << nodes_note(w.workstream_id, nodes);
     if (w.reason && !w.reason->empty())
       out << ": " << *w.reason;
     out << '\n';
@@ -138,8 +155,13 @@ int status_command(const std::string& run_id, bool as_json, bool all) {
   persistence::state_reader reader(*o.db);
   auto ws = reader.workstreams(o.run.run_id);
   auto patches = reader.patch_outcomes(o.run.run_id);
-  if (!ws || !patches) {
-    std::cerr << "status: " << (!ws ? ws.message() : patches.message()) << '\n';
+  auto nodes = reader.edit_nodes(o.run.run_id);
+  if (!ws || !patches || !nodes) {
+    std::cerr << "status: "
+              << (!ws        ? ws.message()
+                  : !patches ? patches.message()
+                             : nodes.message())
+              << '\n';
     return to_int(exit_code::internal);
   }
   std::map<std::string, int> counts;
@@ -149,19 +171,22 @@ int status_command(const std::string& run_id, bool as_json, bool all) {
     unchecked += w.state == "committed" && w.reason && *w.reason == unchecked_reason;
   }
   if (!as_json) {
-    print_status_text(o, *ws, counts, unchecked, *patches);
+    print_status_text(o, *ws, counts, unchecked, *patches, *nodes);
     return 0;
   }
   json list = json::array();
   for (const auto& w : *ws) {
     auto p = patches->find(w.workstream_id);
+    auto n = nodes->find(w.workstream_id);
     list.push_back(json{{"workstream_id", w.workstream_id},
                         {"state", w.state},
                         {"attempts", w.attempts},
                         {"started_at", opt(w.started_at)},
                         {"finished_at", opt(w.finished_at)},
                         {"reason", opt(w.reason)},
-                        {"patches", p == patches->end() ? json::object() : json(p->second)}});
+                        {"patches", p == patches->end() ? json::object() : json(p->second)},
+                        // Per edit attempt, the worker node it ran on ("": this machine).
+                        {"edit_nodes", n == nodes->end() ? json::array() : json(n->second)}});
   }
   print_json(json{{"run_id", o.run.run_id},
                   {"phase", o.run.phase_id},

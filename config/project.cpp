@@ -94,7 +94,7 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
     return;
   r.reject_unknown({"project", "repo", "base_ref", "integration_branch", "workstreams", "tools",
                     "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify",
-                    "patch_limits", "sandbox", "require_acceptance", "base_policy"});
+                    "patch_limits", "sandbox", "require_acceptance", "base_policy", "node_tls"});
   if (auto s = r.string("project"))
     cfg.project = *s;
   auto path_field = [&](const char* key, fs::path& target) {
@@ -167,6 +167,15 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
         r.error("nodes[" + std::to_string(i) + "]",
                 "'" + (*nodes)[i] + "' is not host:port with a port in 1..65535");
     cfg.nodes = *nodes;
+  }
+  if (const value* tls = r.object("node_tls")) {
+    field_reader tr(*tls, file, "node_tls", out);
+    tr.reject_unknown({"cert", "key", "ca"});
+    for (auto [key, target] : {std::pair<const char*, fs::path*>{"cert", &cfg.node_tls_cert},
+                               {"key", &cfg.node_tls_key},
+                               {"ca", &cfg.node_tls_ca}})
+      if (auto s = tr.string(key, true); s && !s->empty())
+        *target = under(cfg.root, *s);
   }
 }
 

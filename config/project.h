@@ -33,6 +33,9 @@ struct project_config {
   int max_workers = 4;
   std::map<std::string, std::vector<std::string>> phases;
   std::vector<std::string> nodes;
+  /// node_tls: {cert, key, ca}: what reaches the nodes over mutual TLS
+  /// (the command line's --tls-* win).
+  std::filesystem::path node_tls_cert, node_tls_key, node_tls_ca;
   verify_mode verify = verify_mode::identity;
   uet::patch_limits patch_limits; ///< what a change may be; a workstream may override
   /// How tools and acceptance commands are sandboxed, unless a tool says.

@@ -72,6 +72,7 @@ struct step_begun {
   std::string at;
   std::string log_path;
   std::uint64_t test = 1;
+  std::string node = {}; ///< the worker node that runs it; "" on this machine
 };
 
 /// A step of an attempt ended.
@@ -136,7 +137,7 @@ typename Inspector::result_type inspect(Inspector& f, ws_states_set& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, step_begun& x) {
   return f(caf::meta::type_name("step_begun"), x.run_id, x.workstream_id, x.step, x.attempt, x.at,
-           x.log_path, x.test);
+           x.log_path, x.test, x.node);
 }
 
 template <class Inspector>

@@ -42,6 +42,9 @@ struct attempt_outcome {
   /// with reason); the patch's git blob id, if it made one (oscillation).
   std::string detail = {};
   std::string patch = {};
+  /// failed because the worker node running it was lost: run it again,
+  /// elsewhere, without spending a retry.
+  std::string lost_node = {};
 };
 
 /// Supervisor -> scheduler: how a workstream ended in this run; its retries
@@ -83,7 +86,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_outcome& x) {
   return f(caf::meta::type_name("attempt_outcome"), x.node, x.result, x.reason, x.commit_sha,
            x.head_seq, x.retryable, x.tool_called, x.tool_ok, x.conflict, x.retry_base, x.detail,
-           x.patch);
+           x.patch, x.lost_node);
 }
 
 template <class Inspector>

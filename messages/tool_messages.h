@@ -57,6 +57,11 @@ struct edit_request {
   std::string diff_spill;
   std::string diff_keep;       ///< where a diff past 1 MiB is left (the ledger's patches/<id>.diff)
   sandbox_policy sandbox = {}; ///< where the tool may write (ledger/tool_sandbox.h)
+  /// What a node needs to build the command from its own registry (a node
+  /// never runs argv it is sent): the tool, the prompt, the scope.
+  std::string tool_id = {};
+  std::string prompt = {};
+  std::vector<std::string> scope = {};
 };
 
 struct edit_result {
@@ -75,6 +80,10 @@ struct edit_result {
   std::string refused;
   std::string diff_file = {}; ///< or, past 1 MiB, the file holding the change (diff empty)
   std::string tail = {};      ///< a failed tool's last lines of output
+  /// The worker node that ran it was lost (killed, disconnected, silent)
+  /// before it answered: no verdict on the tool; the attempt runs again
+  /// elsewhere without spending a retry.
+  std::string lost_node = {};
   /// The tool itself succeeded (what its circuit breaker counts), whatever
   /// git did around it.
   bool tool_ok() const {
@@ -114,14 +123,15 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_request& x) {
   return f(caf::meta::type_name("edit_request"), x.run_id, x.workstream_id, x.attempt,
            x.base_commit, x.argv, x.env, x.timeout_ms, x.log_path, x.max_output_bytes, x.limits,
-           x.admit_limits, x.allow_submodules, x.diff_spill, x.diff_keep, x.sandbox);
+           x.admit_limits, x.allow_submodules, x.diff_spill, x.diff_keep, x.sandbox, x.tool_id,
+           x.prompt, x.scope);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
   return f(caf::meta::type_name("edit_result"), x.worktree_ok, x.started, x.exit_code, x.signal,
            x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff, x.refused,
-           x.diff_file, x.tail);
+           x.diff_file, x.tail, x.lost_node);
 }
 
 template <class Inspector>

@@ -33,19 +33,8 @@ std::unique_ptr<caf::actor_system_config> make_config(const tls_files& tls,
                                                       std::chrono::milliseconds timeout) {
   auto cfg = std::make_unique<caf::actor_system_config>();
   cfg->add_message_types<caf::id_block::uet_actors>();
-  cfg->load<caf::io::middleman>();
   cfg->set("scheduler.policy", caf::atom("sharing"));
-  cfg->set("middleman.heartbeat-interval", caf::timespan{heartbeat});
-  cfg->set("middleman.connection-timeout", caf::timespan{timeout});
-  if (tls.complete()) {
-    cfg->load<caf::openssl::manager>();
-    // With a CA file set, caf::openssl asks every peer for a certificate
-    // and verifies it against that CA (SSL_VERIFY_PEER |
-    // SSL_VERIFY_FAIL_IF_NO_PEER_CERT); without one it would be anonymous.
-    cfg->openssl_certificate = tls.cert.string();
-    cfg->openssl_key = tls.key.string();
-    cfg->openssl_cafile = tls.ca.string();
-  }
+  enable_networking(*cfg, tls, heartbeat, timeout);
   return cfg;
 }
 
@@ -59,6 +48,22 @@ std::string default_node_id() {
 }
 
 } // namespace
+
+void enable_networking(caf::actor_system_config& cfg, const tls_files& tls,
+                       std::chrono::milliseconds heartbeat, std::chrono::milliseconds timeout) {
+  cfg.load<caf::io::middleman>();
+  cfg.set("middleman.heartbeat-interval", caf::timespan{heartbeat});
+  cfg.set("middleman.connection-timeout", caf::timespan{timeout});
+  if (tls.complete()) {
+    cfg.load<caf::openssl::manager>();
+    // With a CA file set, caf::openssl asks every peer for a certificate
+    // and verifies it against that CA (SSL_VERIFY_PEER |
+    // SSL_VERIFY_FAIL_IF_NO_PEER_CERT); without one it would be anonymous.
+    cfg.openssl_certificate = tls.cert.string();
+    cfg.openssl_key = tls.key.string();
+    cfg.openssl_cafile = tls.ca.string();
+  }
+}
 
 struct node_runtime {
   node_runtime(const tls_files& tls, std::chrono::milliseconds heartbeat,
@@ -113,24 +118,17 @@ node_server::~node_server() {
   }
 }
 
-expected<std::unique_ptr<node_client>>
-node_client::connect(const std::string& host, std::uint16_t port, const tls_files& tls) {
-  std::unique_ptr<node_client> c(new node_client);
-  const node_options defaults;
-  c->rt_ = std::make_unique<node_runtime>(tls, defaults.heartbeat, defaults.connection_timeout);
-  auto& sys = c->rt_->sys;
+namespace {
+
+expected<msg::node_actor> connect_node(caf::actor_system& sys, const std::string& host,
+                                       std::uint16_t port, const tls_files& tls) {
   auto node = tls.complete() ? caf::openssl::remote_actor<msg::node_actor>(sys, host, port)
                              : sys.middleman().remote_actor<msg::node_actor>(host, port);
   if (!node)
     return fail(error_kind::io, "connecting to node " + host + ":" + std::to_string(port) + ": " +
                                     sys.render(node.error()));
-  c->rt_->node = *node;
-  return c;
+  return std::move(*node);
 }
-
-node_client::~node_client() = default;
-
-namespace {
 
 template <class Reply, class... Ts>
 expected<Reply> ask(caf::actor_system& sys, const msg::node_actor& node, Ts&&... xs) {
@@ -143,6 +141,31 @@ expected<Reply> ask(caf::actor_system& sys, const msg::node_actor& node, Ts&&...
 }
 
 } // namespace
+
+expected<std::unique_ptr<node_client>>
+node_client::connect(const std::string& host, std::uint16_t port, const tls_files& tls) {
+  std::unique_ptr<node_client> c(new node_client);
+  const node_options defaults;
+  c->rt_ = std::make_unique<node_runtime>(tls, defaults.heartbeat, defaults.connection_timeout);
+  auto node = connect_node(c->rt_->sys, host, port, tls);
+  if (!node)
+    return node.error();
+  c->rt_->node = *node;
+  return c;
+}
+
+node_client::~node_client() = default;
+
+expected<reached_node> reach_node(caf::actor_system& sys, const std::string& host,
+                                  std::uint16_t port, const tls_files& tls) {
+  auto node = connect_node(sys, host, port, tls);
+  if (!node)
+    return node.error();
+  auto hello = ask<msg::node_hello>(sys, *node, msg::hello_atom_v);
+  if (!hello)
+    return hello.error().context("node " + host + ":" + std::to_string(port) + ": ");
+  return reached_node{*node, std::move(*hello)};
+}
 
 expected<msg::node_hello> node_client::hello() {
   return ask<msg::node_hello>(rt_->sys, rt_->node, msg::hello_atom_v);

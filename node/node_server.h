@@ -9,8 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <caf/fwd.hpp>
+
 #include "base/expected.h"
 #include "config/tools.h"
+#include "messages/interfaces.h"
 #include "messages/node_messages.h"
 #include "messages/tool_messages.h"
 #include "node/node_policy.h"
@@ -21,6 +24,24 @@ namespace uet::node {
 /// are complete, heartbeat and timeout, the message types) and the node
 /// actor it serves or reaches (node_server.cpp).
 struct node_runtime;
+
+/// Loads CAF's middleman into cfg, and caf::openssl with the TLS files when
+/// they are complete; sets BASP heartbeats and the connection timeout, after
+/// which a silent peer counts as gone. Both ends use it (the node, and a run
+/// with --nodes).
+void enable_networking(caf::actor_system_config& cfg, const tls_files& tls,
+                       std::chrono::milliseconds heartbeat, std::chrono::milliseconds timeout);
+
+/// A node reached, and what it offers.
+struct reached_node {
+  msg::node_actor actor;
+  msg::node_hello hello;
+};
+
+/// Connects to the node at host:port through sys's middleman (over TLS when
+/// tls is complete) and asks its hello. Blocks: not on a scheduler thread.
+expected<reached_node> reach_node(caf::actor_system& sys, const std::string& host,
+                                  std::uint16_t port, const tls_files& tls);
 
 class node_server {
 public:

@@ -351,4 +351,31 @@ state_reader::patch_outcomes(const std::string& run_id) {
   return out;
 }
 
+expected<std::map<std::string, std::vector<std::string>>>
+state_reader::edit_nodes(const std::string& run_id) {
+  std::map<std::string, std::vector<std::string>> out;
+  auto has_node = select<int>(
+      db_, "reading step_attempts' columns",
+      "SELECT count(*) FROM pragma_table_info('step_attempts') WHERE name = 'node'",
+      [](SQLite::Statement&) {}, [](SQLite::Statement& s) { return s.getColumn(0).getInt(); });
+  if (!has_node)
+    return has_node.error();
+  if (has_node->empty() || has_node->front() == 0)
+    return out;
+  using row = std::pair<std::string, std::string>;
+  auto rows = select<row>(
+      db_, "reading where edits ran",
+      "SELECT workstream_id, coalesce(node, '') FROM step_attempts WHERE run_id = ?1 AND "
+      "step = 'edit' ORDER BY workstream_id, attempt",
+      [&](SQLite::Statement& s) { s.bind(1, run_id); },
+      [](SQLite::Statement& s) {
+        return row{s.getColumn(0).getString(), s.getColumn(1).getString()};
+      });
+  if (!rows)
+    return rows.error();
+  for (auto& [ws, node] : *rows)
+    out[ws].push_back(std::move(node));
+  return out;
+}
+
 } // namespace uet::persistence

@@ -146,6 +146,10 @@ public:
   /// failed), a committed one a quarantined patch from an earlier attempt.
   expected<std::map<std::string, std::map<std::string, std::int64_t>>>
   patch_outcomes(const std::string& run_id);
+  /// Per workstream of a run: where each of its edits ran, in attempt
+  /// order: a worker node's id, or "" for the coordinator's machine. Empty
+  /// for a database from before step_attempts.node (0007).
+  expected<std::map<std::string, std::vector<std::string>>> edit_nodes(const std::string& run_id);
 
 private:
   /// Whether patch_ledger has a column (a read-only reader may meet an older

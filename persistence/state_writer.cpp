@@ -65,10 +65,10 @@ bool final_state(const std::string& s) {
 // killed run left, under the same attempt) takes its row over.
 const char* const sql_step_started =
     "INSERT INTO step_attempts (step_attempt_id, run_id, workstream_id, step, attempt, state,"
-    " started_at, log_path) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7)"
+    " started_at, log_path, node) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, ?8)"
     " ON CONFLICT (step_attempt_id) DO UPDATE SET state = 'running',"
     " started_at = excluded.started_at, finished_at = NULL, exit_code = NULL, error = NULL,"
-    " log_path = excluded.log_path";
+    " log_path = excluded.log_path, node = excluded.node";
 const char* const sql_step_finished =
     "UPDATE step_attempts SET state = ?2, exit_code = ?3, finished_at = ?4, error = ?5"
     " WHERE step_attempt_id = ?1";
@@ -225,6 +225,7 @@ struct state_writer::statements {
     s.bind(5, c.attempt);
     text(s, 6, c.started_at);
     text_or_null(s, 7, c.log_path);
+    text_or_null(s, 8, c.node);
     run(s);
     return {};
   }

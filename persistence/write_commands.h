@@ -55,6 +55,7 @@ struct step_started {
   int attempt = 0;
   std::string started_at;
   std::optional<std::string> log_path;
+  std::optional<std::string> node = {}; ///< the worker node running it; null: this machine
 };
 
 /// Finishes a step attempt. Fails for an unknown step_attempt_id.

@@ -1,5 +1,7 @@
 // run_session's last steps: the actors' start, the wait for the run's end,
 // and their shutdown; then execute(), every step in order.
+#include <unistd.h>
+
 #include <caf/all.hpp>
 
 #include "actors/ledger_actor.h"
@@ -8,8 +10,10 @@
 #include "actors/scheduler_actor.h"
 #include "base/clock.h"
 #include "ledger/patch_store.h"
+#include "node/node_server.h"
 #include "run/run_session.h"
 #include "run/signals.h"
+#include "run/worker_nodes.h"
 
 namespace uet::run {
 
@@ -49,6 +53,58 @@ std::optional<run::fault_report> read_fault_report(const std::filesystem::path& 
 
 } // namespace
 
+bool run_session::uses_nodes() const {
+  return !opts_.nodes.empty() && !plan_.dry_run && ctx_->engine != engine_kind::legacy;
+}
+
+status run_session::check_nodes() {
+  // uet.yaml's nodes and node_tls, unless the command line names its own.
+  const auto& p = ctx_->project;
+  if (opts_.nodes.empty())
+    opts_.nodes = p.nodes;
+  if (!opts_.node_tls.any())
+    opts_.node_tls = {p.node_tls_cert, p.node_tls_key, p.node_tls_ca};
+  if (opts_.nodes.empty())
+    return {};
+  if (plan_.dry_run || ctx_->engine == engine_kind::legacy) {
+    opts_.note(std::string("--nodes ignored: ") + (plan_.dry_run
+                                                       ? "a dry run starts no tool"
+                                                       : "the legacy engine runs one at a time"));
+    return {};
+  }
+  return check_node_addresses(opts_.nodes, opts_.node_tls);
+}
+
+status run_session::join_nodes() {
+  if (!uses_nodes())
+    return {};
+  std::set<std::string> tools;
+  for (const auto& ws : ctx_->workstreams)
+    tools.insert(ws.tool_id);
+  auto nodes = reach_nodes(*system_, opts_.nodes, opts_.node_tls, tools);
+  if (!nodes)
+    return nodes.error();
+  int slots = 0;
+  for (const auto& n : *nodes) {
+    slots += n.hello.slots;
+    opts_.note("worker node " + n.hello.node_id + " (" + n.address +
+               "): " + std::to_string(n.hello.slots) + " slot(s)" +
+               (n.hello.mutual_tls ? ", mutual TLS" : ", loopback, no TLS"));
+  }
+  actors::node_executor_args a;
+  a.local = ctx_->executor;
+  a.local_slots = ctx_->parallel;
+  a.nodes = std::move(*nodes);
+  a.env = opts_.env;
+  a.repo = ctx_->project.repo;
+  a.pool = pool_;
+  // A node stops what an older session of this run left running there.
+  a.session = ctx_->run_id + "/" + std::to_string(::getpid()) + "/" + iso8601_now();
+  ctx_->executor = actors::make_node_executor(std::move(a));
+  ctx_->parallel += slots; // the scheduler starts as many attempts as there are slots
+  return {};
+}
+
 /// The run's first rows, written before any actor's: its uet_runs row (or,
 /// resumed, its state back to running), and what resume found the branch
 /// holds that the database missed.
@@ -86,7 +142,13 @@ status run_session::start() {
   // work-stealing workers poll while idle and took ~0.7 of this machine's two
   // cores during real runs; the sharing policy sleeps on a condition variable.
   caf_config_->set("scheduler.policy", caf::atom("sharing"));
+  const node::node_options node_defaults;
+  if (uses_nodes())
+    node::enable_networking(*caf_config_, opts_.node_tls, node_defaults.heartbeat,
+                            node_defaults.connection_timeout);
   system_ = std::make_unique<caf::actor_system>(*caf_config_);
+  if (auto joined = join_nodes(); !joined)
+    return joined;
   auto total = static_cast<std::uint32_t>(ctx_->workstreams.size());
   reporter_ = system_->spawn(actors::reporter_behavior, opts_.report, total);
   db_->telemetry_file = ctx_->telemetry_file;
@@ -165,9 +227,10 @@ expected<run_result> execute(const run_request& req, checked_project project, ru
   if (auto st = s.resolve(req); !st)
     return st.error();
   for (step next :
-       {&run_session::check_sandbox, &run_session::open_database, &run_session::weigh_by_history,
-        &run_session::take_branch, &run_session::check_dependencies, &run_session::reconcile_resume,
-        &run_session::open_ledger, &run_session::read_inputs, &run_session::start})
+       {&run_session::check_nodes, &run_session::check_sandbox, &run_session::open_database,
+        &run_session::weigh_by_history, &run_session::take_branch, &run_session::check_dependencies,
+        &run_session::reconcile_resume, &run_session::open_ledger, &run_session::read_inputs,
+        &run_session::start})
     if (auto st = (s.*next)(); !st)
       return st.error();
   auto summary = s.wait();

@@ -32,6 +32,7 @@
 #include "ledger/integration.h"
 #include "ledger/worktree_pool.h"
 #include "messages/interfaces.h"
+#include "node/node_policy.h"
 #include "run/fault_report.h"
 #include "run/input_plan.h"
 #include "run/project.h"
@@ -56,6 +57,10 @@ struct run_options {
   std::function<void(const std::string&)> note = [](const std::string&) {};
   /// The actors are about to start (the command line prints its header).
   std::function<void(const actors::run_context&, const run_plan&)> on_start;
+  /// `--nodes`: worker nodes (HOST:PORT) whose slots add to --parallel, and
+  /// the TLS files that reach them (run/worker_nodes.h).
+  std::vector<std::string> nodes = {};
+  node::tls_files node_tls = {};
 };
 
 class run_session {
@@ -75,6 +80,8 @@ public:
   status reconcile_resume();
   status open_ledger();
   status read_inputs();
+  /// Checks the --nodes addresses (before anything else starts).
+  status check_nodes();
   status start();
   expected<msg::run_summary> wait();
   /// Ends the actors and removes the run's worktrees; a failure to remove
@@ -89,6 +96,9 @@ private:
   std::string holder() const { return "uet-actors run " + plan_.run_id; }
   void build_context();
   std::vector<persistence::write_command> start_rows();
+  /// --nodes: reaches them, and puts their slots behind the executor.
+  status join_nodes();
+  bool uses_nodes() const;
 
   run_options opts_;
   checked_project project_;

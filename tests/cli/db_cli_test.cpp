@@ -75,10 +75,10 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
   auto m = run_cli({"db", "migrate"}, root);
   INFO(m.output);
   REQUIRE(m.exit_code == 0);
-  CHECK(m.output == ".uet/state.db: schema version 0 -> 6\n");
+  CHECK(m.output == ".uet/state.db: schema version 0 -> 7\n");
   auto again = json::parse(run_cli({"db", "migrate", "--json"}, root).output);
-  CHECK(again["from"] == 6);
-  CHECK(again["to"] == 6);
+  CHECK(again["from"] == 7);
+  CHECK(again["to"] == 7);
 
   auto sha1 = commit_patch(root, "p1");
   write_rows(db_path, {persistence::run_started{"run-1", "dbtest", "phase-all", "uet", 2,
@@ -100,7 +100,7 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
     auto ok = run_cli({"db", "check"}, root);
     INFO(ok.output);
     CHECK(ok.exit_code == 0);
-    CHECK(ok.output.find("ok: .uet/state.db: schema version 6, integrity ok, 1 committed patch") ==
+    CHECK(ok.output.find("ok: .uet/state.db: schema version 7, integrity ok, 1 committed patch") ==
           0);
   }
   {
@@ -165,16 +165,16 @@ TEST_CASE("db/ledger CLI: migrate, check against git, ledger, rollback") {
   auto r = run_cli({"db", "rollback"}, root);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.output == ".uet/state.db: schema version 6 -> 5 (undid 0006_rolled_back)\n");
+  CHECK(r.output == ".uet/state.db: schema version 7 -> 6 (undid 0007_step_node)\n");
   auto stale = run_cli({"db", "check"}, root);
   CHECK(stale.exit_code == 1);
-  CHECK(stale.output.find("schema: schema version 5, this uet-actors expects 6 (run 'uet-actors "
+  CHECK(stale.output.find("schema: schema version 6, this uet-actors expects 7 (run 'uet-actors "
                           "db migrate')") != std::string::npos);
   // A read-only reader of the older schema still lists the patches.
   auto older = json::parse(run_cli({"ledger", "--json"}, root).output);
   CHECK(older.size() == 1);
   auto up = run_cli({"db", "migrate"}, root);
-  CHECK(up.output == ".uet/state.db: schema version 5 -> 6\n");
+  CHECK(up.output == ".uet/state.db: schema version 6 -> 7\n");
   auto rows = json::parse(run_cli({"ledger", "--json"}, root).output);
   CHECK(rows.size() == 1); // q1 survived the rollback
 }
@@ -209,7 +209,7 @@ TEST_CASE("db/ledger CLI: migrate and rollback wait for no one: a live writer re
   }
   held->reset();
   auto check = json::parse(run_cli({"db", "migrate", "--json"}, dir.path()).output);
-  CHECK(check["from"] == 6); // the refused rollback changed nothing
+  CHECK(check["from"] == 7); // the refused rollback changed nothing
   auto undone = run_cli({"db", "rollback"}, dir.path());
   INFO(undone.output);
   CHECK(undone.exit_code == 0);

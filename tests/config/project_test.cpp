@@ -124,3 +124,28 @@ TEST_CASE("project: patch_limits take bytes or sizes with units, and say what is
                        Catch::Contains("patch_limits.max_files: ") &&
                        Catch::Contains("patch_limits.max_blobs: "));
 }
+
+TEST_CASE("project: nodes and node_tls, paths under the root, a missing or unknown field named") {
+  auto cfg = default_project("/p");
+  auto doc = parse_yaml("nodes: [\"build-1:7420\"]\n"
+                        "node_tls: {cert: tls/c.pem, key: tls/k.pem, ca: /etc/uet/ca.pem}\n");
+  REQUIRE(doc.ok());
+  problem_list out;
+  apply_project_file(cfg, *doc, "uet.yaml", out);
+  CHECK(out.empty());
+  CHECK(cfg.nodes == std::vector<std::string>{"build-1:7420"});
+  CHECK(cfg.node_tls_cert == "/p/tls/c.pem");
+  CHECK(cfg.node_tls_key == "/p/tls/k.pem");
+  CHECK(cfg.node_tls_ca == "/etc/uet/ca.pem");
+
+  auto bad = parse_yaml("node_tls: {cert: c.pem, keys: k.pem}\n");
+  REQUIRE(bad.ok());
+  problem_list problems;
+  apply_project_file(cfg, *bad, "uet.yaml", problems);
+  std::string fields;
+  for (const auto& p : problems)
+    fields += p.field + " ";
+  CHECK(fields.find("node_tls.keys") != std::string::npos);
+  CHECK(fields.find("node_tls.key ") != std::string::npos);
+  CHECK(fields.find("node_tls.ca") != std::string::npos);
+}

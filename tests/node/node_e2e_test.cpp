@@ -15,68 +15,13 @@
 #include <catch2/catch.hpp>
 
 #include "node/node_server.h"
+#include "tests/support/node_process.h"
 #include "tests/support/test_env.h"
 
 using namespace uet;
 using namespace uet::test;
 
 namespace {
-
-/// gen-certs into dir with the given names; returns each name's files.
-node::tls_files certs_of(const fs::path& dir, const std::string& name) {
-  return {dir / name / "cert.pem", dir / name / "key.pem", dir / name / "ca.pem"};
-}
-
-const std::string sh_tools = "tools:\n  sh:\n    argv: [\"/bin/sh\", \"-c\", \"{prompt}\"]\n";
-
-/// A `uet-actors node` process, ended (SIGTERM) when this goes.
-class node_process {
-public:
-  node_process(const fs::path& dir, std::vector<std::string> args,
-               const std::string& tools_yaml = sh_tools)
-      : out_(dir / "node.out") {
-    write_file(dir / "tools.yaml", tools_yaml);
-    engine::process_request req;
-    req.argv = {binary().string(), "node", "--tools", (dir / "tools.yaml").string(),
-                "--slots",         "2"};
-    req.argv.insert(req.argv.end(), args.begin(), args.end());
-    req.cwd = dir;
-    req.output_file = out_;
-    req.cancel = &stop_;
-    req.timeout = std::chrono::seconds(120);
-    thread_ = std::thread([this, req] { result_ = engine::run_process(req); });
-    // Up to 60 s: a sanitized build on a loaded machine starts slowly.
-    for (int i = 0; i < 1200 && port_ == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      auto text = read_out();
-      auto at = text.find("listening on 127.0.0.1:");
-      if (at != std::string::npos)
-        port_ = std::uint16_t(std::stoi(text.substr(at + 23)));
-      auto pid = text.find("(pid ");
-      if (pid != std::string::npos && pid_ == 0)
-        pid_ = std::atoi(text.c_str() + pid + 5);
-    }
-  }
-  ~node_process() {
-    stop_ = true;
-    thread_.join();
-  }
-  std::string read_out() const {
-    std::ifstream in(out_);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  std::uint16_t port() const { return port_; }
-  int pid() const { return pid_; }
-  const engine::process_result& result() const { return result_; }
-
-private:
-  fs::path out_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  engine::process_result result_;
-  std::uint16_t port_ = 0;
-  int pid_ = 0;
-};
 
 long rss_kb(int pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");

@@ -189,7 +189,8 @@ TEST_CASE("migrations: 0006 down and up keeps a rolled_back patch's row, as quar
   f.db.sql().exec("UPDATE patch_ledger SET status = 'rolled_back' WHERE patch_id = 'p1'");
   f.db.sql().exec("UPDATE patch_ledger SET status = 'committed', commit_sha = 'abc' WHERE "
                   "patch_id = 'p2'");
-  REQUIRE(latest_version() == 6);
+  REQUIRE(latest_version() == 7);
+  REQUIRE(rollback(f.db).ok()); // 0007 first
   auto r = rollback(f.db);
   REQUIRE(r.ok());
   CHECK(r->to == 5);
@@ -209,4 +210,28 @@ TEST_CASE("migrations: 0006 down and up keeps a rolled_back patch's row, as quar
   CHECK_THROWS(f.db.sql().exec("UPDATE patch_ledger SET status = 'bogus' WHERE patch_id = 'p2'"));
   f.db.sql().exec("UPDATE patch_ledger SET status = 'rolled_back' WHERE patch_id = 'p2'");
   CHECK(status("p2") == "rolled_back||abc");
+}
+
+TEST_CASE("migrations: 0007 records the node a step ran on, down and up keep the step rows") {
+  db_fixture f;
+  f.write(
+      {a_run(),
+       step_started{"s1", "run-1", "ws-a", "edit", 1, "2026-11-22T10:00:02.000Z", std::nullopt,
+                    std::string("node-b")},
+       step_started{"s2", "run-1", "ws-b", "edit", 1, "2026-11-22T10:00:02.000Z", std::nullopt}});
+  auto node = [&](const char* id) {
+    SQLite::Statement q(f.db.sql(), "SELECT coalesce(node, '(local)') FROM step_attempts WHERE "
+                                    "step_attempt_id = ?1");
+    q.bind(1, id);
+    REQUIRE(q.executeStep());
+    return q.getColumn(0).getString();
+  };
+  CHECK(node("s1") == "node-b");
+  CHECK(node("s2") == "(local)");
+  auto r = rollback(f.db);
+  REQUIRE(r.ok());
+  CHECK(r->to == 6);
+  CHECK(count_rows(f.db, "step_attempts") == 2);
+  REQUIRE(migrate(f.db).ok());
+  CHECK(node("s1") == "(local)"); // forgotten on the way down, as the file says
 }
