@@ -28,6 +28,8 @@ expected<std::string> outgoing_bundle(engine::environment& env, const std::files
   }
   auto made = ledger::git(env, repo, args);
   (void)ledger::git(env, repo, {"update-ref", "-d", ref});
+  if (!made && made.message().find("empty bundle") != std::string::npos)
+    return std::string(); // the commit is in what the node holds (an older base)
   if (!made)
     return made.error().context("bundling " + commit + " for a worker node: ");
   return made;

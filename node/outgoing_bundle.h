@@ -16,8 +16,8 @@ namespace uet::node {
 
 /// The bundle's bytes. `tag` names the temporary ref (unique among the
 /// bundles being made at once, e.g. the attempt's key); `node_has`: commits
-/// the node holds (their history is left out). A commit the node holds
-/// already needs no bundle: "".
+/// the node holds (their history is left out). A commit the node holds,
+/// or one in their history, needs no bundle: "".
 expected<std::string> outgoing_bundle(engine::environment& env, const std::filesystem::path& repo,
                                       const std::string& commit,
                                       const std::vector<std::string>& node_has,
