@@ -64,6 +64,12 @@ public:
   /// workstream actor): neither outlives the other, and when the adapter
   /// goes, what it runs is ended. Memory only: never blocks.
   virtual expected<attempt_handle> start(caf::local_actor& parent, const attempt_ticket& t) = 0;
+
+  /// Where the executor records what no attempt reports (a worker node
+  /// lost, a late answer): the run's persistence actor, once it is up; a
+  /// null one at the run's end (a detached actor's thread outlives it
+  /// while anyone holds it).
+  virtual void record_to(msg::persistence_actor, const std::string& /*run_id*/) {}
 };
 
 /// Tools and checks as local processes (env), in worktrees of `pool`; after

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/adapter_actor.h"
+#include "actors/records.h"
 #include "base/files.h"
 #include "ledger/attempt_workspace.h"
 #include "node/outgoing_bundle.h"
@@ -34,6 +35,21 @@ struct slot_table {
   int local_slots = 1;
   int local_busy = 0;
   std::vector<node_entry> nodes;
+  msg::persistence_actor db; ///< the run's, once it is up (record_to)
+  std::string run_id;
+
+  /// Records an event of the run, when there is a database to record it.
+  void record(std::optional<std::string> workstream, ev::body body) {
+    msg::persistence_actor to;
+    std::string run;
+    {
+      std::lock_guard<std::mutex> lock(m);
+      to = db;
+      run = run_id;
+    }
+    if (to)
+      caf::anon_send(to, make_event(run, std::move(workstream), std::move(body)));
+  }
 
   /// A free local slot, else the least busy node that is up with a free
   /// slot (its index), else local anyway (-1): a lost node's share.
@@ -110,8 +126,12 @@ std::string node_name(const remote_node& n) {
 void answer(remote_ptr self, msg::edit_result e) {
   auto& st = self->state;
   if (!st.pending) { // lost or cancelled first: recorded, never used
-    spdlog::warn("{}: a late result for {} attempt {} ignored ({})", node_name(node_of(st)),
+    auto n = node_of(st);
+    spdlog::warn("{}: a late result for {} attempt {} ignored ({})", node_name(n),
                  st.asked.workstream_id, st.asked.attempt, e.description);
+    st.table->record(st.asked.workstream_id,
+                     ev::late_result{n.hello.node_id, st.asked.attempt,
+                                     e.description.empty() ? e.error : e.description});
     return;
   }
   st.pending->deliver(std::move(e));
@@ -121,10 +141,13 @@ void answer(remote_ptr self, msg::edit_result e) {
 void lost(remote_ptr self, const std::string& why) {
   auto& st = self->state;
   auto n = node_of(st);
+  bool first = false;
   {
     std::lock_guard<std::mutex> lock(st.table->m);
-    st.table->nodes[st.index].lost = true;
+    first = !std::exchange(st.table->nodes[st.index].lost, true);
   }
+  if (first)
+    st.table->record(std::nullopt, ev::node_lost{n.hello.node_id, n.address, why});
   if (!st.pending)
     return;
   msg::edit_result e;
@@ -267,6 +290,13 @@ public:
   }
 
   std::optional<std::string> runs_nothing() const override { return local_->runs_nothing(); }
+
+  void record_to(msg::persistence_actor db, const std::string& run_id) override {
+    local_->record_to(db, run_id);
+    std::lock_guard<std::mutex> lock(table_->m);
+    table_->db = std::move(db);
+    table_->run_id = run_id;
+  }
 
   expected<attempt_handle> start(caf::local_actor& parent, const attempt_ticket& t) override {
     int index = table_->take();

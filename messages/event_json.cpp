@@ -99,6 +99,14 @@ struct text_of {
     type = "base_followed";
     payload = {{"how", e.how}, {"from", e.from}, {"to", e.to}, {"base", e.base}};
   }
+  void operator()(const ev::node_lost& e) {
+    type = "node_lost";
+    payload = {{"node", e.node}, {"address", e.address}, {"reason", e.reason}};
+  }
+  void operator()(const ev::late_result& e) {
+    type = "late_result_ignored";
+    payload = {{"node", e.node}, {"attempt", e.attempt}, {"result", e.result}};
+  }
   void operator()(const ev::ws_unchanged& e) {
     type = "workstream_unchanged";
     payload = {{"since_run", e.since_run}, {"commit", e.commit}};

@@ -150,11 +150,28 @@ struct base_followed {
   std::string from, to, base;
 };
 
+/// "node_lost": a worker node went (killed, its connection dropped, or
+/// silent past the connection timeout); no attempt goes to it any more, and
+/// the ones it ran run again elsewhere (their workstream_retry events).
+struct node_lost {
+  std::string node;
+  std::string address;
+  std::string reason;
+};
+
+/// "late_result_ignored": a worker node answered for an attempt already
+/// given up (its node lost, or the run stopped); the answer is not used.
+struct late_result {
+  std::string node;
+  int attempt = 1;
+  std::string result; ///< how the tool ended, as the node said
+};
+
 using body =
     std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished, ws_blocked,
                  ws_retry, step_finished, empty_change, breaker_moved, breaker_rejected,
                  patch_moved, branch_restored, fault_injected, sandbox_unconfined, ws_inputs,
-                 ws_unchanged, ws_stopped_early, base_followed>;
+                 ws_unchanged, ws_stopped_early, base_followed, node_lost, late_result>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_started& x) {
@@ -236,6 +253,14 @@ typename Inspector::result_type inspect(Inspector& f, ws_stopped_early& x) {
   return f(caf::meta::type_name("ws_stopped_early"), x.kind, x.count, x.reason);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_lost& x) {
+  return f(caf::meta::type_name("node_lost"), x.node, x.address, x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, late_result& x) {
+  return f(caf::meta::type_name("late_result"), x.node, x.attempt, x.result);
+}
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, base_followed& x) {
   return f(caf::meta::type_name("base_followed"), x.how, x.from, x.to, x.base);

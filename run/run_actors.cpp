@@ -156,6 +156,8 @@ status run_session::start() {
   db_->first_batch = start_rows();
   persistence_ = actors::spawn_persistence(*system_, std::move(*db_));
   db_.reset();
+  if (ctx_->executor)
+    ctx_->executor->record_to(persistence_, ctx_->run_id);
   if (ctx_->faults)
     ctx_->faults->set_sink(
         [db = persistence_, run_id = ctx_->run_id](const engine::fault_notice& n) {
@@ -199,6 +201,11 @@ expected<msg::run_summary> run_session::wait() {
 status run_session::shut_down() {
   if (ctx_ && ctx_->faults) // the sink holds the persistence actor, which goes now
     ctx_->faults->set_sink({});
+  // The executor lets go of the persistence actor: a detached actor's thread
+  // lives until the last reference to it goes, and the actor system's end
+  // waits for that thread.
+  if (ctx_ && ctx_->executor)
+    ctx_->executor->record_to({}, {});
   // The persistence actor was synced by the scheduler before it replied.
   if (persistence_)
     caf::anon_send_exit(persistence_, caf::exit_reason::user_shutdown);

@@ -134,6 +134,8 @@ TEST_CASE("messages: every kind of event survives a binary round trip, its kind 
       ev::ws_unchanged{"run-1", "abc"},
       ev::ws_stopped_early{"oscillation", 2, "oscillating between 2 patches"},
       ev::base_followed{"merge", "a", "b", "c"},
+      ev::node_lost{"node-a", "127.0.0.1:7420", "its connection went"},
+      ev::late_result{"node-a", 2, "exit code 0"},
   };
   REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
   for (std::size_t i = 0; i < bodies.size(); ++i) {

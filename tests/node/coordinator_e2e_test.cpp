@@ -180,6 +180,10 @@ TEST_CASE("nodes: kill -9 of a node mid-run: its attempts run again elsewhere un
     CHECK(later.size() == 1);
     CHECK(later != std::vector<std::string>{"node-a"});
   }
+  // The run's log says which node went, once.
+  auto events = column(p, "SELECT json_extract(payload, '$.node') FROM run_events WHERE "
+                          "event_type = 'node_lost'");
+  CHECK(events == std::vector<std::string>{"node-a"});
   // node-b kept its connection: nothing of its was lost.
   CHECK(
       column(p, "SELECT 1 FROM step_attempts WHERE node = 'node-b' AND state = 'failed'").empty());
