@@ -13,6 +13,7 @@
 
 #include "actors/ledger_actor.h"
 #include "base/exit_code.h"
+#include "base/text.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "config/loader.h"
@@ -28,13 +29,6 @@ namespace {
 int fail_with(const failure& f) {
   std::cerr << "rollback: " << f.message << '\n';
   return to_int(exit_code_for(f.kind));
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items)
-    out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 /// The branch moved back (or found moved back already); "" when it was.
@@ -82,7 +76,8 @@ void print(const rollback_args& a, const config::project_config& p,
               << " found it (" << plan.before.substr(0, 10) << "), "
               << (a.reset ? "moved there (--reset)" : "by a new commit " + moved_to.substr(0, 10))
               << (plan.runs.size() > 1
-                      ? "; also rolled back: " + joined({plan.runs.begin() + 1, plan.runs.end()})
+                      ? "; also rolled back: " +
+                            joined(std::vector<std::string>(plan.runs.begin() + 1, plan.runs.end()))
                       : std::string())
               << '\n';
   std::cout << "rollback: " << patches.size() << (patches.size() == 1 ? " patch" : " patches")

@@ -2,6 +2,7 @@
 #include "ledger/tool_sandbox.h"
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "engine/acceptance.h"
 #include "ledger/object_store.h"
 #include "ledger/patch_check.h"
@@ -9,13 +10,6 @@
 namespace uet::ledger {
 
 namespace {
-
-std::string join_lines(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v)
-    out += (out.empty() ? "" : "; ") + s;
-  return out;
-}
 
 std::string shortened(const std::string& sha) {
   return sha.substr(0, 12);
@@ -106,11 +100,12 @@ gate_news patch_pipeline::join(patch_submission submitted) {
   if (check.outcome == check_outcome::malformed)
     // git diff made it, so it was damaged on its way here: the attempt
     // may run again (a scope violation may not).
-    return quarantine(s, e.state, gate_news_kind::failed, join_lines(check.reasons), check.reasons);
+    return quarantine(s, e.state, gate_news_kind::failed, joined(check.reasons, "; "),
+                      check.reasons);
   if (check.outcome == check_outcome::rejected)
     return quarantine(s, e.state, gate_news_kind::refused,
                       "the patch is outside the workstream's scope or unsafe: " +
-                          join_lines(check.reasons),
+                          joined(check.reasons, "; "),
                       check.reasons);
   if (!recovering &&
       !(move(s, e.state, patch_state::validated) && move(s, e.state, patch_state::queued)))
@@ -162,7 +157,7 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
     auto n = quarantine(s, e.state, gate_news_kind::conflict,
                         std::string("the patch does not apply to the integration branch") +
                             (alone ? "" : " with the patches queued ahead of it") + ": " +
-                            join_lines(details),
+                            joined(details, "; "),
                         details);
     n.spec.parent = parent; // where a new attempt can start
     return n;

@@ -12,6 +12,7 @@
 #include "actors/executor.h"
 #include "actors/ledger_actor.h"
 #include "base/clock.h"
+#include "base/text.h"
 #include "engine/orphans.h"
 #include "engine/plan.h"
 #include "ledger/git_dir_guard.h"
@@ -83,13 +84,6 @@ std::filesystem::path this_program() {
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::filesystem::path("uet-actors") : self;
-}
-
-std::string joined(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& s : items)
-    out += (out.empty() ? "" : sep) + s;
-  return out;
 }
 
 } // namespace

@@ -2,18 +2,9 @@
 
 #include <set>
 
+#include "base/text.h"
+
 namespace uet::run {
-
-namespace {
-
-std::string joined(const std::set<std::string>& ids) {
-  std::string out;
-  for (const auto& id : ids)
-    out += (out.empty() ? "" : ", ") + id;
-  return out;
-}
-
-} // namespace
 
 sandbox_verdict check_sandbox(const config::tool_registry& tools,
                               const std::vector<config::workstream_spec>& workstreams,

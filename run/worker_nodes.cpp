@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "node/node_server.h"
 
 namespace uet::run {
@@ -9,10 +10,7 @@ namespace uet::run {
 namespace {
 
 std::string listed(const std::vector<std::string>& names) {
-  std::string all;
-  for (const auto& x : names)
-    all += (all.empty() ? "" : ", ") + x;
-  return all.empty() ? "none" : all;
+  return names.empty() ? "none" : joined(names);
 }
 
 } // namespace
