@@ -56,6 +56,9 @@ private:
   std::vector<std::unique_ptr<node_process>> nodes_;
 };
 
+/// A run's limit: generous, for a sanitized build on a loaded machine.
+constexpr std::chrono::seconds run_limit{400};
+
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
   args.insert(args.end(), more.begin(), more.end());
   return args;
@@ -132,7 +135,7 @@ TEST_CASE("nodes: a coordinator and 2 nodes (mutual TLS) run a 40-workstream DAG
   }
   two_nodes nodes(sh_tool);
   pipeline_project remote(sh_tool, specs);
-  auto r = remote.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()));
+  auto r = remote.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()), run_limit);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("worker node node-a (127.0.0.1:") != std::string::npos);
@@ -146,7 +149,7 @@ TEST_CASE("nodes: a coordinator and 2 nodes (mutual TLS) run a 40-workstream DAG
   CHECK(remote.run({"status"}).output.find("node-a") != std::string::npos);
 
   pipeline_project local(sh_tool, specs);
-  auto l = local.run({"run", "phase-all", "--parallel", "2"});
+  auto l = local.run({"run", "phase-all", "--parallel", "2"}, run_limit);
   INFO(l.output);
   REQUIRE(l.exit_code == 0);
   CHECK(remote.git({"rev-parse", "uet/integration^{tree}"}) ==
@@ -163,7 +166,7 @@ TEST_CASE("nodes: kill -9 of a node mid-run: its attempts run again elsewhere un
       ::kill(nodes.a().pid(), SIGKILL);
     }
   });
-  auto r = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()));
+  auto r = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()), run_limit);
   killer.join();
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
@@ -202,7 +205,7 @@ TEST_CASE("nodes: a silent node (SIGSTOP) is given up within heartbeat + timeout
                        .count();
     }
   });
-  auto r = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()));
+  auto r = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()), run_limit);
   stopper.join();
   ::kill(nodes.a().pid(), SIGCONT);
   INFO(r.output);
@@ -238,12 +241,12 @@ TEST_CASE("nodes: kill -9 of the coordinator mid-run, resume with the nodes stil
   pipeline_project p(sh_tool, specs);
   auto killer = signal_when_written(p.scratch() / "a.testing", std::chrono::milliseconds(500),
                                     SIGKILL, std::chrono::seconds(30), p.scratch() / "uet.pid");
-  auto first = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()));
+  auto first = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()), run_limit);
   killer.join();
   INFO(first.output);
   REQUIRE(first.signal == SIGKILL);
   CHECK(p.patch_commits() == 0);
-  auto r = p.run(with({"resume"}, nodes.options()));
+  auto r = p.run(with({"resume"}, nodes.options()), run_limit);
   INFO(r.output);
   REQUIRE(r.exit_code == 0);
   require_all_committed_once(p, 7);

@@ -21,7 +21,7 @@ node_process::node_process(const fs::path& dir, std::vector<std::string> args,
   req.cwd = dir;
   req.output_file = out_;
   req.cancel = &stop_;
-  req.timeout = std::chrono::seconds(300);
+  req.timeout = std::chrono::seconds(900); // outlives a sanitized run on a loaded machine
   thread_ = std::thread([this, req] { result_ = engine::run_process(req); });
   // Up to 60 s: a sanitized build on a loaded machine starts slowly.
   for (int i = 0; i < 1200 && port_ == 0; ++i) {
