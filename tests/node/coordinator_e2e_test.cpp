@@ -253,3 +253,28 @@ TEST_CASE("nodes: kill -9 of the coordinator mid-run, resume with the nodes stil
   auto said = nodes.a().read_out() + nodes.b().read_out();
   CHECK(said.find("stopped ") != std::string::npos);
 }
+
+TEST_CASE("nodes: a node that cannot be reached or lacks a tool the run uses stops the run "
+          "before anything is written, naming it") {
+  temp_dir d("uet-nodes");
+  node_process other(d / "other", {"--id", "node-other"},
+                     "tools:\n  other:\n    argv: [\"/bin/true\"]\n");
+  REQUIRE(other.port() != 0);
+  pipeline_project p(sh_tool, sleepers(2, "0"));
+  auto lacks = p.run({"run", "phase-all", "--nodes", other.address()});
+  INFO(lacks.output);
+  CHECK(lacks.exit_code == 2);
+  CHECK(lacks.output.find("node node-other (" + other.address() +
+                          ") has no tool 'sh', which this run uses; its tools.yaml lists: "
+                          "other") != std::string::npos);
+  auto gone = p.run({"run", "phase-all", "--nodes", "127.0.0.1:1"});
+  INFO(gone.output);
+  CHECK(gone.exit_code == 3);
+  CHECK(gone.output.find("connecting to node 127.0.0.1:1") != std::string::npos);
+  auto beyond = p.run({"run", "phase-all", "--nodes", "192.0.2.7:7420"});
+  CHECK(beyond.exit_code == 2);
+  CHECK(beyond.output.find("needs mutual TLS") != std::string::npos);
+  // Nothing ran: no run is recorded, the branch was never made.
+  CHECK(p.run({"status"}).exit_code != 0);
+  CHECK(p.patch_commits() == 0);
+}
