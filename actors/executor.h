@@ -2,9 +2,10 @@
 // work runs. The workstream actor asks the run's executor for an adapter
 // and talks to it only through msg::adapter_actor, so where the tool runs
 // is the executor's business: local processes in pooled worktrees, nothing
-// at all (a dry run), and later a fault-injecting wrapper or a remote
-// node. Tests drive the scheduler and supervisor with a fake one that
-// starts no process (tests/support/fake_executor.h).
+// at all (a dry run), a fault-injecting wrapper (--inject), and worker
+// nodes on other hosts (actors/node_executor.h, --nodes). Tests drive the
+// scheduler and supervisor with a fake one that starts no process
+// (tests/support/fake_executor.h).
 #pragma once
 
 #include <cstdint>
