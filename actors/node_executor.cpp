@@ -12,6 +12,7 @@
 #include "actors/records.h"
 #include "base/files.h"
 #include "ledger/attempt_workspace.h"
+#include "node/node_policy.h"
 #include "node/outgoing_bundle.h"
 
 namespace uet::actors {
@@ -100,6 +101,7 @@ private:
 struct remote_state {
   std::shared_ptr<slot_table> table;
   int index = 0;
+  remote_node node; ///< as reached (fixed for the run; busy, lost and has are the table's)
   std::shared_ptr<slot_lease> lease;
   std::shared_ptr<ledger::attempt_workspace> workspace; ///< for the checks, until they start
   msg::adapter_actor checker;                           ///< runs them, once they do
@@ -114,11 +116,6 @@ struct remote_state {
 
 using remote_ptr = msg::adapter_actor::stateful_pointer<remote_state>;
 
-remote_node node_of(remote_state& st) {
-  std::lock_guard<std::mutex> lock(st.table->m);
-  return st.table->nodes[st.index].node;
-}
-
 std::string node_name(const remote_node& n) {
   return "worker node " + n.hello.node_id + " (" + n.address + ")";
 }
@@ -126,7 +123,7 @@ std::string node_name(const remote_node& n) {
 void answer(remote_ptr self, msg::edit_result e) {
   auto& st = self->state;
   if (!st.pending) { // lost or cancelled first: recorded, never used
-    auto n = node_of(st);
+    const auto& n = st.node;
     spdlog::warn("{}: a late result for {} attempt {} ignored ({})", node_name(n),
                  st.asked.workstream_id, st.asked.attempt, e.description);
     st.table->record(st.asked.workstream_id,
@@ -140,7 +137,7 @@ void answer(remote_ptr self, msg::edit_result e) {
 
 void lost(remote_ptr self, const std::string& why) {
   auto& st = self->state;
-  auto n = node_of(st);
+  const auto& n = st.node;
   bool first = false;
   {
     std::lock_guard<std::mutex> lock(st.table->m);
@@ -158,10 +155,10 @@ void lost(remote_ptr self, const std::string& why) {
 }
 
 /// The edit step's log here: where it ran, and what its tool said last.
-void write_log(remote_state& st, const remote_node& n, const msg::edit_result& e) {
+void write_log(const remote_state& st, const msg::edit_result& e) {
   if (st.asked.log_path.empty())
     return;
-  std::string text = "ran on " + node_name(n) + ": " +
+  std::string text = "ran on " + node_name(st.node) + ": " +
                      (e.description.empty() ? e.error : e.description) + "\n" + e.tail;
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(st.asked.log_path).parent_path(), ec);
@@ -171,7 +168,7 @@ void write_log(remote_state& st, const remote_node& n, const msg::edit_result& e
 void send_edit(remote_ptr self);
 
 bool lacks_base(const msg::edit_result& e) {
-  return !e.worktree_ok && e.error.find(" lacks commit ") != std::string::npos;
+  return !e.worktree_ok && node::is_lacks_commit(e.error);
 }
 
 void on_reply(remote_ptr self, msg::edit_result& e) {
@@ -195,14 +192,14 @@ void on_reply(remote_ptr self, msg::edit_result& e) {
     if (has.size() > known_commits)
       has.erase(has.begin());
   }
-  write_log(st, node_of(st), e);
+  write_log(st, e);
   answer(self, std::move(e));
 }
 
 /// The node's request for the edit asked, with the bundle it needs.
 void send_edit(remote_ptr self) {
   auto& st = self->state;
-  auto n = node_of(st);
+  const auto& n = st.node;
   std::vector<std::string> has;
   {
     std::lock_guard<std::mutex> lock(st.table->m);
@@ -242,10 +239,13 @@ msg::adapter_actor::behavior_type remote_adapter(remote_ptr self, std::shared_pt
   st.env = env;
   st.repo = std::move(repo);
   st.session = std::move(session);
-  auto node = node_of(st);
-  self->monitor(node.actor);
+  {
+    std::lock_guard<std::mutex> lock(st.table->m);
+    st.node = st.table->nodes[index].node;
+  }
+  self->monitor(st.node.actor);
   self->set_down_handler([=](caf::down_msg& dm) {
-    if (dm.source == node.actor.address())
+    if (dm.source == self->state.node.actor.address())
       lost(self, "its connection went (" + caf::to_string(dm.reason) + ")");
   });
   return {

@@ -164,8 +164,7 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
   }
   if (!e.lost_node.empty()) { // no verdict on the tool: it runs again elsewhere
     step_end(self, step_kind::edit, step_state::failed, std::nullopt, e.error);
-    s.outcome.lost_node = e.lost_node;
-    s.outcome.tool_called = false;
+    s.outcome.lost_node = e.lost_node; // tool_called() is false: no breaker call
     return finish(self, attempt_result::failed, e.error, true);
   }
   if (!e.refused.empty()) {

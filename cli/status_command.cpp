@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/exit_code.h"
+#include "base/text.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/run_lookup.h"
@@ -95,10 +96,10 @@ std::string nodes_note(const std::string& id, const edit_nodes& nodes) {
   if (it == nodes.end() ||
       std::all_of(it->second.begin(), it->second.end(), [](const auto& n) { return n.empty(); }))
     return "";
-  std::string out = it->second.size() > 1 ? " [edits on " : " [edit on ";
-  for (std::size_t i = 0; i < it->second.size(); ++i)
-    out += (i ? ", " : "") + (it->second[i].empty() ? std::string("here") : it->second[i]);
-  return out + "]";
+  std::vector<std::string> where;
+  for (const auto& n : it->second)
+    where.push_back(n.empty() ? "here" : n);
+  return (where.size() > 1 ? " [edits on " : " [edit on ") + joined(where) + "]";
 }
 
 void print_status_text(const opened& o, const std::vector<persistence::workstream_row>& ws,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/text.h"
+
 namespace uet::node {
 
 namespace fs = std::filesystem;
@@ -50,15 +52,28 @@ expected<void> check_node_options(const node_options& o) {
   return {};
 }
 
+std::string tools_listed(const std::vector<std::string>& tools) {
+  return tools.empty() ? "none" : joined(tools);
+}
+
+namespace {
+constexpr const char* lacks_phrase = " lacks commit ";
+} // namespace
+
+std::string lacks_commit(const std::string& node_id, const std::string& commit) {
+  return "node " + node_id + lacks_phrase + commit + ": send it as a bundle";
+}
+
+bool is_lacks_commit(const std::string& error) {
+  return error.find(lacks_phrase) != std::string::npos;
+}
+
 std::string refusal(const std::string& node_id, const std::vector<std::string>& tools,
                     const msg::node_edit_request& r) {
   if (std::find(tools.begin(), tools.end(), r.tool_id) != tools.end())
     return "";
-  std::string have;
-  for (const auto& t : tools)
-    have += (have.empty() ? "" : ", ") + t;
   return "node " + node_id + " has no tool '" + r.tool_id +
-         "' (its tools.yaml lists: " + (have.empty() ? std::string("none") : have) +
+         "' (its tools.yaml lists: " + tools_listed(tools) +
          "); a node runs only the tools it lists itself";
 }
 

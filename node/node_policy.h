@@ -45,6 +45,14 @@ bool is_loopback(const std::string& host);
 /// TLS files, half a TLS triple, files that are not there, slots < 1.
 expected<void> check_node_options(const node_options& o);
 
+/// A node's tools as its messages list them: "a, b", or "none".
+std::string tools_listed(const std::vector<std::string>& tools);
+
+/// What a node answers for a base commit it lacks, and whether an answer is
+/// that one (the coordinator then sends the whole history as a bundle).
+std::string lacks_commit(const std::string& node_id, const std::string& commit);
+bool is_lacks_commit(const std::string& error);
+
 /// Why a node refuses a request ("" when it takes it): a tool it does not
 /// have is named with the tools it has.
 std::string refusal(const std::string& node_id, const std::vector<std::string>& tools,

@@ -3,6 +3,7 @@
 #include "base/files.h"
 #include "engine/tool_command.h"
 #include "ledger/git.h"
+#include "node/node_policy.h"
 
 namespace uet::node {
 
@@ -48,8 +49,7 @@ expected<msg::edit_request> intake(node_work& w, const msg::node_edit_request& r
     }
     auto has = ledger::git_run(*w.env, w.repo(), {"cat-file", "-e", r.base_commit + "^{commit}"});
     if (!has || has->exit_code != 0)
-      return fail(error_kind::git,
-                  "node " + w.node_id + " lacks commit " + r.base_commit + ": send it as a bundle");
+      return fail(error_kind::git, lacks_commit(w.node_id, r.base_commit));
   }
   config::workstream_spec ws;
   ws.id = r.workstream_id;

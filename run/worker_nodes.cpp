@@ -2,18 +2,9 @@
 
 #include <algorithm>
 
-#include "base/text.h"
 #include "node/node_server.h"
 
 namespace uet::run {
-
-namespace {
-
-std::string listed(const std::vector<std::string>& names) {
-  return names.empty() ? "none" : joined(names);
-}
-
-} // namespace
 
 expected<void> check_node_addresses(const std::vector<std::string>& addresses,
                                     const node::tls_files& tls) {
@@ -53,9 +44,10 @@ expected<std::vector<actors::remote_node>> reach_nodes(caf::actor_system& sys,
     const auto& hello = reached->hello;
     for (const auto& t : tools)
       if (!std::binary_search(hello.tools.begin(), hello.tools.end(), t))
-        return fail(error_kind::bad_input,
-                    "node " + hello.node_id + " (" + a + ") has no tool '" + t +
-                        "', which this run uses; its tools.yaml lists: " + listed(hello.tools));
+        return fail(
+            error_kind::bad_input,
+            "node " + hello.node_id + " (" + a + ") has no tool '" + t +
+                "', which this run uses; its tools.yaml lists: " + node::tools_listed(hello.tools));
     if (!ids.insert(hello.node_id).second)
       return fail(error_kind::bad_input,
                   "two nodes answer as " + hello.node_id + " (give each its own --id)");
