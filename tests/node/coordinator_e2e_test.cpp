@@ -233,10 +233,11 @@ TEST_CASE("nodes: a silent node (SIGSTOP) is given up within heartbeat + timeout
 TEST_CASE("nodes: kill -9 of the coordinator mid-run, resume with the nodes still up: every "
           "workstream committed once, the nodes dropped the dead run's work") {
   auto specs = sleepers(6, "2");
-  // The one this machine's slot takes first: it says who the coordinator is,
-  // and its check is where the coordinator is killed, the nodes busy.
-  specs["a"] = ws("echo $PPID > \"$SCRATCH/uet.pid\"; echo a > a.txt", "a.txt", "[]",
-                  "acceptance_criteria:\n  commands: [\"touch $SCRATCH/a.testing; sleep 3\"]\n");
+  // a's check says who the coordinator is (checks run on the coordinator,
+  // wherever the tool ran) and is where it is killed, the nodes busy.
+  specs["a"] = ws("echo a > a.txt", "a.txt", "[]",
+                  "acceptance_criteria:\n  commands: [\"echo $PPID > $SCRATCH/uet.pid; touch "
+                  "$SCRATCH/a.testing; sleep 3\"]\n");
   two_nodes nodes(sh_tool);
   pipeline_project p(sh_tool, specs);
   auto killer = signal_when_written(p.scratch() / "a.testing", std::chrono::milliseconds(500),
