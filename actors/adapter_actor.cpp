@@ -126,6 +126,8 @@ msg::edit_result run_edit(worker_state& st, const msg::edit_request& r) {
     res.diff_file = diff->file.string(); // a big diff travels as its file
   else
     res.diff = std::move(diff->text);
+  if (!res.diff.empty())
+    res.result_tree = st.workspace->result_tree();
   return res;
 }
 

@@ -44,6 +44,8 @@ ledger::patch_submission to_submission(msg::patch_request& r, const std::atomic<
   s.verify_always = r.verify_always;
   s.resume_from = r.resume_from;
   s.sandbox = r.sandbox;
+  s.base_commit = r.base_commit;
+  s.result_tree = r.result_tree;
   return s;
 }
 

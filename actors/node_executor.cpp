@@ -173,6 +173,7 @@ bool lacks_base(const msg::edit_result& e) {
 
 void on_reply(remote_ptr self, msg::edit_result& e) {
   auto& st = self->state;
+  e.result_tree.clear(); // an object of the node's repository, not of this one
   if (!st.pending)
     return answer(self, std::move(e));
   if (lacks_base(e) && !st.resent) {

@@ -192,6 +192,7 @@ void on_edit(workstream_ptr self, msg::edit_result& e) {
     return finish(self, attempt_result::interrupted, "stopped before the patch went to the ledger");
   s.diff = std::move(e.diff);
   s.diff_file = std::move(e.diff_file);
+  s.result_tree = std::move(e.result_tree);
   // A big patch (a file) is not hashed here: oscillation watches the rest.
   if (!s.diff.empty())
     s.outcome.patch = ledger::blob_id_of(s.diff);

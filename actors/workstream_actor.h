@@ -59,6 +59,7 @@ struct workstream_state {
   std::string node;              ///< the worker node running the tool; "" for this machine
   std::string diff;
   std::string diff_file;               ///< a big diff is a file instead (diff empty)
+  std::string result_tree;             ///< the diff's tree on args.base_commit ("" unknown)
   msg::patch_news test;                ///< the test running (or last run)
   std::optional<msg::patch_news> next; ///< a newer test that came meanwhile
   std::string worktree_at;             ///< the commit whose tree the worktree holds ("" none yet)

@@ -157,6 +157,10 @@ void join(workstream_ptr self, std::optional<patch_state> resume_from) {
   }
   r.resume_from = resume_from;
   r.input = st.args.input;
+  if (!resume_from) { // a resumed patch's tree is not known
+    r.base_commit = st.args.base_commit;
+    r.result_tree = st.result_tree;
+  }
   self->send(st.args.ledger, std::move(r));
 }
 

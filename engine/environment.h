@@ -43,6 +43,11 @@ public:
   virtual std::chrono::system_clock::time_point wall_now() = 0;
   virtual std::chrono::steady_clock::time_point steady_now() = 0;
 
+  /// Some git work has an in-process way too (libgit2: a checkout, a join
+  /// that needs no merge). An environment that must see every git call (a
+  /// fault injector answering them) says so, and gets the process.
+  virtual bool sees_every_git_call() { return false; }
+
   /// The machine itself.
   static environment& real();
 };
@@ -68,6 +73,7 @@ public:
   }
   std::chrono::system_clock::time_point wall_now() override { return target_.wall_now(); }
   std::chrono::steady_clock::time_point steady_now() override { return target_.steady_now(); }
+  bool sees_every_git_call() override { return target_.sees_every_git_call(); }
 
 private:
   environment& target_;

@@ -2,6 +2,7 @@
 
 #include "ledger/diff.h"
 #include "ledger/git.h"
+#include "ledger/object_store.h"
 #include "ledger/workspace.h"
 
 namespace uet::ledger {
@@ -103,6 +104,15 @@ expected<captured_change> attempt_workspace::capture(const admission_rules* rule
       left_ = leftovers::exact;
   }
   return diff;
+}
+
+std::string attempt_workspace::result_tree() const {
+  if (left_ != leftovers::staged && left_ != leftovers::exact)
+    return {};
+  auto dir = git_dir_of(path_);
+  auto store = dir ? object_store::open(path_) : expected<object_store>(dir.error());
+  auto tree = store ? store->write_tree(*dir / "index") : expected<std::string>(store.error());
+  return tree ? *tree : std::string();
 }
 
 void attempt_workspace::holds(const std::string& commit) {

@@ -51,6 +51,11 @@ public:
   /// rules: what the change must pass (workspaces::capture_diff).
   expected<captured_change> capture(const admission_rules* rules = nullptr);
 
+  /// The tree the captured change makes on its base (the worktree's index,
+  /// written to the object store in-process), or "" when not known to be
+  /// exactly that (a diff left as a file, a staged gitlink, an error).
+  std::string result_tree() const;
+
   /// Makes the worktree hold exactly commit's tree (a patch's future tree,
   /// to test it there), and nothing outside its index: a detached checkout
   /// of it unless `holds_it` (the change just captured, on the base the

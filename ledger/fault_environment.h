@@ -23,6 +23,10 @@ public:
   void arm() { armed_ = true; }
 
   engine::process_result run_process(const engine::process_request& req) override;
+  /// Once armed, its faults fall on git processes: no in-process shortcut.
+  bool sees_every_git_call() override {
+    return armed_ || environment_wrapper::sees_every_git_call();
+  }
 
 private:
   std::shared_ptr<engine::fault_injector> faults_;

@@ -298,7 +298,17 @@ status integration_tree::reset_speculation(const std::string& commit) {
 expected<spec_commit>
 integration_tree::speculate(const std::string& parent, const std::string& diff,
                             const std::string& message, apply_result& conflict,
-                            const std::string& patch_id, const std::filesystem::path& diff_file) {
+                            const std::string& patch_id, const std::filesystem::path& diff_file,
+                            const patch_origin* origin) {
+  if (origin && !origin->result_tree.empty() && !env_->sees_every_git_call())
+    if (auto tree = store_->graft(origin->base, origin->result_tree, parent, origin->paths,
+                                  speculation_index_)) {
+      conflict = apply_result{true, {}, ""};
+      auto commit = store_->commit(*tree, parent, message);
+      if (!commit)
+        return commit.error();
+      return spec_commit{*commit, parent, *tree};
+    }
   std::vector<std::string> args = stable_diff_config();
   args.insert(args.end(), {"apply", "--cached", "--whitespace=nowarn", "--"});
   std::optional<std::string> stdin_data;

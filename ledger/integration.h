@@ -3,9 +3,10 @@
 // it), so no worktree holds it: after a run the user can check it out.
 // Commits are made in the object store from a private index (the
 // speculation index): a patch is applied to the index of the commit ahead
-// of it (`git apply --cached`), written as a tree, and recorded as a commit
-// on that commit, with its final message; landing it is moving the branch
-// there. Trees, commits and the branch move in-process (object_store.h). The integration
+// of it (`git apply --cached`, or in-process when git would find every
+// preimage as the patch's base had it: object_store::graft), written as a
+// tree, and recorded as a commit on that commit, with its final message; landing it is moving the
+// branch there. Trees, commits and the branch move in-process (object_store.h). The integration
 // worktree (detached, under .uet/worktrees/integration) is where the ledger
 // itself runs acceptance commands, when a workstream asks for `verify:
 // always`. Only the patch-ledger actor holds one (invariant 3: one writer
@@ -54,6 +55,16 @@ inline std::string apply_tag(const std::string& patch_id) {
   return patch_id.empty() ? std::string() : "apply " + patch_id;
 }
 
+/// What the edit step knows of a patch beyond its diff: the commit it was
+/// made on, the tree it made there (the worktree's index after the capture),
+/// and the paths it changes. With them, a patch whose paths nothing changed
+/// since its base joins without a git process (object_store::graft).
+struct patch_origin {
+  std::string base;
+  std::string result_tree;
+  std::vector<std::string> paths;
+};
+
 /// A patch applied onto a commit and recorded as a commit of its own.
 struct spec_commit {
   std::string commit;
@@ -91,11 +102,13 @@ public:
   /// does not apply leaves the index as it was: applied = false.
   /// diff_file: the same diff on disk, which git reads instead of a copy of
   /// diff on its stdin (a patch is speculated again each time the head under
-  /// it moves).
+  /// it moves). origin: the patch's tree where it was made, for a join
+  /// without git when nothing ahead of it touched its paths.
   expected<spec_commit> speculate(const std::string& parent, const std::string& diff,
                                   const std::string& message, apply_result& conflict,
                                   const std::string& patch_id = {},
-                                  const std::filesystem::path& diff_file = {});
+                                  const std::filesystem::path& diff_file = {},
+                                  const patch_origin* origin = nullptr);
 
   /// Moves the branch from where the ledger left it to commit (a commit on
   /// it), compare-and-swap; records patch_id's trailer.

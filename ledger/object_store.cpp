@@ -3,12 +3,11 @@
 #include <cstdlib>
 #include <git2.h>
 #include <mutex>
+#include <set>
 
 namespace uet::ledger {
 
 namespace {
-
-std::once_flag init_once;
 
 failure git_failure(const std::string& what) {
   const git_error* e = git_error_last();
@@ -42,7 +41,45 @@ struct owned {
   }
 };
 
+/// Every path that differs between trees a and b (no rename detection: a
+/// rename is its two paths); false if they cannot be compared.
+bool changed_paths(git_repository* repo, git_tree* a, git_tree* b, std::set<std::string>& out) {
+  owned<git_diff, git_diff_free> d;
+  git_diff_options opts;
+  git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+  if (git_diff_tree_to_tree(&d.p, repo, a, b, &opts) != 0)
+    return false;
+  for (std::size_t i = 0, n = git_diff_num_deltas(d.p); i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(d.p, i);
+    out.insert(delta->old_file.path);
+    out.insert(delta->new_file.path);
+  }
+  return true;
+}
+
+/// path, or a directory holding it, is one of set.
+bool meets(const std::string& path, const std::set<std::string>& set) {
+  if (set.count(path))
+    return true;
+  for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+    if (set.count(path.substr(0, slash)))
+      return true;
+  return false;
+}
+
+bool commit_tree(git_repository* repo, const std::string& commit, git_tree** tree) {
+  git_oid id;
+  owned<git_commit, git_commit_free> c;
+  return git_oid_fromstr(&id, commit.c_str()) == 0 && git_commit_lookup(&c.p, repo, &id) == 0 &&
+         git_commit_tree(tree, c.p) == 0;
+}
+
 } // namespace
+
+void ensure_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
 
 struct object_store::impl {
   git_repository* repo = nullptr;
@@ -60,7 +97,7 @@ object_store::object_store(object_store&&) noexcept = default;
 object_store& object_store::operator=(object_store&&) noexcept = default;
 
 std::string blob_id_of(std::string_view data) {
-  std::call_once(init_once, [] { git_libgit2_init(); });
+  ensure_libgit2();
   git_oid oid{};
   if (git_odb_hash(&oid, data.data(), data.size(), GIT_OBJECT_BLOB) != 0)
     return {};
@@ -68,7 +105,7 @@ std::string blob_id_of(std::string_view data) {
 }
 
 std::string blob_id_of_file(const std::filesystem::path& file) {
-  std::call_once(init_once, [] { git_libgit2_init(); });
+  ensure_libgit2();
   git_oid oid{};
   if (git_odb_hashfile(&oid, file.c_str(), GIT_OBJECT_BLOB) != 0)
     return {};
@@ -76,7 +113,7 @@ std::string blob_id_of_file(const std::filesystem::path& file) {
 }
 
 expected<object_store> object_store::open(const std::filesystem::path& repo) {
-  std::call_once(init_once, [] { git_libgit2_init(); });
+  ensure_libgit2();
   auto p = std::make_unique<impl>();
   if (git_repository_open(&p->repo, repo.c_str()) != 0)
     return git_failure("cannot open the repository " + repo.string());
@@ -154,6 +191,61 @@ status object_store::move_ref(const std::string& ref, const std::string& target,
                                     log_message.c_str()) != 0)
     return git_failure("cannot move " + ref + " from " + expected + " to " + target);
   return {};
+}
+
+std::optional<std::string> object_store::graft(const std::string& base,
+                                               const std::string& result_tree,
+                                               const std::string& parent,
+                                               const std::vector<std::string>& paths,
+                                               const std::filesystem::path& index_path) {
+  git_repository* repo = impl_->repo;
+  owned<git_tree, git_tree_free> base_tree, parent_tree, result;
+  git_oid result_id;
+  if (!commit_tree(repo, base, &base_tree.p) || !commit_tree(repo, parent, &parent_tree.p) ||
+      git_oid_fromstr(&result_id, result_tree.c_str()) != 0 ||
+      git_tree_lookup(&result.p, repo, &result_id) != 0)
+    return std::nullopt;
+  std::set<std::string> patch, since;
+  if (!changed_paths(repo, base_tree.p, result.p, patch) ||
+      patch != std::set<std::string>(paths.begin(), paths.end()) ||
+      !changed_paths(repo, base_tree.p, parent_tree.p, since))
+    return std::nullopt;
+  for (const auto& p : patch)
+    if (meets(p, since))
+      return std::nullopt;
+  for (const auto& p : since)
+    if (meets(p, patch))
+      return std::nullopt;
+  owned<git_index, git_index_free> index;
+  if (git_index_open(&index.p, index_path.c_str()) != 0)
+    return std::nullopt;
+  std::vector<std::pair<std::string, git_tree_entry*>> kept; // what result_tree holds
+  bool ok = true;
+  for (const auto& p : patch) {
+    git_tree_entry* te = nullptr;
+    if (git_tree_entry_bypath(&te, result.p, p.c_str()) == 0 &&
+        git_tree_entry_type(te) != GIT_OBJECT_TREE)
+      kept.emplace_back(p, te);
+    else if (te)
+      git_tree_entry_free(te);
+    // Gone (or a directory now): out of the index first, so that a file
+    // and a directory of the same name never meet there.
+    if (git_index_get_bypath(index.p, p.c_str(), 0))
+      ok = ok && git_index_remove(index.p, p.c_str(), 0) == 0;
+  }
+  for (auto& [p, te] : kept) {
+    git_index_entry e{};
+    e.mode = git_tree_entry_filemode(te);
+    e.id = *git_tree_entry_id(te);
+    e.path = p.c_str();
+    ok = ok && git_index_add(index.p, &e) == 0;
+    git_tree_entry_free(te);
+  }
+  git_oid tree;
+  // Written only when whole: a half-done graft leaves the file as it was.
+  if (!ok || git_index_write_tree_to(&tree, index.p, repo) != 0 || git_index_write(index.p) != 0)
+    return std::nullopt;
+  return hex(tree);
 }
 
 bool object_store::clear_stale_lock(const std::string& ref, std::chrono::seconds age) {

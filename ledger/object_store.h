@@ -13,12 +13,17 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/expected.h"
 
 namespace uet::ledger {
+
+/// Initialises libgit2 once per process (every user of it calls this first).
+void ensure_libgit2();
 
 /// git's blob id of data (what `git hash-object FILE` prints for a file
 /// holding it): how the database names a patch it keeps as a file.
@@ -38,6 +43,18 @@ public:
   status read_tree(const std::string& commit, const std::filesystem::path& index_path);
   /// The tree of the index file at index_path, written to the store.
   expected<std::string> write_tree(const std::filesystem::path& index_path);
+  /// The join without a git process. The patch changed exactly `paths`
+  /// (both sides of a rename) of base's tree, giving result_tree. If no
+  /// path between base's tree and parent's was changed that is one of
+  /// them, holds one or lies in one, every preimage of the patch is base's
+  /// own, so `git apply --cached` on parent's tree gives parent's tree with
+  /// those paths set as result_tree has them: that is done to the index
+  /// file at index_path (which holds parent's tree) and the tree written.
+  /// nullopt, the index as it was: not that case, result_tree does not
+  /// change exactly `paths`, or anything is missing (the caller asks git).
+  std::optional<std::string> graft(const std::string& base, const std::string& result_tree,
+                                   const std::string& parent, const std::vector<std::string>& paths,
+                                   const std::filesystem::path& index_path);
   /// Who commits (the repository's user.name and user.email, as git reads
   /// them); until set, "uet-actors <uet-actors@localhost>".
   void set_identity(std::string name, std::string email);

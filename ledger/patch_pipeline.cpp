@@ -70,7 +70,10 @@ gate_news patch_pipeline::join(patch_submission submitted) {
     submitted.diff_hash = blob_id_of_file(submitted.diff_file);
   if (check.outcome == check_outcome::empty)
     return news; // kind empty: no patch, no state
-  entry e{std::move(submitted), std::nullopt, {}, 0};
+  entry e{std::move(submitted), std::nullopt, {}, 0, {}};
+  for (const auto& f : check.files)
+    for (auto& p : touched_paths(f))
+      e.paths.push_back(std::move(p));
   const auto& s = e.s;
   bool recovering = s.resume_from && (*s.resume_from == patch_state::applied ||
                                       *s.resume_from == patch_state::verified);
@@ -142,9 +145,11 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
     tip_ = parent;
   }
   apply_result conflict;
+  patch_origin origin{s.base_commit, s.result_tree, e.paths};
   auto spec = tree_.speculate(
       parent, s.diff, commit_message(s.workstream_id, s.title, s.run_id, s.patch_id, s.input),
-      conflict, s.patch_id, store_.patch_path(s.patch_id)); // saved by join
+      conflict, s.patch_id, store_.patch_path(s.patch_id), // saved by join
+      &origin);
   if (!spec) {
     tip_.clear(); // the index may hold half of it
     return quarantine(s, e.state, gate_news_kind::failed,

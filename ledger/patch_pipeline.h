@@ -69,6 +69,12 @@ struct patch_submission {
   /// landing (`verify: always`, for tests that are not hermetic).
   bool verify_always = false;
   sandbox_policy sandbox = {}; ///< how the verification commands are confined
+  /// The commit the diff was made on and the tree it made there (the
+  /// worktree's index), when the edit step knows them: a patch whose paths
+  /// nothing ahead of it touched joins without git (integration.h). Empty
+  /// (a resumed patch, a node's): `git apply` as ever.
+  std::string base_commit;
+  std::string result_tree;
   /// Where a resumed run found this patch in the database; applied/verified
   /// take the recovery edge back to queued.
   std::optional<patch_state> resume_from;
@@ -159,6 +165,7 @@ private:
     std::optional<patch_state> state;
     spec_commit spec;
     std::uint64_t epoch = 0;
+    std::vector<std::string> paths; ///< every path the diff touches (both sides of a rename)
   };
 
   /// Moves a patch from `state` (none yet: nullopt) to next, telling the

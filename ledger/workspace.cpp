@@ -7,6 +7,7 @@
 #include "base/files.h"
 #include "ledger/git.h"
 #include "ledger/patch_admission.h"
+#include "ledger/worktree_checkout.h"
 #include "ledger/worktree_record.h"
 
 namespace uet::ledger {
@@ -22,6 +23,11 @@ const std::vector<std::string>& stable_diff_config() {
 
 status force_checkout(engine::environment& env, const fs::path& worktree,
                       const std::string& commit) {
+  // In-process where libgit2 writes what git would; any doubt, declined or
+  // failed halfway, and git's own checkout decides (and mends a half-done one).
+  if (!env.sees_every_git_call())
+    if (auto done = checkout_in_process(worktree, commit); done && *done)
+      return {};
   if (auto r = git(
           env, worktree,
           {"-c", "core.hooksPath=/dev/null", "checkout", "--quiet", "--force", "--detach", commit});

@@ -40,6 +40,10 @@ struct patch_request {
   std::optional<patch_state> resume_from;
   sandbox_policy sandbox = {}; ///< the tool's: verify: always runs as confined as it
   std::string input = {};      ///< the workstream's input fingerprint (UET-Input trailer)
+  /// The commit the diff was made on and the tree it made there, when the
+  /// edit step knows them (ledger::patch_submission).
+  std::string base_commit = {};
+  std::string result_tree = {};
 };
 
 struct patch_news {
@@ -76,7 +80,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
   return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
            x.attempt, x.diff, x.diff_file, x.allowed_paths, x.verify_commands, x.verify_timeout_ms,
-           x.verify_log, x.env, x.verify_always, x.resume_from, x.sandbox, x.input);
+           x.verify_log, x.env, x.verify_always, x.resume_from, x.sandbox, x.input, x.base_commit,
+           x.result_tree);
 }
 
 template <class Inspector>

@@ -84,6 +84,10 @@ struct edit_result {
   /// before it answered: no verdict on the tool; the attempt runs again
   /// elsewhere without spending a retry.
   std::string lost_node = {};
+  /// The tree the change makes on the attempt's base (its worktree's index
+  /// after the capture), when known; "" from a worker node, whose objects
+  /// this repository lacks.
+  std::string result_tree = {};
   /// The tool itself succeeded (what its circuit breaker counts), whatever
   /// git did around it.
   bool tool_ok() const {
@@ -131,7 +135,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, edit_result& x) {
   return f(caf::meta::type_name("edit_result"), x.worktree_ok, x.started, x.exit_code, x.signal,
            x.timed_out, x.cancelled, x.elapsed_ms, x.description, x.error, x.diff, x.refused,
-           x.diff_file, x.tail, x.lost_node);
+           x.diff_file, x.tail, x.lost_node, x.result_tree);
 }
 
 template <class Inspector>

@@ -38,6 +38,8 @@ public:
     return r;
   }
 
+  bool sees_every_git_call() override { return true; }
+
   int failed = 0;
 
 private:
