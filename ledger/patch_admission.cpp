@@ -63,6 +63,9 @@ expected<staged_change> parse_raw_diff(const std::string& raw,
 expected<staged_change> staged_change_of(engine::environment& env,
                                          const std::filesystem::path& worktree,
                                          const std::string& base_commit) {
+  if (!env.sees_every_git_call())
+    if (auto c = staged_change_in_process(worktree, base_commit))
+      return std::move(*c);
   std::vector<std::string> args = stable_diff_config();
   args.insert(args.end(), {"diff", "--cached", "--raw", "-z", "--no-abbrev", "-M",
                            "--ignore-submodules=none", base_commit, "--"});

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,10 +30,17 @@ struct staged_change {
 expected<staged_change> parse_raw_diff(const std::string& raw,
                                        std::vector<std::pair<std::string, std::string>>* blobs);
 
-/// The staged change of worktree against base_commit (after `git add`).
+/// The staged change of worktree against base_commit (after `git add`):
+/// read in-process (staged_change_in_process) unless env must see every git
+/// call or that fails, then by `git diff --raw` and `git cat-file`.
 expected<staged_change> staged_change_of(engine::environment& env,
                                          const std::filesystem::path& worktree,
                                          const std::string& base_commit);
+
+/// The same from the worktree's index and the object store, with libgit2;
+/// nullopt if anything cannot be read.
+std::optional<staged_change> staged_change_in_process(const std::filesystem::path& worktree,
+                                                      const std::string& base_commit);
 
 /// Why the change may not become a patch, or "" when it may. Checks files
 /// and the largest file; the diff's own size is checked once it is written.

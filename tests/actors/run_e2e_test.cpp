@@ -124,7 +124,7 @@ TEST_CASE("run: an attempt that changes nothing runs no git process in its workt
       calls[verb] += line.find(verb) != std::string::npos;
   INFO(read_text(p.scratch() / "git.log"));
   CHECK(calls[" add --all"] == 1);           // w's
-  CHECK(calls[" diff --cached --raw"] == 1); // its admission (ledger/patch_admission.h)
+  CHECK(calls[" diff --cached --raw"] == 0); // its admission reads the index in-process
   CHECK(calls[" diff --cached --binary"] == 1);
   CHECK(calls[" clean "] == 1); // the integration worktree at the start
 }

@@ -13,16 +13,31 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// The real machine, but every git call is a process (no libgit2 shortcut).
+struct git_only final : uet::engine::environment_wrapper {
+  git_only() : environment_wrapper(uet::engine::environment::real()) {}
+  bool sees_every_git_call() override { return true; }
+};
+
+/// The change measured in-process and by git, which must agree.
 staged_change measure(repo_fixture& f, const std::function<void(const fs::path&)>& change) {
   auto wt = f.ws.create("m", f.base);
   REQUIRE(wt);
   change(*wt);
   git_in(*wt, {"add", "--all"});
-  auto c = staged_change_of(uet::engine::environment::real(), *wt, f.base);
-  INFO((c ? "" : c.message()));
-  REQUIRE(c);
+  auto in_process = staged_change_in_process(*wt, f.base);
+  git_only env;
+  auto by_git = staged_change_of(env, *wt, f.base);
+  INFO((by_git ? "" : by_git.message()));
+  REQUIRE(by_git);
+  REQUIRE(in_process);
+  CHECK(in_process->files == by_git->files);
+  CHECK(in_process->largest_bytes == by_git->largest_bytes);
+  CHECK(in_process->largest_path == by_git->largest_path);
+  CHECK(in_process->gitlinks == by_git->gitlinks);
+  CHECK(in_process->gitlink_commits == by_git->gitlink_commits);
   REQUIRE(f.ws.remove(*wt));
-  return *c;
+  return *by_git;
 }
 
 } // namespace
@@ -85,4 +100,20 @@ TEST_CASE("admission: damaged --raw output is an error, not a smaller change") {
   auto ok = parse_raw_diff(":000000 100644 0000 abcd A\0f\0"s, nullptr);
   REQUIRE(ok);
   CHECK(ok->files == 1);
+}
+
+TEST_CASE("admission: in-process and git agree on a typechange, a mode change and a rename") {
+  repo_fixture f({{"link", "was a file\n"},
+                  {"run.sh", "#!/bin/sh\n"},
+                  {"moved.txt", std::string(4000, 'm') + "\n"},
+                  {"same.txt", "same\n"}});
+  auto c = measure(f, [](const fs::path& wt) {
+    fs::remove(wt / "link");
+    fs::create_symlink("same.txt", wt / "link");
+    fs::permissions(wt / "run.sh", fs::perms::owner_exec, fs::perm_options::add);
+    write_file(wt / "dir/moved.txt", std::string(4000, 'm') + "\nplus a line\n");
+    fs::remove(wt / "moved.txt");
+  });
+  CHECK(c.files == 3);
+  CHECK(c.largest_path == "dir/moved.txt");
 }
