@@ -214,9 +214,9 @@ void send_edit(remote_ptr self) {
     e.error = "cannot send " + node_name(n) + " its base: " + bundle.message();
     return answer(self, std::move(e));
   }
-  msg::node_edit_request nr{st.session,   r.run_id,          r.workstream_id, r.attempt,
-                            r.tool_id,    r.prompt,          r.base_commit,   r.scope,
-                            r.timeout_ms, std::move(*bundle)};
+  msg::node_edit_request nr{st.session,   r.run_id,           r.workstream_id, r.attempt,
+                            r.tool_id,    r.prompt,           r.base_commit,   r.scope,
+                            r.timeout_ms, std::move(*bundle), r.admit_limits,  r.allow_submodules};
   // The node's own timeout ends the tool; past it and a margin, the node
   // itself is in trouble (the connection timeout usually says so first).
   caf::duration limit = r.timeout_ms > 0

@@ -10,6 +10,8 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/tool_messages.h" // patch_limits and its inspect
+
 namespace uet::msg {
 
 /// What a node offers, in answer to hello_atom.
@@ -35,6 +37,10 @@ struct node_edit_request {
   /// A `git bundle` holding base_commit, when the node may not have it
   /// (hello or an earlier answer says what it has); "" otherwise.
   std::string bundle = {};
+  /// What the change must pass to become a patch: the workstream's limits
+  /// as the coordinator resolved them, not the node's defaults.
+  uet::patch_limits admit_limits = {};
+  bool allow_submodules = false;
 };
 
 template <class Inspector>
@@ -46,7 +52,8 @@ typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_edit_request& x) {
   return f(caf::meta::type_name("node_edit_request"), x.session, x.run_id, x.workstream_id,
-           x.attempt, x.tool_id, x.prompt, x.base_commit, x.scope, x.timeout_ms, x.bundle);
+           x.attempt, x.tool_id, x.prompt, x.base_commit, x.scope, x.timeout_ms, x.bundle,
+           x.admit_limits, x.allow_submodules);
 }
 
 } // namespace uet::msg

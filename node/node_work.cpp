@@ -77,6 +77,8 @@ expected<msg::edit_request> intake(node_work& w, const msg::node_edit_request& r
   e.sandbox = config::sandbox_of(*w.tools.find(r.tool_id), {});
   auto spill = w.work_dir / "diffs" /
                (r.run_id + "." + r.workstream_id + "." + std::to_string(r.attempt) + ".diff");
+  e.admit_limits = r.admit_limits;
+  e.allow_submodules = r.allow_submodules;
   e.diff_spill = spill.string();
   e.diff_keep = spill.string();
   return e;

@@ -196,6 +196,17 @@ TEST_CASE("node: runs an edit with its own tool on a commit sent as a bundle, re
     CHECK(again->diff.find("+again") != std::string::npos);
     CHECK(again->diff.find("+hi") == std::string::npos); // a fresh worktree at the base
   }
+  SECTION("the change is admitted by the limits sent, not the node's defaults") {
+    r.bundle = read_text(d / "head.bundle");
+    r.prompt = "printf 1 > a.txt; printf 2 > b.txt";
+    r.scope = {"a.txt", "b.txt"};
+    r.admit_limits.max_files = 1;
+    auto e = (*c)->edit(r);
+    REQUIRE(e);
+    INFO(e->error << e->description);
+    CHECK(e->refused.find("the change touches 2 files, limit 1 (patch_limits.max_files)") == 0);
+    CHECK(e->diff.empty());
+  }
   SECTION("a tool that writes outside its worktree is stopped as a local one is") {
     r.bundle = read_text(d / "head.bundle");
     r.tool_id = "boxed";
