@@ -1,5 +1,7 @@
 #include "ledger/object_store.h"
 
+#include "ledger/libgit2_owned.h"
+
 #include <cstdlib>
 #include <git2.h>
 #include <mutex>
@@ -9,10 +11,9 @@ namespace uet::ledger {
 
 namespace {
 
-failure git_failure(const std::string& what) {
-  const git_error* e = git_error_last();
-  return fail(error_kind::git, what + ": " + (e && e->message ? e->message : "libgit2 error"));
-}
+using lg2::hex;
+using lg2::owned;
+const auto git_failure = lg2::last_error;
 
 expected<git_oid> oid_of(const std::string& hex) {
   git_oid id;
@@ -21,25 +22,10 @@ expected<git_oid> oid_of(const std::string& hex) {
   return id;
 }
 
-std::string hex(const git_oid& id) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &id);
-  return buf;
-}
-
 std::string env_or(const char* name, const std::string& otherwise) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : otherwise;
 }
-
-template <class T, void (*Free)(T*)>
-struct owned {
-  T* p = nullptr;
-  ~owned() {
-    if (p)
-      Free(p);
-  }
-};
 
 /// Every path that differs between trees a and b (no rename detection: a
 /// rename is its two paths); false if they cannot be compared.

@@ -5,6 +5,7 @@
 // similar) so that a rename counts as one file, as in `git diff --raw -M`.
 #include <git2.h>
 
+#include "ledger/libgit2_owned.h"
 #include "ledger/object_store.h"
 #include "ledger/patch_admission.h"
 
@@ -12,23 +13,14 @@ namespace uet::ledger {
 
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct owned {
-  T* p = nullptr;
-  ~owned() {
-    if (p)
-      Free(p);
-  }
-};
+using lg2::owned;
 
 bool measure(git_repository* repo, const git_diff_delta& d, staged_change& c) {
   ++c.files;
   if (d.new_file.mode == GIT_FILEMODE_COMMIT || d.old_file.mode == GIT_FILEMODE_COMMIT) {
     if (d.new_file.mode == GIT_FILEMODE_COMMIT) { // a removed gitlink takes nothing nested in
-      char id[GIT_OID_HEXSZ + 1];
-      git_oid_tostr(id, sizeof id, &d.new_file.id);
       c.gitlinks.emplace_back(d.new_file.path);
-      c.gitlink_commits.emplace_back(id);
+      c.gitlink_commits.push_back(lg2::hex(d.new_file.id));
     }
     return true;
   }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/libgit2_owned.h"
 #include "ledger/object_store.h"
 
 namespace uet::ledger {
@@ -13,19 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct owned {
-  T* p = nullptr;
-  ~owned() {
-    if (p)
-      Free(p);
-  }
-};
-
-failure git2_failure(const std::string& what) {
-  const git_error* e = git_error_last();
-  return fail(error_kind::git, what + ": " + (e && e->message ? e->message : "libgit2 error"));
-}
+using lg2::owned;
+const auto git2_failure = lg2::last_error;
 
 /// git's working-tree-encoding re-encodes files on checkout; libgit2 does not.
 bool names_encoding(std::string_view attributes) {
