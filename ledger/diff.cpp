@@ -417,6 +417,10 @@ expected<std::vector<file_change>> parse_lines(NextLine&& next_line) {
       cur->binary = true;
     } else if (starts_with(line, "index ")) {
       // "index abc..def 100644": the mode of a file whose mode did not change
+      auto ids = rest(line, "index ");
+      auto dots = ids.find("..");
+      if (dots != std::string_view::npos)
+        cur->new_id = std::string(ids.substr(dots + 2, ids.find(' ', dots) - (dots + 2)));
       auto sp = line.rfind(' ');
       if (sp > 6 && cur->new_mode.empty()) {
         cur->new_mode = std::string(line.substr(sp + 1));

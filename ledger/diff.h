@@ -24,6 +24,10 @@ struct file_change {
   std::string old_path; ///< empty for an added file
   std::string new_path; ///< empty for a removed file
   std::string old_mode, new_mode;
+  /// The new side's object id from the "index OLD..NEW" line, as written
+  /// (full with --full-index); empty without one (a pure rename, a mode
+  /// change).
+  std::string new_id;
   bool binary = false;
   bool symlink = false;       ///< the new side is a symlink (mode 120000)
   std::string symlink_target; ///< from the patch's added line, when present

@@ -302,7 +302,7 @@ integration_tree::speculate(const std::string& parent, const std::string& diff,
                             const patch_origin* origin) {
   if (origin && !origin->result_tree.empty() && !env_->sees_every_git_call())
     if (auto tree = store_->graft(origin->base, origin->result_tree, parent, origin->paths,
-                                  speculation_index_)) {
+                                  origin->written, speculation_index_)) {
       conflict = apply_result{true, {}, ""};
       auto commit = store_->commit(*tree, parent, message);
       if (!commit)

@@ -63,6 +63,9 @@ struct patch_origin {
   std::string base;
   std::string result_tree;
   std::vector<std::string> paths;
+  /// What the diff itself says each path it writes becomes: "MODE ID", as
+  /// its "index" lines have it. The tree must hold exactly that.
+  std::map<std::string, std::string> written;
 };
 
 /// A patch applied onto a commit and recorded as a commit of its own.

@@ -2,6 +2,7 @@
 
 #include "ledger/libgit2_owned.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <git2.h>
 #include <mutex>
@@ -190,6 +191,7 @@ std::optional<std::string> object_store::graft(const std::string& base,
                                                const std::string& result_tree,
                                                const std::string& parent,
                                                const std::vector<std::string>& paths,
+                                               const std::map<std::string, std::string>& written,
                                                const std::filesystem::path& index_path) {
   git_repository* repo = impl_->repo;
   owned<git_tree, git_tree_free> base_tree, parent_tree, result;
@@ -221,12 +223,17 @@ std::optional<std::string> object_store::graft(const std::string& base,
       kept.emplace_back(p, te);
     else if (te)
       git_tree_entry_free(te);
+    ok = ok && (kept.empty() || kept.back().first != p) == (written.count(p) == 0);
     // Gone (or a directory now): out of the index first, so that a file
     // and a directory of the same name never meet there.
     if (git_index_get_bypath(index.p, p.c_str(), 0))
       ok = ok && git_index_remove(index.p, p.c_str(), 0) == 0;
   }
   for (auto& [p, te] : kept) {
+    char mode[16];
+    std::snprintf(mode, sizeof mode, "%06o ", static_cast<unsigned>(git_tree_entry_filemode(te)));
+    auto says = written.find(p);
+    ok = ok && says != written.end() && says->second == mode + hex(*git_tree_entry_id(te));
     git_index_entry e{};
     e.mode = git_tree_entry_filemode(te);
     e.id = *git_tree_entry_id(te);

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,10 +51,14 @@ public:
   /// own, so `git apply --cached` on parent's tree gives parent's tree with
   /// those paths set as result_tree has them: that is done to the index
   /// file at index_path (which holds parent's tree) and the tree written.
-  /// nullopt, the index as it was: not that case, result_tree does not
-  /// change exactly `paths`, or anything is missing (the caller asks git).
+  /// `written`: path -> "MODE ID" for every path the diff leaves a file at
+  /// (its "index" lines); result_tree must hold exactly those, so what is
+  /// committed is the diff's, whatever happened to the index it came from.
+  /// nullopt, the index as it was: not that case, result_tree is not the
+  /// diff's, or anything is missing (the caller asks git).
   std::optional<std::string> graft(const std::string& base, const std::string& result_tree,
                                    const std::string& parent, const std::vector<std::string>& paths,
+                                   const std::map<std::string, std::string>& written,
                                    const std::filesystem::path& index_path);
   /// Who commits (the repository's user.name and user.email, as git reads
   /// them); until set, "uet-actors <uet-actors@localhost>".

@@ -70,10 +70,13 @@ gate_news patch_pipeline::join(patch_submission submitted) {
     submitted.diff_hash = blob_id_of_file(submitted.diff_file);
   if (check.outcome == check_outcome::empty)
     return news; // kind empty: no patch, no state
-  entry e{std::move(submitted), std::nullopt, {}, 0, {}};
-  for (const auto& f : check.files)
+  entry e{std::move(submitted), std::nullopt, {}, 0, {}, {}};
+  for (const auto& f : check.files) {
     for (auto& p : touched_paths(f))
       e.paths.push_back(std::move(p));
+    if (!f.new_path.empty() && !f.new_id.empty() && !f.new_mode.empty())
+      e.written[f.new_path] = f.new_mode + " " + f.new_id;
+  }
   const auto& s = e.s;
   bool recovering = s.resume_from && (*s.resume_from == patch_state::applied ||
                                       *s.resume_from == patch_state::verified);
@@ -145,7 +148,7 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
     tip_ = parent;
   }
   apply_result conflict;
-  patch_origin origin{s.base_commit, s.result_tree, e.paths};
+  patch_origin origin{s.base_commit, s.result_tree, e.paths, e.written};
   auto spec = tree_.speculate(
       parent, s.diff, commit_message(s.workstream_id, s.title, s.run_id, s.patch_id, s.input),
       conflict, s.patch_id, store_.patch_path(s.patch_id), // saved by join

@@ -166,6 +166,7 @@ private:
     spec_commit spec;
     std::uint64_t epoch = 0;
     std::vector<std::string> paths; ///< every path the diff touches (both sides of a rename)
+    std::map<std::string, std::string> written; ///< path -> "MODE ID" the diff leaves there
   };
 
   /// Moves a patch from `state` (none yet: nullopt) to next, telling the

@@ -453,3 +453,19 @@ TEST_CASE("diff: a patch read from its file parses as the same patch in memory")
   CHECK(cut_disk.message() == failure_of(cut));
   CHECK_FALSE(parse_diff_file(dir.path() / "missing.diff"));
 }
+
+TEST_CASE("diff: the new side's object id is read from the index line, with or without a mode") {
+  auto files =
+      parse_diff("diff --git a/f.txt b/f.txt\nindex 1111111..2222222 100644\n"
+                 "--- a/f.txt\n+++ b/f.txt\n@@ -1 +1 @@\n-a\n+b\n"
+                 "diff --git a/n.txt b/n.txt\nnew file mode 100755\n"
+                 "index 0000000..3333333\n--- /dev/null\n+++ b/n.txt\n@@ -0,0 +1 @@\n+n\n"
+                 "diff --git a/x b/y\nsimilarity index 100%\nrename from x\nrename to y\n");
+  REQUIRE(files);
+  REQUIRE(files->size() == 3);
+  CHECK((*files)[0].new_id == "2222222");
+  CHECK((*files)[0].new_mode == "100644");
+  CHECK((*files)[1].new_id == "3333333");
+  CHECK((*files)[1].new_mode == "100755");
+  CHECK((*files)[2].new_id.empty()); // a pure rename has no index line
+}

@@ -60,14 +60,17 @@ captured capture_on(repo_fixture& f, const std::string& base,
   edit(*wt);
   auto diff = workspaces::capture_diff(uet::engine::environment::real(), *wt, base);
   REQUIRE(diff);
-  captured c{*diff, {base, git_in(*wt, {"write-tree"}), {}}};
+  captured c{*diff, {base, git_in(*wt, {"write-tree"}), {}, {}}};
   auto parsed = parse_diff(*diff);
   REQUIRE(parsed);
-  for (const auto& fc : *parsed)
+  for (const auto& fc : *parsed) {
     for (const auto& p : {fc.old_path, fc.new_path})
       if (!p.empty() &&
           std::find(c.origin.paths.begin(), c.origin.paths.end(), p) == c.origin.paths.end())
         c.origin.paths.push_back(p);
+    if (!fc.new_path.empty())
+      c.origin.written[fc.new_path] = fc.new_mode + " " + fc.new_id;
+  }
   REQUIRE(f.ws.remove(*wt));
   return c;
 }
@@ -75,7 +78,8 @@ captured capture_on(repo_fixture& f, const std::string& base,
 void tool_change(const fs::path& wt) {
   write_file(wt / "src/a.txt", "1\nTWO\n3\n4\n5\n6\n7\n8\n9\n");
   write_file(wt / "src/new.txt", "new\n");
-  fs::rename(wt / "src/b.txt", wt / "src/renamed.txt");
+  fs::remove(wt / "src/b.txt"); // renamed, one line changed: "similarity index 75%"
+  write_file(wt / "src/renamed.txt", "bee\nbee\nbee\nBEE\n");
   fs::remove(wt / "docs/guide.md");
 }
 
@@ -166,6 +170,24 @@ TEST_CASE("graft: a result tree that is not the diff's is not trusted") {
       write_file(wt / "src/extra.txt", "not in the diff\n");
     });
     c.origin.result_tree = other.origin.result_tree;
+  }
+  SECTION("a tree with the same paths, one file's content not the diff's") {
+    auto other = capture_on(f, f.base, [](const fs::path& wt) {
+      tool_change(wt);
+      write_file(wt / "src/new.txt", "not what the diff adds\n");
+    });
+    REQUIRE(other.origin.paths.size() == c.origin.paths.size());
+    c.origin.result_tree = other.origin.result_tree;
+  }
+  SECTION("a diff without its index lines (nothing to compare the tree with)") {
+    c.origin.written.clear();
+  }
+  SECTION("a pure rename (git writes no index line for it)") {
+    c = capture_on(f, f.base, [](const fs::path& wt) {
+      tool_change(wt);
+      fs::rename(wt / "README.md", wt / "README-moved.md");
+    });
+    by_git = speculate_on(f, parent, c, false);
   }
   SECTION("a tree this repository lacks") {
     c.origin.result_tree = std::string(40, 'e');
