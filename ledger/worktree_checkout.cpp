@@ -38,12 +38,15 @@ bool config_needs_git(git_repository* repo) {
   owned<git_config, git_config_free> cfg;
   if (git_repository_config_snapshot(&cfg.p, repo) != 0)
     return true;
+  // Every entry, matched by prefix here: libgit2 1.5's glob iterator leaks
+  // a regex match block for each entry its pattern does not match.
   owned<git_config_iterator, git_config_iterator_free> it;
   git_config_entry* entry = nullptr;
-  if (git_config_iterator_glob_new(&it.p, cfg.p, "^filter\\.") != 0)
+  if (git_config_iterator_new(&it.p, cfg.p) != 0)
     return true;
-  if (git_config_next(&entry, it.p) == 0)
-    return true;
+  while (git_config_next(&entry, it.p) == 0)
+    if (std::string_view(entry->name).rfind("filter.", 0) == 0)
+      return true;
   int sparse = 0;
   if (git_config_get_bool(&sparse, cfg.p, "core.sparsecheckout") == 0 && sparse)
     return true;
