@@ -16,16 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class counting_env final : public uet::engine::environment_wrapper {
-public:
-  counting_env() : environment_wrapper(uet::engine::environment::real()) {}
-  uet::engine::process_result run_process(const uet::engine::process_request& req) override {
-    ++processes;
-    return environment_wrapper::run_process(req);
-  }
-  std::atomic<int> processes{0};
-};
-
 std::map<std::string, std::string> files() {
   return {{"README.md", "# readme\n"},
           {"src/a.txt", "1\n2\n3\n4\n5\n6\n7\n8\n9\n"},
@@ -92,7 +82,7 @@ struct speculation {
 /// c speculated on parent, by a fresh integration tree of f's repository.
 speculation speculate_on(repo_fixture& f, const std::string& parent, const captured& c,
                          bool with_origin) {
-  counting_env env;
+  uet::test::counting_environment env;
   integration_config cfg;
   cfg.repo = f.repo;
   cfg.worktree = f.tmp / "integration";

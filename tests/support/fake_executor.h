@@ -14,6 +14,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/executor.h"
+#include "tests/support/test_env.h" // counting_environment
 
 namespace uet::test {
 
@@ -45,16 +46,5 @@ private:
 /// A patch ledger that lands every patch whose test passes: commit "c<n>",
 /// head_seq n.
 msg::ledger_actor spawn_committing_ledger(caf::actor_system& sys);
-
-/// Counts run_process calls, then runs them for real.
-class counting_environment final : public engine::environment_wrapper {
-public:
-  counting_environment() : environment_wrapper(engine::environment::real()) {}
-  engine::process_result run_process(const engine::process_request& req) override {
-    ++processes;
-    return environment_wrapper::run_process(req);
-  }
-  std::atomic<int> processes{0};
-};
 
 } // namespace uet::test

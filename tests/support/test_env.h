@@ -2,12 +2,14 @@
 // repositories, and running the real uet-actors binary.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "engine/environment.h"
 #include "engine/subprocess.h"
 
 namespace uet::test {
@@ -58,5 +60,16 @@ std::size_t occurrences(const std::string& text, const std::string& what);
 /// The bundled demo (examples/demo) copied into dir, its repository made
 /// fresh by its reset.sh.
 void copy_demo(const fs::path& dir);
+
+/// Counts run_process calls, then runs them for real.
+class counting_environment final : public engine::environment_wrapper {
+public:
+  counting_environment() : environment_wrapper(engine::environment::real()) {}
+  engine::process_result run_process(const engine::process_request& req) override {
+    ++processes;
+    return environment_wrapper::run_process(req);
+  }
+  std::atomic<int> processes{0};
+};
 
 } // namespace uet::test
