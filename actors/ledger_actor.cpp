@@ -46,6 +46,7 @@ ledger::patch_submission to_submission(msg::patch_request& r, const std::atomic<
   s.sandbox = r.sandbox;
   s.base_commit = r.base_commit;
   s.result_tree = r.result_tree;
+  s.after = r.after;
   return s;
 }
 
@@ -63,7 +64,8 @@ msg::patch_news_batch to_batch(worker_ptr self, msg::persistence_actor db,
                       n.already_committed,
                       std::move(n.reason),
                       std::move(n.details),
-                      0};
+                      0,
+                      n.order};
     if (n.kind == gate_news_kind::committed) {
       m.commit = n.commit_sha;
       if (!n.already_committed)

@@ -66,6 +66,11 @@ struct reader {
     ++st.done, ++st.failed;
     return {ws + ": blocked: " + e.reason, true};
   }
+  reading operator()(const ev::ws_taken_back& e) {
+    st.running.erase(ws);
+    return {ws + ": attempt " + std::to_string(e.attempt) + " taken back (" + e.reason +
+            "); it waits for its dependencies again"};
+  }
   reading operator()(const ev::ws_retry& e) {
     st.running.erase(ws);
     return {ws + ": attempt " + std::to_string(e.attempt) + " failed (" + e.reason +

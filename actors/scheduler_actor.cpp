@@ -75,7 +75,30 @@ ledger::workstream_inputs inputs_now(scheduler_ptr self, std::uint32_t node) {
     auto out = st.outputs.find(dep);
     now.deps[dep] = out == st.outputs.end() ? std::string() : out->second;
   }
+  // A dependency in the gate: its speculative commit, which is the commit
+  // that lands unless the gate resets it (then the next run re-runs this).
+  for (const auto& [dep_node, sp] : st.in_gate)
+    if (auto d = now.deps.find(st.ctx->spec(dep_node).id); d != now.deps.end())
+      d->second = sp.commit;
   return now;
+}
+
+/// A dependent started early edits on the speculative commit of its
+/// dependencies' patches in the gate: the one that joined last holds the
+/// others (and every landed one); its patch lands only behind them.
+void start_early(scheduler_ptr self, msg::ws_job& job) {
+  const auto& st = self->state;
+  std::uint64_t last = 0;
+  for (auto dep : st.ctx->graph.dependencies(job.node)) {
+    auto sp = st.in_gate.find(dep);
+    if (sp == st.in_gate.end())
+      continue;
+    job.after.push_back(sp->second.patch_id);
+    if (sp->second.order >= last) {
+      last = sp->second.order;
+      job.base_commit = sp->second.commit;
+    }
+  }
 }
 
 /// Why node runs ("" when its inputs are those of its last result).
@@ -121,6 +144,8 @@ void dispatch(scheduler_ptr self) {
     if (st.ctx->inputs.enabled()) {
       auto now = inputs_now(self, *node);
       auto why = why_it_runs(self, *node, now);
+      if (why.empty() && st.queue->early(*node)) // never skipped on a commit not landed
+        why = "a dependency's patch is in the gate";
       if (why.empty()) {
         unchanged(self, *node);
         continue;
@@ -128,6 +153,8 @@ void dispatch(scheduler_ptr self) {
       job.input = now.fingerprint();
       st.started[*node] = {std::move(now), std::move(why)};
     }
+    if (st.queue->early(*node))
+      start_early(self, job);
     ++st.running;
     self->send(st.supervisor, std::move(job));
   }
@@ -150,9 +177,9 @@ void record_inputs(scheduler_ptr self, const msg::ws_done& d) {
   st.started.erase(it);
 }
 
-void block_dependents(scheduler_ptr self, std::uint32_t node, const std::string& reason) {
+void record_blocked(scheduler_ptr self, const std::vector<engine::blocked_node>& blocked) {
   auto& st = self->state;
-  for (const auto& b : st.queue->finish_failure(node, reason)) {
+  for (const auto& b : blocked) {
     ++st.summary.blocked;
     const auto& bid = st.ctx->spec(b.node).id;
     st.summary.problems.push_back(bid + ": blocked: " + b.reason);
@@ -161,10 +188,76 @@ void block_dependents(scheduler_ptr self, std::uint32_t node, const std::string&
   }
 }
 
-void on_done(scheduler_ptr self, const msg::ws_done& d) {
+/// An early start's skip, judged on a dependency's patch that left the gate
+/// since: void; it waits for its dependencies again.
+void void_skip(scheduler_ptr self, const msg::ws_done& d) {
+  const std::string why = "it changed nothing on a dependency's patch that left the gate";
+  set_state(self, d.node, ws_state::pending, d.attempts, "taken back: " + why);
+  event(self, d.workstream_id, ev::ws_taken_back{d.attempts, why});
+  record_blocked(self, self->state.queue->requeue(d.node));
+}
+
+/// A workstream's patch entered the gate (its dependents may start on it)
+/// or its attempt ended without landing it (those that did are taken back).
+void on_speculation(scheduler_ptr self, const msg::ws_speculation& sp) {
+  auto& st = self->state;
+  if (!st.early_starts || st.phase != scheduler_phase::running)
+    return;
+  if (sp.in_gate) {
+    if (st.queue->state(sp.node) != engine::node_state::running)
+      return;
+    st.in_gate[sp.node] = sp;
+    st.queue->speculate(sp.node);
+    return dispatch(self);
+  }
+  st.in_gate.erase(sp.node);
+  for (auto started : st.queue->unspeculate(sp.node)) {
+    // The supervisor spends no retry on it, whether its attempt runs still
+    // (cancelled) or ended (a skip held here).
+    self->send(st.supervisor, msg::reset_atom_v, started);
+    auto held = st.held.find(started);
+    if (held == st.held.end()) {
+      st.taking_back.insert(started);
+      continue;
+    }
+    auto skip = std::move(held->second);
+    st.held.erase(held);
+    void_skip(self, skip);
+  }
+  dispatch(self);
+}
+
+/// A dependent taken back: its attempt is gone; it waits again.
+void on_taken_back(scheduler_ptr self, std::uint32_t node) {
+  auto& st = self->state;
+  --st.running;
+  st.taking_back.erase(node);
+  st.started.erase(node);
+  record_blocked(self, st.queue->requeue(node));
+  dispatch(self);
+}
+
+/// How a workstream ended, counted and recorded; its dependents may start.
+void settle(scheduler_ptr self, const msg::ws_done& d);
+
+/// Skips held for their dependencies to land whose dependencies all did.
+void settle_held(scheduler_ptr self) {
+  auto& st = self->state;
+  for (auto it = st.held.begin(); it != st.held.end();) {
+    if (st.queue->early(it->first)) {
+      ++it;
+      continue;
+    }
+    auto d = std::move(it->second);
+    st.held.erase(it);
+    settle(self, d);
+    it = st.held.begin(); // settling one may free another
+  }
+}
+
+void settle(scheduler_ptr self, const msg::ws_done& d) {
   auto& st = self->state;
   auto& s = st.summary;
-  --st.running;
   bool unchecked = d.end == ws_end::committed && !st.ctx->spec(d.node).has_acceptance();
   set_state(self, d.node, state_of(d.end), d.attempts,
             unchecked && d.reason.empty() ? std::string(unchecked_reason) : d.reason);
@@ -177,6 +270,7 @@ void on_done(scheduler_ptr self, const msg::ws_done& d) {
     record_inputs(self, d);
     event(self, d.workstream_id, ev::ws_finished{d.end, d.attempts, d.commit_sha, d.reason});
     st.queue->finish_success(d.node);
+    settle_held(self);
     break;
   case ws_end::interrupted: // back to pending, for `resume`
     break;
@@ -184,9 +278,27 @@ void on_done(scheduler_ptr self, const msg::ws_done& d) {
     ++s.quarantined;
     s.problems.push_back(d.workstream_id + ": quarantined: " + d.reason);
     event(self, d.workstream_id, ev::ws_finished{d.end, d.attempts, "", d.reason});
-    block_dependents(self, d.node, d.reason);
+    record_blocked(self, st.queue->finish_failure(d.node, d.reason));
     break;
   }
+}
+
+void on_done(scheduler_ptr self, const msg::ws_done& d) {
+  auto& st = self->state;
+  --st.running;
+  st.in_gate.erase(d.node);
+  bool taken_back = st.taking_back.erase(d.node) > 0;
+  if (d.end == ws_end::skipped && st.queue->early(d.node)) {
+    // "Already satisfied" was judged on a tree holding dependencies'
+    // patches not landed yet: it stands once they land, and is void if
+    // one leaves the gate (then it runs again).
+    if (taken_back)
+      void_skip(self, d);
+    else
+      st.held[d.node] = d;
+    return dispatch(self);
+  }
+  settle(self, d);
   dispatch(self);
 }
 
@@ -249,6 +361,9 @@ void on_stop(scheduler_ptr self, std::string why = {}) {
     return;
   st.phase = scheduler_phase::stopping;
   event(self, std::nullopt, ev::run_interrupted{});
+  for (const auto& [node, d] : std::exchange(st.held, {}))
+    set_state(self, node, ws_state::pending, d.attempts,
+              "stopped while its dependencies' patches were in the gate");
   self->send(st.supervisor, msg::stop_atom_v);
   if (st.ledger)
     self->send(st.ledger, msg::cancel_atom_v);
@@ -280,6 +395,7 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
   st.ledger = ledger;
   st.queue = std::make_unique<engine::ready_queue>(ctx->graph, queue_options(*ctx));
   st.outputs = ctx->inputs.branch;
+  st.early_starts = ctx->engine != engine_kind::legacy && !ctx->executor->runs_nothing();
   st.supervisor = self->spawn<caf::linked>(supervisor_behavior, ctx,
                                            caf::actor_cast<msg::scheduler_actor>(self), db, ledger);
   return {
@@ -287,6 +403,8 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
       [=](const msg::ws_done& d) { on_done(self, d); },
       [=](msg::stop_atom) { on_stop(self); },
       [=](msg::stop_atom, std::string& why) { on_stop(self, std::move(why)); },
+      [=](const msg::ws_speculation& sp) { on_speculation(self, sp); },
+      [=](msg::reset_atom, std::uint32_t node) { on_taken_back(self, node); },
   };
 }
 

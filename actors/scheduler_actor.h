@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -45,6 +46,17 @@ struct scheduler_state {
   std::map<std::string, std::string> outputs;
   /// Per node started: its inputs and why it runs, recorded when it ends.
   std::unordered_map<std::uint32_t, std::pair<ledger::workstream_inputs, std::string>> started;
+  /// Per node whose patch is in the gate, not landed: where (its newest
+  /// ws_speculation). Empty when dependents do not start early.
+  std::unordered_map<std::uint32_t, msg::ws_speculation> in_gate;
+  /// Dependents started early whose attempt is being taken back.
+  std::set<std::uint32_t> taking_back;
+  /// Early starts that changed nothing: their skip stands once their
+  /// dependencies land (void if one of those patches leaves the gate).
+  std::map<std::uint32_t, msg::ws_done> held;
+  /// Dependents may start on a dependency's patch in the gate (the gate
+  /// engine, with tools that run).
+  bool early_starts = false;
   std::chrono::steady_clock::time_point t0;
   static inline const char* name = "scheduler";
 };

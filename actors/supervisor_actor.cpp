@@ -75,7 +75,7 @@ void attempt_failed(supervisor_ptr self, std::uint32_t node, const std::string& 
   auto policy = engine::resolve_resilience(ws, st.ctx->tools.find(ws.tool_id));
   int attempt = st.attempts[node];
   // This run's tries count against the budget; those a lost node ended do not.
-  int tries = attempt - st.ctx->prior(node) - st.lost[node];
+  int tries = attempt - st.ctx->prior(node) - st.lost[node] - st.taken_back[node];
   if (!retryable || stopping(self))
     return give_up(self, node, reason);
   // A patch that no longer applies is another's doing, not a repeat of its own.
@@ -170,6 +170,11 @@ void launch(supervisor_ptr self, const msg::ws_job& job) {
     st.inputs[job.node] = job.input;
   workstream_args args{st.ctx, job.node, attempt, st.head, again, {}, self, st.db, st.ledger};
   args.input = st.inputs[job.node];
+  if (auto early = st.jobs.find(job.node); early != st.jobs.end() && !early->second.after.empty()) {
+    // Started early: on the speculative commit of its dependencies' patches.
+    args.base_commit = early->second.base_commit;
+    args.after = early->second.after;
+  }
   if (auto c = st.conflicts.find(job.node); c != st.conflicts.end()) {
     // Its patch did not apply where the gate had it: edit again there, told why.
     args.conflict = std::move(c->second.first);
@@ -198,14 +203,72 @@ void settle_breaker(supervisor_ptr self, std::uint32_t node, bool tool_called, b
   s.permits.erase(p);
 }
 
+/// The attempt of a dependent the scheduler took back is gone: it waits
+/// again, spending no retry.
+void taken_back(supervisor_ptr self, std::uint32_t node, const std::string& why) {
+  auto& st = self->state;
+  ++st.taken_back[node];
+  st.jobs.erase(node);
+  const auto& id = st.ctx->spec(node).id;
+  self->send(st.db, msg::ws_state_set{st.ctx->run_id, id, ws_state::pending, st.attempts[node],
+                                      iso8601_now(), "taken back: " + why});
+  event(self, id, ev::ws_taken_back{st.attempts[node], why});
+  self->send(st.scheduler, msg::reset_atom_v, node);
+}
+
+/// The scheduler takes back a dependent it started early: a dependency's
+/// patch it was made on left the gate.
+void on_take_back(supervisor_ptr self, std::uint32_t node) {
+  auto& st = self->state;
+  if (stopping(self))
+    return; // every attempt ends anyway, interrupted
+  const std::string why = "a dependency's patch it was started on left the gate";
+  if (st.parked.erase(node) > 0 || st.backing_off.erase(node) > 0)
+    return taken_back(self, node, why);
+  if (auto it = st.running.find(node); it != st.running.end()) {
+    st.taking_back.insert(node);
+    self->send(it->second, msg::cancel_atom_v);
+    return;
+  }
+  // Its attempt ended already (a skip the scheduler held, or an outcome on
+  // its way there): that attempt spends no retry either.
+  ++st.taken_back[node];
+}
+
+/// How an early start's attempt ended, when not by its own verdict; true
+/// when handled (taken back or waiting to be).
+bool early_end(supervisor_ptr self, const msg::attempt_outcome& o) {
+  auto& s = self->state;
+  bool asked = s.taking_back.erase(o.node) > 0;
+  if (o.result == attempt_result::committed)
+    return false;
+  if (asked) {
+    taken_back(self, o.node, "a dependency's patch it was started on left the gate");
+    return true;
+  }
+  if (o.orphaned && !stopping(self)) { // the scheduler's take-back is on its way
+    s.parked.insert(o.node);
+    return true;
+  }
+  return false;
+}
+
 void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
   auto& s = self->state;
   s.running.erase(o.node);
-  settle_breaker(self, o.node, o.tool_called, o.tool_ok);
+  // A tool stopped because its dependent is taken back did not fail.
+  bool stopped_here = s.taking_back.count(o.node) > 0 && !o.tool_ok;
+  settle_breaker(self, o.node, o.tool_called && !stopped_here, o.tool_ok);
   if (o.head_seq > s.head_seq) {
     s.head_seq = o.head_seq;
     s.head = o.commit_sha;
   }
+  if (s.in_gate.erase(o.node) > 0 && o.result != attempt_result::committed)
+    // Before anything else the scheduler hears of it: its dependents
+    // started on the patch are taken back.
+    self->send(s.scheduler, msg::ws_speculation{o.node, false, {}, {}, 0});
+  if (early_end(self, o))
+    return;
   switch (o.result) {
   case attempt_result::failed:
     if (!o.lost_node.empty())
@@ -245,6 +308,8 @@ void on_stop(supervisor_ptr self) {
     self->send(w, msg::cancel_atom_v);
   for (auto node : std::exchange(s.backing_off, {}))
     give_up(self, node, "stopped while waiting to retry");
+  for (auto node : std::exchange(s.parked, {}))
+    give_up(self, node, "stopped while waiting for a dependency");
 }
 
 } // namespace
@@ -267,7 +332,17 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
   st.head = ctx->initial_head;
   self->set_down_handler([=](caf::down_msg& dm) { on_down(self, dm); });
   return {
-      [=](const msg::ws_job& job) { launch(self, job); },
+      [=](const msg::ws_job& job) {
+        self->state.jobs[job.node] = job;
+        launch(self, job);
+      },
+      [=](const msg::ws_speculation& sp) {
+        if (stopping(self) || self->state.running.count(sp.node) == 0)
+          return;
+        self->state.in_gate.insert(sp.node);
+        self->send(self->state.scheduler, sp);
+      },
+      [=](msg::reset_atom, std::uint32_t node) { on_take_back(self, node); },
       [=](msg::retry_atom, const msg::ws_job& job) {
         // Not waiting any more: a stop gave it up while its timer ran.
         if (self->state.backing_off.erase(job.node) > 0)

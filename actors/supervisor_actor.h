@@ -48,6 +48,17 @@ struct supervisor_state {
   /// Per node, attempts that ended with their worker node lost: run again,
   /// they spend no retry.
   std::unordered_map<std::uint32_t, int> lost;
+  /// Per node, the scheduler's job: a dependent started early keeps its
+  /// speculative base and `after` for its retries.
+  std::unordered_map<std::uint32_t, msg::ws_job> jobs;
+  /// Nodes whose patch is in the gate (their ws_speculation went to the
+  /// scheduler, which hears when the attempt ends without landing it).
+  std::set<std::uint32_t> in_gate;
+  /// Dependents the scheduler takes back: their attempt is being cancelled
+  /// (taking_back), or ended orphaned before it asked (parked). Attempts
+  /// taken back spend no retry (taken_back).
+  std::set<std::uint32_t> taking_back, parked;
+  std::unordered_map<std::uint32_t, int> taken_back;
   /// Attempt actors alive, by node (to cancel them; at most `parallel`).
   std::unordered_map<std::uint32_t, msg::workstream_actor> running;
   /// Nodes waiting out a retry backoff: a stop gives them up at once instead

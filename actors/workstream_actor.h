@@ -38,6 +38,9 @@ struct workstream_args {
   msg::persistence_actor db;
   msg::ledger_actor ledger;
   std::string input = {}; ///< its input fingerprint, for its commit's UET-Input trailer
+  /// Started early (base_commit is speculative): its dependencies' patches
+  /// in the gate, which its patch lands behind (msg::ws_job::after).
+  std::vector<std::string> after = {};
 };
 
 /// Where the attempt is. Steps run one at a time, in this order.

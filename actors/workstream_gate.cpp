@@ -157,6 +157,7 @@ void join(workstream_ptr self, std::optional<patch_state> resume_from) {
   }
   r.resume_from = resume_from;
   r.input = st.args.input;
+  r.after = st.args.after;
   if (!resume_from) { // a resumed patch's tree is not known
     r.base_commit = st.args.base_commit;
     r.result_tree = st.result_tree;
@@ -172,6 +173,9 @@ void on_news(workstream_ptr self, msg::patch_news& n) {
   case gate_news_kind::test:
     if (cancelled(self))
       return; // the ledger's `interrupted` follows
+    // Its dependents may start their edit on this commit.
+    self->send(st.args.supervisor,
+               msg::ws_speculation{st.args.node, true, n.patch_id, n.commit, n.order});
     if (st.phase == attempt_phase::testing) {
       st.next = std::move(n);
       return;
@@ -194,6 +198,9 @@ void on_news(workstream_ptr self, msg::patch_news& n) {
     return finish(self, attempt_result::failed, n.reason, true);
   case gate_news_kind::interrupted:
     return finish(self, attempt_result::interrupted, n.reason);
+  case gate_news_kind::orphaned:
+    st.outcome.orphaned = true;
+    return finish(self, attempt_result::failed, n.reason, true);
   }
 }
 

@@ -30,8 +30,10 @@ ready_queue::ready_queue(const dag& g, const ready_queue_options& opts) {
   for (std::size_t i = 0; i < n; ++i) {
     ids_.push_back(g.id(i));
     dependents_.push_back(g.dependents(i));
+    dependencies_.push_back(g.dependencies(i));
     waiting_.push_back(static_cast<std::uint32_t>(g.dependencies(i).size()));
   }
+  in_gate_.assign(n, false);
   priority_.assign(n, 0);
   for (std::size_t i = 0; i < n && i < opts.priority.size(); ++i)
     priority_[i] = opts.priority[i];
@@ -57,6 +59,7 @@ ready_queue::ready_queue(const dag& g, const ready_queue_options& opts) {
     for (auto d : dependents_[i])
       --waiting_[d];
   }
+  unsettled_ = waiting_;
   for (std::uint32_t i = 0; i < n; ++i)
     if (state_[i] == node_state::pending && waiting_[i] == 0)
       make_ready(i);
@@ -155,12 +158,77 @@ std::vector<std::uint32_t> ready_queue::finish_success(std::uint32_t i) {
   --tools_[t].running;
   set_state(i, node_state::done);
   sync(t, before);
+  bool counted = in_gate_[i]; // its dependents' unsettled_ counted it already
+  in_gate_[i] = false;
+  for (auto d : dependents_[i]) {
+    --waiting_[d];
+    if (!counted)
+      --unsettled_[d];
+    if (state_[d] == node_state::pending && may_start(d)) {
+      make_ready(d);
+      now_ready.push_back(d);
+    }
+  }
+  return now_ready;
+}
+
+void ready_queue::unready(std::uint32_t i) {
+  auto t = tool_of_[i];
+  auto before = head(t);
+  tools_[t].ready.erase(key_of(i));
+  set_state(i, node_state::pending);
+  sync(t, before);
+}
+
+std::vector<std::uint32_t> ready_queue::speculate(std::uint32_t i) {
+  std::vector<std::uint32_t> now_ready;
+  if (i >= size() || state_[i] != node_state::running || in_gate_[i])
+    return now_ready;
+  in_gate_[i] = true;
   for (auto d : dependents_[i])
-    if (--waiting_[d] == 0 && state_[d] == node_state::pending) {
+    if (--unsettled_[d] == 0 && state_[d] == node_state::pending && may_start(d)) {
       make_ready(d);
       now_ready.push_back(d);
     }
   return now_ready;
+}
+
+std::vector<std::uint32_t> ready_queue::unspeculate(std::uint32_t i) {
+  std::vector<std::uint32_t> started;
+  if (i >= size() || !in_gate_[i])
+    return started;
+  in_gate_[i] = false;
+  for (auto d : dependents_[i]) {
+    ++unsettled_[d]; // i is not done, so d waits on it (waiting_[d] > 0)
+    if (state_[d] == node_state::ready)
+      unready(d);
+    else if (state_[d] == node_state::running)
+      started.push_back(d);
+  }
+  return started;
+}
+
+std::vector<blocked_node> ready_queue::requeue(std::uint32_t i) {
+  std::vector<blocked_node> blocked;
+  if (i >= size() || state_[i] != node_state::running)
+    return blocked;
+  auto t = tool_of_[i];
+  auto before = head(t);
+  --tools_[t].running;
+  set_state(i, node_state::pending);
+  sync(t, before);
+  for (auto dep : dependencies_[i])
+    if (state_[dep] == node_state::failed || state_[dep] == node_state::blocked) {
+      auto why = "dependency " + ids_[dep] + " " + to_string(state_[dep]) + ": " + reason_[dep];
+      set_state(i, node_state::blocked);
+      reason_[i] = why;
+      blocked.push_back({i, why});
+      block_from(i, why, blocked);
+      return blocked;
+    }
+  if (may_start(i))
+    make_ready(i);
+  return blocked;
 }
 
 std::vector<blocked_node> ready_queue::finish_failure(std::uint32_t i, const std::string& reason) {
@@ -179,20 +247,31 @@ std::vector<blocked_node> ready_queue::finish_failure(std::uint32_t i, const std
   set_state(i, node_state::failed);
   reason_[i] = reason;
   sync(t, before);
-  // Only pending nodes can depend on an unfinished node (ready ones have all
-  // dependencies done), and a blocked node's dependents were blocked with
-  // it, so each node is visited at most once over the whole run: O(V + E).
-  const std::string why = "dependency " + ids_[i] + " failed: " + reason;
-  std::vector<std::uint32_t> frontier{i};
-  for (std::size_t head_pos = 0; head_pos < frontier.size(); ++head_pos)
-    for (auto d : dependents_[frontier[head_pos]])
-      if (state_[d] == node_state::pending) {
-        set_state(d, node_state::blocked);
-        reason_[d] = why;
-        blocked.push_back({d, why});
-        frontier.push_back(d);
-      }
+  // Only pending nodes (and, with early starts, ready or running ones) can
+  // depend on an unfinished node, and a blocked node's dependents were
+  // blocked with it, so each node is visited at most once over the whole
+  // run: O(V + E).
+  in_gate_[i] = false;
+  block_from(i, "dependency " + ids_[i] + " failed: " + reason, blocked);
   return blocked;
+}
+
+void ready_queue::block_from(std::uint32_t from, const std::string& why,
+                             std::vector<blocked_node>& out) {
+  // A running dependent (started early) is left to the caller: once taken
+  // back, requeue blocks it and what waits on it.
+  std::vector<std::uint32_t> frontier{from};
+  for (std::size_t head_pos = 0; head_pos < frontier.size(); ++head_pos)
+    for (auto d : dependents_[frontier[head_pos]]) {
+      if (state_[d] == node_state::ready)
+        unready(d);
+      if (state_[d] != node_state::pending)
+        continue;
+      set_state(d, node_state::blocked);
+      reason_[d] = why;
+      out.push_back({d, why});
+      frontier.push_back(d);
+    }
 }
 
 bool ready_queue::release(std::uint32_t i) {

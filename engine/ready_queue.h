@@ -3,6 +3,12 @@
 // first), then input order; a node whose tool is at its max_concurrency is
 // passed over but stays ready. Every pick and every state change is
 // O(log n); settling the whole DAG is O((V + E) log V).
+//
+// Early starts: while a running node's patch is in the ledger's gate
+// (speculate), its dependents count it as settled and may become ready, to
+// edit on its speculative commit. If the patch leaves the gate without
+// landing (unspeculate), those dependents wait again: the ready ones at
+// once, the running ones once the caller has taken them back (requeue).
 #pragma once
 
 #include <cstdint>
@@ -63,6 +69,19 @@ public:
   /// running -> ready again (a retry), without counting as done.
   bool release(std::uint32_t i);
 
+  /// Running node i's patch is in the gate: returns the dependents that
+  /// became ready (each other dependency done or in the gate too).
+  std::vector<std::uint32_t> speculate(std::uint32_t i);
+  /// Node i's patch left the gate without landing: its ready dependents
+  /// wait again; returns the running ones, started on it, to take back.
+  std::vector<std::uint32_t> unspeculate(std::uint32_t i);
+  /// A running node taken back -> pending, or ready, or blocked when a
+  /// dependency failed meanwhile (returned, with their own dependents).
+  std::vector<blocked_node> requeue(std::uint32_t i);
+  /// Some dependency of i is not done (so, if i runs, it started early).
+  bool early(std::uint32_t i) const { return waiting_[i] > 0; }
+  bool in_gate(std::uint32_t i) const { return in_gate_[i]; }
+
   node_state state(std::uint32_t i) const { return state_[i]; }
   const std::string& blocked_reason(std::uint32_t i) const { return reason_[i]; }
   double critical_path(std::uint32_t i) const { return level_[i]; }
@@ -86,6 +105,12 @@ private:
   key key_of(std::uint32_t i) const;
   void set_state(std::uint32_t i, node_state s);
   void make_ready(std::uint32_t i);
+  /// ready -> pending (a dependency it counted on left the gate).
+  void unready(std::uint32_t i);
+  /// Every dependency done, or in the gate.
+  bool may_start(std::uint32_t i) const { return unsettled_[i] == 0; }
+  /// Blocks every pending or ready transitive dependent of `from`.
+  void block_from(std::uint32_t from, const std::string& why, std::vector<blocked_node>& out);
   void take(std::uint32_t i); ///< ready -> running
   /// The tool's entry in heads_: its best ready node while it has a free slot.
   std::optional<key> head(std::uint32_t t) const;
@@ -96,7 +121,10 @@ private:
 
   std::vector<std::string> ids_;
   std::vector<std::vector<std::uint32_t>> dependents_;
-  std::vector<std::uint32_t> waiting_; ///< dependencies not yet done
+  std::vector<std::vector<std::uint32_t>> dependencies_;
+  std::vector<std::uint32_t> waiting_;   ///< dependencies not yet done
+  std::vector<std::uint32_t> unsettled_; ///< dependencies neither done nor in the gate
+  std::vector<bool> in_gate_;
   std::vector<int> priority_;
   std::vector<double> level_;
   std::vector<std::uint32_t> tool_of_;

@@ -70,7 +70,7 @@ gate_news patch_pipeline::join(patch_submission submitted) {
     submitted.diff_hash = blob_id_of_file(submitted.diff_file);
   if (check.outcome == check_outcome::empty)
     return news; // kind empty: no patch, no state
-  entry e{std::move(submitted), std::nullopt, {}, 0, {}, {}};
+  entry e{std::move(submitted), std::nullopt, {}, 0, 0, {}, {}};
   for (const auto& f : check.files) {
     for (auto& p : touched_paths(f))
       e.paths.push_back(std::move(p));
@@ -131,6 +131,9 @@ gate_news patch_pipeline::join(patch_submission submitted) {
     news.reason = "interrupted before it was applied; it stays queued";
     return news;
   }
+  if (auto missing = missing_before(e, queue_.size()); !missing.empty())
+    return orphan(e, missing);
+  e.order = ++joined_;
   news = speculate(e, queue_.empty() ? tree_.landed_head() : queue_.back().spec.commit);
   if (news.kind == gate_news_kind::test)
     queue_.push_back(std::move(e));
@@ -181,7 +184,28 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
   n.kind = gate_news_kind::test;
   n.spec = e.spec;
   n.epoch = e.epoch;
+  n.order = e.order;
   return n;
+}
+
+std::string patch_pipeline::missing_before(const entry& e, std::size_t k) const {
+  for (const auto& id : e.s.after) {
+    if (landed_.count(id) > 0)
+      continue;
+    bool ahead = false;
+    for (std::size_t j = 0; j < k && !ahead; ++j)
+      ahead = queue_[j].s.patch_id == id;
+    if (!ahead && tree_.commits_of(id).empty()) // landed by an earlier run
+      return id;
+  }
+  return {};
+}
+
+gate_news patch_pipeline::orphan(entry& e, const std::string& missing) {
+  return quarantine(e.s, e.state, gate_news_kind::orphaned,
+                    "its dependency's patch " + missing +
+                        " left the gate without landing, and this patch was made on it",
+                    {missing});
 }
 
 std::vector<gate_news> patch_pipeline::reset_from(std::size_t k) {
@@ -193,6 +217,11 @@ std::vector<gate_news> patch_pipeline::reset_from(std::size_t k) {
   std::string parent = k == 0 ? tree_.landed_head() : queue_[k - 1].spec.commit;
   for (std::size_t j = k; j < queue_.size();) {
     auto& e = queue_[j];
+    if (auto missing = missing_before(e, j); !missing.empty()) {
+      out.push_back(orphan(e, missing));
+      queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(j));
+      continue;
+    }
     if (!move(e.s, e.state, patch_state::queued, "reset: the tree ahead of it changed")) {
       out.push_back(quarantine(e.s, e.state, gate_news_kind::refused, tracked_.reason, {}));
       queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(j));
@@ -359,6 +388,7 @@ std::vector<gate_news> patch_pipeline::land_front() {
                             "cannot move the integration branch to it: " + landed.message(), {}));
   // verified -> committed is always legal
   (void)move(e.s, e.state, patch_state::committed, e.spec.commit);
+  landed_.insert(e.s.patch_id);
   gate_news n;
   n.patch_id = e.s.patch_id;
   n.kind = gate_news_kind::committed;

@@ -15,7 +15,9 @@
 // the new chain and must be tested again (Zuul's reset: applied/verified ->
 // queued -> applied, a new epoch); a test result for an older epoch is
 // ignored. A commit lands only with the tree its acceptance passed on: the
-// landed commit *is* the speculative commit that was tested.
+// landed commit *is* the speculative commit that was tested. A patch made
+// on a dependency's speculative commit (`after`) leaves the gate with that
+// dependency's patch (`orphaned`).
 //
 // join, tested, withdraw and interrupt return what each patch's submitter
 // must hear (gate_news). submit() takes one patch through the whole gate
@@ -38,6 +40,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,6 +78,12 @@ struct patch_submission {
   /// (a resumed patch, a node's): `git apply` as ever.
   std::string base_commit;
   std::string result_tree;
+  /// The patches of its dependencies that were in the gate, not landed,
+  /// when its edit started on their speculative commit (a dependent started
+  /// early). It is speculated only behind each of them (or after it
+  /// landed); when one leaves the gate without landing, this one leaves
+  /// too (`orphaned`): its tree was made on a change that will not land.
+  std::vector<std::string> after;
   /// Where a resumed run found this patch in the database; applied/verified
   /// take the recovery edge back to queued.
   std::optional<patch_state> resume_from;
@@ -92,7 +101,8 @@ struct patch_transition {
   std::string verified_tree;
 };
 
-using uet::gate_news_kind; // empty, test, committed, refused, failed, conflict, interrupted
+using uet::gate_news_kind; // empty, test, committed, refused, failed, conflict, interrupted,
+                           // orphaned
 
 /// What the gate tells the submitter of one patch.
 struct gate_news {
@@ -100,7 +110,10 @@ struct gate_news {
   gate_news_kind kind = gate_news_kind::empty;
   spec_commit spec;        ///< test: what to test
   std::uint64_t epoch = 0; ///< test: report with this epoch
-  std::string commit_sha;  ///< committed
+  /// test: the patch's place in the gate's join order. Of two patches in the
+  /// gate, the later one's speculative commit holds the earlier one.
+  std::uint64_t order = 0;
+  std::string commit_sha; ///< committed
   bool already_committed = false;
   std::string reason;
   std::vector<std::string> details; ///< offending paths, conflicting hunks, failed command
@@ -165,6 +178,7 @@ private:
     std::optional<patch_state> state;
     spec_commit spec;
     std::uint64_t epoch = 0;
+    std::uint64_t order = 0;        ///< join order (gate_news::order)
     std::vector<std::string> paths; ///< every path the diff touches (both sides of a rename)
     std::map<std::string, std::string> written; ///< path -> "MODE ID" the diff leaves there
   };
@@ -179,6 +193,10 @@ private:
   gate_news speculate(entry& e, const std::string& parent);
   gate_news verify_here(entry& e, const std::string& failure_words);
   std::vector<gate_news> reset_from(std::size_t k);
+  /// The first of e's `after` patches neither ahead of it (queue_[0..k))
+  /// nor landed; "" when every one is.
+  std::string missing_before(const entry& e, std::size_t k) const;
+  gate_news orphan(entry& e, const std::string& missing);
   /// Where patch_id is in the queue (queue_.size(): not there).
   std::size_t position_of(const std::string& patch_id) const;
   /// The patch at k leaves the queue with `why`; the ones behind it are reset.
@@ -195,6 +213,8 @@ private:
   std::deque<entry> queue_;
   /// The commit whose tree the speculation index holds ("" : not set yet).
   std::string tip_;
+  std::uint64_t joined_ = 0;     ///< patches that joined the queue: the next one's order
+  std::set<std::string> landed_; ///< patch ids landed by this gate
   bool interrupted_ = false;
   /// submit(): the outcome being recorded for this patch id.
   std::string tracked_id_;

@@ -111,6 +111,10 @@ struct text_of {
     type = "workstream_unchanged";
     payload = {{"since_run", e.since_run}, {"commit", e.commit}};
   }
+  void operator()(const ev::ws_taken_back& e) {
+    type = "workstream_taken_back";
+    payload = {{"attempt", e.attempt}, {"reason", e.reason}};
+  }
 };
 
 text_of render(const ev::body& b) {

@@ -167,11 +167,20 @@ struct late_result {
   std::string result; ///< how the tool ended, as the node said
 };
 
-using body =
-    std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished, ws_blocked,
-                 ws_retry, step_finished, empty_change, breaker_moved, breaker_rejected,
-                 patch_moved, branch_restored, fault_injected, sandbox_unconfined, ws_inputs,
-                 ws_unchanged, ws_stopped_early, base_followed, node_lost, late_result>;
+/// "workstream_taken_back": started early on a dependency's patch in the
+/// gate, which left it without landing; the attempt is ended (or its skip
+/// voided) and the workstream waits for that dependency again, spending
+/// no retry.
+struct ws_taken_back {
+  int attempt = 1;
+  std::string reason;
+};
+
+using body = std::variant<run_started, run_finished, run_interrupted, ws_started, ws_finished,
+                          ws_blocked, ws_retry, step_finished, empty_change, breaker_moved,
+                          breaker_rejected, patch_moved, branch_restored, fault_injected,
+                          sandbox_unconfined, ws_inputs, ws_unchanged, ws_stopped_early,
+                          base_followed, node_lost, late_result, ws_taken_back>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_started& x) {
@@ -246,6 +255,10 @@ typename Inspector::result_type inspect(Inspector& f, ws_inputs& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ws_unchanged& x) {
   return f(caf::meta::type_name("ws_unchanged"), x.since_run, x.commit);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ws_taken_back& x) {
+  return f(caf::meta::type_name("ws_taken_back"), x.attempt, x.reason);
 }
 
 template <class Inspector>

@@ -73,17 +73,25 @@ using node_actor = caf::typed_actor<caf::replies_to<hello_atom>::with<node_hello
 using workstream_actor = caf::typed_actor<caf::reacts_to<start_atom>, caf::reacts_to<cancel_atom>,
                                           caf::reacts_to<patch_news>>;
 
-/// Retries, backoff, circuit breakers, crash detection.
+/// Retries, backoff, circuit breakers, crash detection. ws_speculation: an
+/// attempt's patch is in the gate (passed on to the scheduler); reset_atom:
+/// the scheduler takes back a dependent it started early (its dependency's
+/// patch left the gate), answered to the scheduler with reset_atom once its
+/// attempt is gone.
 using supervisor_actor =
     caf::typed_actor<caf::reacts_to<ws_job>, caf::reacts_to<attempt_outcome>,
-                     caf::reacts_to<retry_atom, ws_job>, caf::reacts_to<stop_atom>>;
+                     caf::reacts_to<retry_atom, ws_job>, caf::reacts_to<stop_atom>,
+                     caf::reacts_to<ws_speculation>, caf::reacts_to<reset_atom, std::uint32_t>>;
 
 /// Holds the DAG and the slots; run_atom replies when the run is over.
 /// stop_atom: stop the run (Ctrl-C): cancels what runs, starts nothing new;
 /// with a reason, the run stops because of it (the database stays
-/// unwritable), and the summary says so.
+/// unwritable), and the summary says so. ws_speculation: a workstream's
+/// patch is in the gate, or left it (its dependents may start early, or
+/// must wait again); reset_atom: a dependent taken back waits again.
 using scheduler_actor =
     caf::typed_actor<caf::replies_to<run_atom>::with<run_summary>, caf::reacts_to<ws_done>,
-                     caf::reacts_to<stop_atom>, caf::reacts_to<stop_atom, std::string>>;
+                     caf::reacts_to<stop_atom>, caf::reacts_to<stop_atom, std::string>,
+                     caf::reacts_to<ws_speculation>, caf::reacts_to<reset_atom, std::uint32_t>>;
 
 } // namespace uet::msg

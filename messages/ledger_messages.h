@@ -44,6 +44,9 @@ struct patch_request {
   /// edit step knows them (ledger::patch_submission).
   std::string base_commit = {};
   std::string result_tree = {};
+  /// Its dependencies' patches it was made on, still in the gate
+  /// (ledger::patch_submission::after).
+  std::vector<std::string> after = {};
 };
 
 struct patch_news {
@@ -60,6 +63,7 @@ struct patch_news {
   /// base commit can be chosen without asking the ledger, whatever order
   /// news arrive in.
   std::uint64_t head_seq = 0;
+  std::uint64_t order = 0; ///< test: the patch's join order in the gate
 };
 
 struct patch_tested {
@@ -81,13 +85,13 @@ typename Inspector::result_type inspect(Inspector& f, patch_request& x) {
   return f(caf::meta::type_name("patch_request"), x.run_id, x.workstream_id, x.title, x.patch_id,
            x.attempt, x.diff, x.diff_file, x.allowed_paths, x.verify_commands, x.verify_timeout_ms,
            x.verify_log, x.env, x.verify_always, x.resume_from, x.sandbox, x.input, x.base_commit,
-           x.result_tree);
+           x.result_tree, x.after);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, patch_news& x) {
   return f(caf::meta::type_name("patch_news"), x.patch_id, x.kind, x.commit, x.parent, x.epoch,
-           x.already_committed, x.reason, x.details, x.head_seq);
+           x.already_committed, x.reason, x.details, x.head_seq, x.order);
 }
 
 template <class Inspector>

@@ -13,14 +13,30 @@
 
 namespace uet::msg {
 
-/// Scheduler -> supervisor: run this workstream (all its dependencies are
-/// done).
+/// Scheduler -> supervisor: run this workstream (each dependency is done,
+/// or its patch is in the gate: `after`).
 struct ws_job {
   std::uint32_t node = 0; ///< index in the run's DAG
   std::string workstream_id;
   /// Its input fingerprint (ledger/workstream_inputs.h): its commit's
   /// UET-Input trailer. "" on a retry: the supervisor keeps the first.
   std::string input = {};
+  /// Started early: the speculative commit holding its dependencies'
+  /// patches that are in the gate, not landed, and those patches' ids (it
+  /// lands only behind them). Empty: start from the newest head.
+  std::string base_commit = {};
+  std::vector<std::string> after = {};
+};
+
+/// Workstream actor -> supervisor -> scheduler: the attempt's patch is in
+/// the gate, on this speculative commit (in_gate), or its attempt ended
+/// without landing it (!in_gate). Dependents may start their edit on it.
+struct ws_speculation {
+  std::uint32_t node = 0;
+  bool in_gate = false;
+  std::string patch_id;
+  std::string commit;      ///< the patch's speculative commit
+  std::uint64_t order = 0; ///< its join order (ledger::gate_news::order)
 };
 
 /// Workstream actor -> supervisor: how one attempt ended.
@@ -45,6 +61,9 @@ struct attempt_outcome {
   /// failed because the worker node running it was lost: run it again,
   /// elsewhere, without spending a retry.
   std::string lost_node = {};
+  /// failed because a dependency's patch it was made on left the gate
+  /// (gate_news_kind::orphaned): it waits for the dependency, no retry spent.
+  bool orphaned = false;
 };
 
 /// Supervisor -> scheduler: how a workstream ended in this run; its retries
@@ -79,14 +98,21 @@ struct run_summary {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ws_job& x) {
-  return f(caf::meta::type_name("ws_job"), x.node, x.workstream_id, x.input);
+  return f(caf::meta::type_name("ws_job"), x.node, x.workstream_id, x.input, x.base_commit,
+           x.after);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ws_speculation& x) {
+  return f(caf::meta::type_name("ws_speculation"), x.node, x.in_gate, x.patch_id, x.commit,
+           x.order);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_outcome& x) {
   return f(caf::meta::type_name("attempt_outcome"), x.node, x.result, x.reason, x.commit_sha,
            x.head_seq, x.retryable, x.tool_called, x.tool_ok, x.conflict, x.retry_base, x.detail,
-           x.patch, x.lost_node);
+           x.patch, x.lost_node, x.orphaned);
 }
 
 template <class Inspector>

@@ -19,6 +19,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(uet_actors, caf::first_custom_type_id)
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_job))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::attempt_outcome))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_done))
+CAF_ADD_TYPE_ID(uet_actors, (uet::msg::ws_speculation))
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::run_summary))
 // adapter
 CAF_ADD_TYPE_ID(uet_actors, (uet::msg::edit_request))
@@ -53,6 +54,8 @@ CAF_ADD_ATOM(uet_actors, uet::msg, run_atom, "uet_run")
 CAF_ADD_ATOM(uet_actors, uet::msg, stop_atom, "uet_stop")
 // supervisor
 CAF_ADD_ATOM(uet_actors, uet::msg, retry_atom, "uet_retry")
+// scheduler <-> supervisor: a dependent started early goes back to waiting
+CAF_ADD_ATOM(uet_actors, uet::msg, reset_atom, "uet_reset")
 // workstream
 CAF_ADD_ATOM(uet_actors, uet::msg, start_atom, "uet_start")
 // workstream, adapter, patch ledger

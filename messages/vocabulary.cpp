@@ -19,8 +19,8 @@ const char* const patch_names[] = {"created",  "validated", "queued",      "appl
                                    "verified", "committed", "quarantined", "rolled_back"};
 const char* const breaker_names[] = {"closed", "open", "half_open"};
 const char* const verify_names[] = {"identity", "always"};
-const char* const news_names[] = {"empty",  "test",     "committed",  "refused",
-                                  "failed", "conflict", "interrupted"};
+const char* const news_names[] = {"empty",  "test",     "committed",   "refused",
+                                  "failed", "conflict", "interrupted", "orphaned"};
 
 template <class E, std::size_t N>
 const char* name_of(E v, const char* const (&names)[N]) {

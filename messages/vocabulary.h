@@ -75,6 +75,9 @@ enum class gate_news_kind : std::uint8_t {
   failed,      ///< quarantined: acceptance failed on its future tree; the work may retry
   conflict,    ///< quarantined: it does not apply to its future tree; the work may retry
   interrupted, ///< the run stopped before a verdict; the patch stays where it was
+  /// quarantined: a dependency's patch it was made on left the gate without
+  /// landing; the workstream waits for that dependency again (no retry spent)
+  orphaned,
 };
 
 /// A tool's circuit breaker (engine/circuit_breaker.h).

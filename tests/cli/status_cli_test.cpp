@@ -86,14 +86,15 @@ TEST_CASE("status: the run summary names what one failure blocked once") {
 }
 
 TEST_CASE("status and ledger: a workstream's outcome and its patches' are named apart, and agree") {
-  // bad-check waits for flaky-check: a patch quarantined ahead of
-  // flaky-check's in the ledger would void (and re-run) its failed check.
+  // bad-check depends on flaky-check: it starts early on flaky-check's first
+  // patch, whose check fails at once, so its first attempt is taken back
+  // before its tool (2 s) is done: no patch, no retry spent.
   auto retry = "resilience_policy: {max_retries: 1, backoff: {initial_ms: 5}}\n";
   pipeline_project p(
       sh_tool,
       {{"bad-tool",
         ws("echo boom >&2; exit 1", "a.txt", "[]", "resilience_policy: {max_retries: 0}\n")},
-       {"bad-check", ws("echo b > b.txt", "b.txt", "[flaky-check]",
+       {"bad-check", ws("sleep 2; echo b > b.txt", "b.txt", "[flaky-check]",
                         std::string("acceptance_criteria: {commands: [\"false\"]}\n") + retry)},
        {"flaky-check",
         ws("echo c > c.txt", "c.txt", "[]",
@@ -127,7 +128,7 @@ TEST_CASE("status and ledger: a workstream's outcome and its patches' are named 
 
   auto text = p.run({"status"}).output;
   CHECK(text.find("bad-tool: quarantined (no patch made): ") != std::string::npos);
-  CHECK(text.find("bad-check: quarantined (2 attempts; patches: 2 quarantined): ") !=
+  CHECK(text.find("bad-check: quarantined (3 attempts; patches: 2 quarantined): ") !=
         std::string::npos);
   CHECK(text.find("flaky-check: committed (2 attempts; patches: 1 committed, 1 quarantined)") !=
         std::string::npos);

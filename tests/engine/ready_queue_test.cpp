@@ -219,6 +219,77 @@ TEST_CASE("ready queue: a failure does not reach past a pre-completed node") {
   CHECK(q.state(2) == node_state::ready);
 }
 
+TEST_CASE("ready queue: a dependency in the gate lets its dependents start, done once landed") {
+  // c needs a and b; d needs c.
+  dag g({node("a", {}), node("b", {}), node("c", {"a", "b"}), node("d", {"c"})});
+  ready_queue q(g, {});
+  REQUIRE(q.start(0));
+  REQUIRE(q.start(1));
+  CHECK(q.speculate(0).empty()); // b is neither done nor in the gate
+  CHECK(q.speculate(0).empty()); // twice is once
+  CHECK(q.finish_success(1) == std::vector<std::uint32_t>{2});
+  CHECK(q.state(2) == node_state::ready);
+  CHECK(q.early(2));
+  CHECK(q.in_gate(0));
+  REQUIRE(q.start(2));
+  CHECK(q.speculate(2) == std::vector<std::uint32_t>{3});
+  REQUIRE(q.start(3));
+  // a lands, then c: counted once each, and d is no longer early.
+  CHECK(q.finish_success(0).empty());
+  CHECK_FALSE(q.early(2));
+  CHECK(q.early(3));
+  CHECK(q.finish_success(2).empty());
+  CHECK_FALSE(q.early(3));
+  CHECK(q.finish_success(3).empty());
+  CHECK(q.all_settled());
+  CHECK(q.counts().done == 4);
+}
+
+TEST_CASE("ready queue: a patch leaving the gate sends its dependents back to wait") {
+  dag g({node("a", {}), node("b", {"a"}), node("c", {"a"}), node("d", {"b"})});
+  ready_queue_options o;
+  o.tool = {"t", "t", "t", "t"};
+  o.max_concurrency = {{"t", 2}};
+  ready_queue q(g, o);
+  REQUIRE(q.pop_ready() == 0u);
+  CHECK(q.speculate(0) == std::vector<std::uint32_t>{1, 2});
+  REQUIRE(q.pop_ready() == 1u); // c stays ready: the tool's 2 slots are taken
+  CHECK(q.state(2) == node_state::ready);
+  // a's patch leaves: c waits again at once, b (running) is to be taken back.
+  CHECK(q.unspeculate(0) == std::vector<std::uint32_t>{1});
+  CHECK(q.unspeculate(0).empty());
+  CHECK(q.state(2) == node_state::pending);
+  CHECK_FALSE(q.peek());
+  CHECK(q.requeue(1).empty());
+  CHECK(q.state(1) == node_state::pending);
+  CHECK(q.running_for_tool("t") == 1);
+  // a's next patch: both ready again; then a lands.
+  CHECK(q.speculate(0) == std::vector<std::uint32_t>{1, 2});
+  CHECK(q.finish_success(0).empty());
+  CHECK(q.state(1) == node_state::ready);
+  CHECK(q.counts().ready == 2);
+}
+
+TEST_CASE("ready queue: a dependent taken back after its dependency failed is blocked, with its "
+          "own") {
+  dag g({node("a", {}), node("b", {"a"}), node("c", {"b"})});
+  ready_queue q(g, {});
+  REQUIRE(q.pop_ready() == 0u);
+  q.speculate(0);
+  REQUIRE(q.pop_ready() == 1u);
+  CHECK(q.unspeculate(0) == std::vector<std::uint32_t>{1});
+  // a fails for good while b's attempt is still being taken back: b stays
+  // running for the caller, c is not blocked yet.
+  CHECK(q.finish_failure(0, "check failed").empty());
+  CHECK(q.state(1) == node_state::running);
+  auto blocked = q.requeue(1);
+  REQUIRE(blocked.size() == 2);
+  CHECK(blocked[0].node == 1u);
+  CHECK(blocked[0].reason == "dependency a failed: check failed");
+  CHECK(blocked[1].node == 2u);
+  CHECK(q.all_settled());
+}
+
 TEST_CASE("ready queue: an empty DAG is settled at once") {
   dag g({});
   ready_queue q(g, {});

@@ -997,3 +997,69 @@ TEST_CASE("pipeline: a repository with no git identity still gets commits, as ue
   CHECK(git_in(repo, {"log", "-1", "--format=%an <%ae>", o.commit_sha}) ==
         "uet-actors <uet-actors@localhost>");
 }
+
+TEST_CASE("pipeline: a patch made on a dependency's patch in the gate leaves with it") {
+  // b was made on a's speculative commit (after = a): b lands only behind
+  // a; a failing its test takes b out of the gate (orphaned), and c, made
+  // on nothing in the gate, is reset and lands.
+  pipeline_fixture f;
+  auto before = f.head();
+  auto a = f.submission("ws-a",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/oa.txt", "a\n"); }));
+  auto b = f.submission("ws-b",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/ob.txt", "b\n"); }));
+  b.after = {a.patch_id};
+  auto c = f.submission("ws-c",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/oc.txt", "c\n"); }));
+  auto ta = f.pipe->join(a);
+  auto tb = f.pipe->join(b);
+  auto tc = f.pipe->join(c);
+  REQUIRE(ta.kind == gate_news_kind::test);
+  REQUIRE(tb.kind == gate_news_kind::test);
+  REQUIRE(tc.kind == gate_news_kind::test);
+  CHECK(ta.order < tb.order);
+  CHECK(tb.order < tc.order);
+  CHECK(f.pipe->tested(b.patch_id, tb.epoch, test_report{true, "", "", "b's test"}).empty());
+  auto news = f.pipe->tested(a.patch_id, ta.epoch, test_report{false, "check failed", "", ""});
+  REQUIRE(news.size() == 3);
+  CHECK(news[0].patch_id == a.patch_id);
+  CHECK(news[0].kind == gate_news_kind::failed);
+  CHECK(news[1].patch_id == b.patch_id);
+  CHECK(news[1].kind == gate_news_kind::orphaned);
+  CHECK_THAT(news[1].reason, Contains(a.patch_id));
+  CHECK(news[2].patch_id == c.patch_id);
+  CHECK(news[2].kind == gate_news_kind::test); // reset onto the head
+  CHECK(news[2].spec.parent == before);
+  CHECK(f.seen.back() == std::make_pair(c.patch_id, patch_state::applied));
+  auto landed = f.pipe->tested(c.patch_id, news[2].epoch, test_report{true, "", "", "c's test"});
+  REQUIRE(landed.size() == 1);
+  CHECK(landed[0].kind == gate_news_kind::committed);
+  CHECK(f.blob("src/oc.txt") == "c\n");
+  CHECK_FALSE(f.blob("src/ob.txt"));
+  CHECK(fs::exists(f.pipe->store().quarantine_json_path(b.patch_id)));
+}
+
+TEST_CASE("pipeline: a patch joins behind its dependency's patch, or after it landed, else not") {
+  pipeline_fixture f;
+  auto a = f.submission("ws-a",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/la.txt", "a\n"); }));
+  auto ta = f.pipe->join(a);
+  REQUIRE(ta.kind == gate_news_kind::test);
+  REQUIRE(f.pipe->tested(a.patch_id, ta.epoch, test_report{true, "", "", "a's test"}).size() == 1);
+  // a landed: a patch made on it joins.
+  auto b = f.submission("ws-b",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/lb.txt", "b\n"); }));
+  b.after = {a.patch_id};
+  CHECK(f.pipe->join(b).kind == gate_news_kind::test);
+  // A dependency's patch that is neither in the gate nor landed: refused,
+  // never applied.
+  auto head = f.head();
+  auto c = f.submission("ws-c",
+                        f.change([](const fs::path& wt) { write_file(wt / "src/lc.txt", "c\n"); }));
+  c.after = {make_patch_id(run_id, "ws-gone", 1)};
+  auto n = f.pipe->join(c);
+  CHECK(n.kind == gate_news_kind::orphaned);
+  CHECK_THAT(n.reason, Contains("ws-gone"));
+  CHECK(f.seen.back() == std::make_pair(c.patch_id, patch_state::quarantined));
+  CHECK(f.head() == head);
+}

@@ -73,8 +73,8 @@ TEST_CASE("messages: every message struct survives a binary round trip") {
   resumed.resume_from = patch_state::verified;
   CHECK(round_trip(sys, resumed).resume_from == patch_state::verified);
   CHECK(round_trip(sys, msg::node_hello{"n1", 3, {"aider", "sh"}, "v", true}).tools.size() == 2);
-  msg::node_edit_request ne{"session-1", "run-1", "ws", 2, "sh", "echo 'x' > $(y)", "abc",
-                            {"src/**"}, 5000};
+  msg::node_edit_request ne{"session-1",       "run-1", "ws",       2,   "sh",
+                            "echo 'x' > $(y)", "abc",   {"src/**"}, 5000};
   CHECK(round_trip(sys, ne).prompt == ne.prompt);
 }
 
@@ -136,6 +136,7 @@ TEST_CASE("messages: every kind of event survives a binary round trip, its kind 
       ev::base_followed{"merge", "a", "b", "c"},
       ev::node_lost{"node-a", "127.0.0.1:7420", "its connection went"},
       ev::late_result{"node-a", 2, "exit code 0"},
+      ev::ws_taken_back{1, "a dependency's patch it was started on left the gate"},
   };
   REQUIRE(bodies.size() == std::variant_size_v<ev::body>);
   for (std::size_t i = 0; i < bodies.size(); ++i) {

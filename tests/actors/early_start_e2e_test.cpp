@@ -1,0 +1,126 @@
+// Dependents start early (real binary, git, tools, SQLite): a dependent's
+// edit starts on its dependency's speculative commit while that patch is
+// still being tested; it lands behind it; when the dependency's patch leaves
+// the gate without landing, the dependent is taken back (no retry spent)
+// and runs again on the dependency's next patch, or is blocked.
+#include <catch2/catch.hpp>
+
+#include "tests/support/pipeline_project.h"
+
+using namespace uet::test;
+
+namespace {
+
+int lines_of(const pipeline_project& p, const std::string& name) {
+  auto f = p.scratch() / name;
+  if (!fs::exists(f))
+    return 0;
+  auto text = read_text(f);
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// $SCRATCH/<name>: a `date +%s%N` stamp.
+long long stamp(const pipeline_project& p, const std::string& name) {
+  auto f = p.scratch() / name;
+  REQUIRE(fs::exists(f));
+  return std::stoll(read_text(f));
+}
+
+void require_verdict_trees_match(const pipeline_project& p) {
+  auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "committed", "--json"}).output);
+  for (const auto& row : ledger) {
+    INFO(row.dump());
+    CHECK(p.git({"rev-parse", row["commit_sha"].get<std::string>() + "^{tree}"}) ==
+          row["verified_tree"].get<std::string>());
+  }
+}
+
+const std::string one_retry = "resilience_policy: {max_retries: 1, backoff: {initial_ms: 1, "
+                              "jitter: 0}}\n";
+const std::string no_retry = "resilience_policy: {max_retries: 0}\n";
+
+/// b (after a) copies a's file: its patch is right only on a tree with a's.
+std::string dependent_b(const std::string& extra = "") {
+  return ws("echo x >> $SCRATCH/b.runs; date +%s%N > $SCRATCH/b.started; cat a.txt > b.txt",
+            "b.txt", "[a]", "acceptance_criteria:\n  commands: [\"grep -q a b.txt\"]\n" + extra);
+}
+
+} // namespace
+
+TEST_CASE("early start: a dependent edits on its dependency's patch while that patch is tested") {
+  // a's check takes 1.5 s. With the gate, b's tool runs meanwhile, on a's
+  // speculative commit (it reads a.txt), and b lands behind a. The legacy
+  // engine, the sequential baseline, starts b after a's check.
+  const char* engine = GENERATE("--parallel=2", "--engine=legacy");
+  pipeline_project p(
+      sh_tool,
+      {{"a",
+        ws("echo a > a.txt", "a.txt", "[]",
+           "acceptance_criteria:\n  commands: [\"sleep 1.5; date +%s%N > $SCRATCH/a.checked\"]\n")},
+       {"b", dependent_b()}});
+  auto r = p.run({"run", "phase-all", engine});
+  INFO(engine << "\n" << r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 2);
+  CHECK(lines_of(p, "b.runs") == 1);
+  if (std::string(engine) == "--parallel=2")
+    CHECK(stamp(p, "b.started") < stamp(p, "a.checked"));
+  else
+    CHECK(stamp(p, "b.started") > stamp(p, "a.checked"));
+  CHECK(p.git({"log", "--format=%s", "uet/integration~2..uet/integration"}) ==
+        "uet: b test\nuet: a test");
+  CHECK(p.git({"show", "uet/integration:b.txt"}) == "a");
+  require_verdict_trees_match(p);
+}
+
+TEST_CASE(
+    "early start: a dependency that fails its check takes its dependent back, no retry spent") {
+  // a's first check fails after 1 s, its second passes. b started on a's
+  // first patch: taken back (its patch leaves the gate with a's), then run
+  // again on a's second. b has no retries: being taken back spent none.
+  pipeline_project p(
+      sh_tool, {{"a", ws("echo a > a.txt", "a.txt", "[]",
+                         "acceptance_criteria:\n  commands: [\"n=$(cat $SCRATCH/a.n 2>/dev/null || "
+                         "echo 0); echo $((n+1)) > $SCRATCH/a.n; sleep 1; test $n -ge 1\"]\n" +
+                             one_retry)},
+                {"b", dependent_b(no_retry)}});
+  auto r = p.run({"run", "phase-all", "--parallel=2"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto st = p.status();
+  CHECK(ws_state(st, "a") == "committed");
+  CHECK(ws_state(st, "b") == "committed");
+  CHECK(lines_of(p, "b.runs") == 2);
+  CHECK(p.git({"log", "--format=%s", "uet/integration~2..uet/integration"}) ==
+        "uet: b test\nuet: a test");
+  CHECK(p.git({"show", "uet/integration:b.txt"}) == "a");
+  // b's first patch left the gate with a's, named as such.
+  auto out = p.run({"ledger", "--state", "quarantined", "--json"}).output;
+  auto quarantined = nlohmann::json::parse(out);
+  INFO(out);
+  CHECK(quarantined.size() == 2); // a's first patch and b's first
+  CHECK(out.find("left the gate without landing") != std::string::npos);
+  require_verdict_trees_match(p);
+  CHECK(p.run({"db", "check"}).exit_code == 0);
+}
+
+TEST_CASE("early start: a dependency quarantined blocks the dependents that started on it") {
+  // b starts on a's patch, c on b's; a's check fails for good: neither b
+  // nor c lands, both end blocked, and nothing of theirs is on the branch.
+  pipeline_project p(
+      sh_tool, {{"a", ws("echo a > a.txt", "a.txt", "[]",
+                         "acceptance_criteria:\n  commands: [\"sleep 1.5; exit 1\"]\n" + no_retry)},
+                {"b", dependent_b()},
+                {"c", ws("echo x >> $SCRATCH/c.runs; cat b.txt > c.txt", "c.txt", "[b]")}});
+  auto r = p.run({"run", "phase-all", "--parallel=3"});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  auto st = p.status();
+  CHECK(ws_state(st, "a") == "quarantined");
+  CHECK(ws_state(st, "b") == "blocked");
+  CHECK(ws_state(st, "c") == "blocked");
+  CHECK(lines_of(p, "b.runs") == 1); // it did start early
+  CHECK(lines_of(p, "c.runs") == 1);
+  CHECK(p.patch_commits() == 0);
+  CHECK(p.run({"db", "check"}).exit_code == 0);
+}
