@@ -395,7 +395,8 @@ msg::scheduler_actor::behavior_type scheduler_behavior(scheduler_ptr self,
   st.ledger = ledger;
   st.queue = std::make_unique<engine::ready_queue>(ctx->graph, queue_options(*ctx));
   st.outputs = ctx->inputs.branch;
-  st.early_starts = ctx->engine != engine_kind::legacy && !ctx->executor->runs_nothing();
+  st.early_starts = ctx->project.early_start && ctx->engine != engine_kind::legacy &&
+                    !ctx->executor->runs_nothing();
   st.supervisor = self->spawn<caf::linked>(supervisor_behavior, ctx,
                                            caf::actor_cast<msg::scheduler_actor>(self), db, ledger);
   return {

@@ -94,7 +94,8 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
     return;
   r.reject_unknown({"project", "repo", "base_ref", "integration_branch", "workstreams", "tools",
                     "state_db", "ledger_dir", "max_workers", "phases", "nodes", "verify",
-                    "patch_limits", "sandbox", "require_acceptance", "base_policy", "node_tls"});
+                    "patch_limits", "sandbox", "require_acceptance", "base_policy", "node_tls",
+                    "early_start"});
   if (auto s = r.string("project"))
     cfg.project = *s;
   auto path_field = [&](const char* key, fs::path& target) {
@@ -138,6 +139,8 @@ void apply_project_file(project_config& cfg, const value& doc, const std::string
   }
   if (auto b = r.boolean("require_acceptance"))
     cfg.require_acceptance = *b;
+  if (auto b = r.boolean("early_start"))
+    cfg.early_start = *b;
   if (const value* sb = r.get("sandbox")) {
     std::optional<sandbox_mode> mode;
     parse_sandbox(*sb, file, "sandbox", mode, cfg.sandbox.write, out);

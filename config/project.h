@@ -43,6 +43,10 @@ struct project_config {
   /// A workstream without acceptance commands is an error (else a warning):
   /// it would be committed on its tool's exit code alone.
   bool require_acceptance = false;
+  /// A dependent may start its edit on its dependencies' patches in the
+  /// gate, before they land (docs/architecture.md, "Dependents start
+  /// early"); false: only once they are committed.
+  bool early_start = true;
   // From the environment only.
   bool dry_run = false;
   bool debug = false;

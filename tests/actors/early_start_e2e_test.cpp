@@ -50,20 +50,23 @@ std::string dependent_b(const std::string& extra = "") {
 TEST_CASE("early start: a dependent edits on its dependency's patch while that patch is tested") {
   // a's check takes 1.5 s. With the gate, b's tool runs meanwhile, on a's
   // speculative commit (it reads a.txt), and b lands behind a. The legacy
-  // engine, the sequential baseline, starts b after a's check.
-  const char* engine = GENERATE("--parallel=2", "--engine=legacy");
+  // engine, the sequential baseline, and `early_start: false` start b after
+  // a's check.
+  const std::string how = GENERATE("gate", "legacy", "early_start: false");
   pipeline_project p(
       sh_tool,
       {{"a",
         ws("echo a > a.txt", "a.txt", "[]",
            "acceptance_criteria:\n  commands: [\"sleep 1.5; date +%s%N > $SCRATCH/a.checked\"]\n")},
        {"b", dependent_b()}});
-  auto r = p.run({"run", "phase-all", engine});
-  INFO(engine << "\n" << r.output);
+  if (how == "early_start: false")
+    write_file(p.root() / "uet.yaml", read_text(p.root() / "uet.yaml") + how + "\n");
+  auto r = p.run({"run", "phase-all", how == "legacy" ? "--engine=legacy" : "--parallel=2"});
+  INFO(how << "\n" << r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(p.patch_commits() == 2);
   CHECK(lines_of(p, "b.runs") == 1);
-  if (std::string(engine) == "--parallel=2")
+  if (how == "gate")
     CHECK(stamp(p, "b.started") < stamp(p, "a.checked"));
   else
     CHECK(stamp(p, "b.started") > stamp(p, "a.checked"));
