@@ -12,6 +12,12 @@ with the peers run in the same go. Entry point: bench/run_gate.sh.
       durations and CPU measured in an instrumented sequential run.
   files  the same DAG of sleeps, each writing one file (a real patch, no
       acceptance command), first run without history, beside `ninja -j4`.
+  chain [--n N --tool-s T --check-s C]  a chain of N such workstreams (each
+      module imports the one before), where the critical path is the run:
+      `--parallel 4` with dependents starting early (the default) and with
+      `early_start: false`, `--engine legacy`, the sequential script; against
+      the chain's bound without early starts, sum(tool + check), and with
+      them, max over k of (tool_1..tool_k + check_k).
 
 Every side runs the same absolute interpreter path (no pyenv shim: one adds
 ~0.3 s to each call). Python 3 standard library only; uses run_engine.py's
@@ -242,6 +248,75 @@ def cmd_files(a):
         + extra))
 
 
+def chain_pipeline(n, tool_s, check_s, py):
+    names = ["c%02d" % i for i in range(n)]
+    deps = [[] if i == 0 else [i - 1] for i in range(n)]
+    wss = pipeline(names, [tool_s * 1000.0] * n, deps, check_s, py)
+    return names, wss
+
+
+def set_early_start(proj, on):
+    path = os.path.join(proj, "uet.yaml")
+    with open(path) as f:
+        lines = [l for l in f.read().splitlines() if not l.startswith("early_start:")]
+    lines.append("early_start: %s" % ("true" if on else "false"))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def chain_side(binary, proj, args, tag, runs, n):
+    walls = []
+    for _ in range(runs):
+        re_.reset_uet_state(proj)
+        fresh_repo(os.path.join(proj, "repo"))
+        r = re_.run_uet(binary, proj, args, tag)
+        if r["summary"]["committed"] != n:
+            raise SystemExit("%s: %s" % (tag, r["stdout"][-3000:]))
+        walls.append(r["wall"])
+    return statistics.median(walls)
+
+
+def cmd_chain(a):
+    binary = re_.snapshot_binary("gate-chain")
+    py = interpreter()
+    base = os.path.join(OUT, "chain")
+    proj = os.path.join(base, "proj")
+    os.makedirs(base, exist_ok=True)
+    names, wss = chain_pipeline(a.n, a.tool_s, a.check_s, py)
+    re_.write_project(proj, SH_TOOL, wss, 4)
+    script = os.path.join(base, "sequential.sh")
+    sequential_script(script, wss)
+    m = instrumented_sequential(os.path.join(base, "instr-repo"), wss)
+    classic = sum(m[w]["tool"] + m[w]["check"] for w in names)
+    pipelined, tools = 0.0, 0.0
+    for w in names:
+        tools += m[w]["tool"]
+        pipelined = max(pipelined, tools + m[w]["check"])
+    seq = []
+    for _ in range(a.runs):
+        fresh_repo(os.path.join(base, "seq-repo"))
+        seq.append(re_.timed([script], base)["wall"])
+    s = statistics.median(seq)
+    set_early_start(proj, True)
+    early = chain_side(binary, proj, ["phase-all", "--parallel", "4"], "early", a.runs, a.n)
+    set_early_start(proj, False)
+    late = chain_side(binary, proj, ["phase-all", "--parallel", "4"], "late", a.runs, a.n)
+    leg = chain_side(binary, proj, ["phase-all", "--engine", "legacy"], "leg", a.runs, a.n)
+    set_early_start(proj, True)
+    print("### A chain of %d workstreams, tools %.2f s, checks %.2f s + import (median of %d)\n"
+          % (a.n, a.tool_s, a.check_s, a.runs))
+    print("Bounds from the instrumented sequential run: without early starts sum(tool + check) "
+          "= **%.3f s**; with them max_k(tool_1..k + check_k) = **%.3f s**.\n"
+          % (classic, pipelined))
+    print(re_.md_table(["side", "wall (s)", "vs script", "/ its bound"], [
+        ["sequential script", re_.f3(s), "1.00x", "%.2fx" % (s / classic)],
+        ["`--parallel 4` (early starts)", re_.f3(early), "**%.2fx**" % (s / early),
+         "**%.2fx**" % (early / pipelined)],
+        ["`--parallel 4`, `early_start: false`", re_.f3(late), "%.2fx" % (s / late),
+         "%.2fx" % (late / classic)],
+        ["`--engine legacy`", re_.f3(leg), "%.2fx" % (s / leg), "%.2fx" % (leg / classic)]]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -255,8 +330,13 @@ def main():
     p.add_argument("--also-build", help="also time this build's binary")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--runs", type=int, default=runs or 5)
+    p = sub.add_parser("chain")
+    p.add_argument("--n", type=int, default=10)
+    p.add_argument("--tool-s", type=float, default=0.3)
+    p.add_argument("--check-s", type=float, default=0.3)
+    p.add_argument("--runs", type=int, default=runs or 3)
     a = ap.parse_args()
-    {"checks": cmd_checks, "files": cmd_files}[a.cmd](a)
+    {"checks": cmd_checks, "files": cmd_files, "chain": cmd_chain}[a.cmd](a)
     re_.finish()
 
 

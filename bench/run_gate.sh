@@ -5,6 +5,8 @@
 #       legacy and a sequential script, against the run's bound (RUNS=3)
 #   bench/run_gate.sh files                      46 sleeps writing one file each,
 #       no acceptance, first run without history, beside ninja -j4 (RUNS=5)
+#   bench/run_gate.sh chain [--n 10 --tool-s 0.3 --check-s 0.3]   a chain: early
+#       starts against early_start: false, legacy and the script (RUNS=3)
 # --also-build DIR (either): DIR/uet-actors too, in the same go (e.g. a build of
 # the tree before a change). After scripts/build.sh; BUILD_DIR=<another build>
 # measures that one instead.

@@ -127,3 +127,59 @@ TEST_CASE("early start: a dependency quarantined blocks the dependents that star
   CHECK(p.patch_commits() == 0);
   CHECK(p.run({"db", "check"}).exit_code == 0);
 }
+
+TEST_CASE(
+    "early start: checks that fail once across a DAG: each lands after what it was built on") {
+  // w_i needs w_{i-1} and w_{i-4}; every third one's check fails on its
+  // first try (after 0.3 s), taking back what started on it. In the end
+  // every workstream lands once, each file holds its dependencies' files
+  // as they landed, and each commit descends from its dependencies'.
+  const int n = 12;
+  std::map<std::string, std::string> specs, expected;
+  std::map<std::string, std::vector<std::string>> deps_of;
+  for (int i = 0; i < n; ++i) {
+    auto id = "w" + std::to_string(i);
+    std::vector<std::string> deps;
+    if (i >= 1)
+      deps.push_back("w" + std::to_string(i - 1));
+    if (i >= 4)
+      deps.push_back("w" + std::to_string(i - 4));
+    std::string cat, yaml_deps, checks, content;
+    for (const auto& d : deps) {
+      cat += " " + d + ".txt";
+      yaml_deps += (yaml_deps.empty() ? "" : ", ") + d;
+      checks += "test -f " + d + ".txt; ";
+      content += expected[d];
+    }
+    expected[id] = content + id + "\n";
+    deps_of[id] = deps;
+    auto tool = "sleep 0.1; " + (cat.empty() ? std::string(": >") : "cat" + cat + " >") + " " + id +
+                ".txt; echo " + id + " >> " + id + ".txt";
+    auto check = checks + "grep -q " + id + " " + id + ".txt";
+    if (i % 3 == 1)
+      check += "; n=$(cat $SCRATCH/" + id + ".n 2>/dev/null || echo 0); echo $((n+1)) > $SCRATCH/" +
+               id + ".n; sleep 0.3; test $n -ge 1";
+    specs[id] = ws(tool, id + ".txt", "[" + yaml_deps + "]",
+                   "acceptance_criteria:\n  commands: [\"" + check + "\"]\n" + one_retry);
+  }
+  pipeline_project p(sh_tool, specs);
+  auto r = p.run({"run", "phase-all", "--parallel=3"}, std::chrono::seconds(240));
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == n);
+  auto st = p.status();
+  std::map<std::string, std::string> commit_of;
+  for (const auto& w : st["workstreams"])
+    commit_of[w["workstream_id"]] = p.git(
+        {"log", "--format=%H", "-n1", "--grep",
+         "^UET-Patch: .*\\." + w["workstream_id"].get<std::string>() + "\\.", "uet/integration"});
+  for (const auto& [id, content] : expected) {
+    INFO(id);
+    CHECK(p.git({"show", "uet/integration:" + id + ".txt"}) + "\n" == content);
+    for (const auto& d : deps_of[id])
+      CHECK(p.git({"merge-base", "--is-ancestor", commit_of[d], commit_of[id]}).empty());
+  }
+  require_verdict_trees_match(p);
+  CHECK(p.run({"db", "check"}).exit_code == 0);
+  CHECK(p.run({"events", "--json"}).output.find("workstream_taken_back") != std::string::npos);
+}
