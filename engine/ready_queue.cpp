@@ -153,11 +153,7 @@ std::vector<std::uint32_t> ready_queue::finish_success(std::uint32_t i) {
   std::vector<std::uint32_t> now_ready;
   if (i >= size() || state_[i] != node_state::running)
     return now_ready;
-  auto t = tool_of_[i];
-  auto before = head(t);
-  --tools_[t].running;
-  set_state(i, node_state::done);
-  sync(t, before);
+  leave_running(i, node_state::done);
   bool counted = in_gate_[i]; // its dependents' unsettled_ counted it already
   in_gate_[i] = false;
   for (auto d : dependents_[i]) {
@@ -170,6 +166,14 @@ std::vector<std::uint32_t> ready_queue::finish_success(std::uint32_t i) {
     }
   }
   return now_ready;
+}
+
+void ready_queue::leave_running(std::uint32_t i, node_state next) {
+  auto t = tool_of_[i];
+  auto before = head(t);
+  --tools_[t].running;
+  set_state(i, next);
+  sync(t, before);
 }
 
 void ready_queue::unready(std::uint32_t i) {
@@ -212,11 +216,7 @@ std::vector<blocked_node> ready_queue::requeue(std::uint32_t i) {
   std::vector<blocked_node> blocked;
   if (i >= size() || state_[i] != node_state::running)
     return blocked;
-  auto t = tool_of_[i];
-  auto before = head(t);
-  --tools_[t].running;
-  set_state(i, node_state::pending);
-  sync(t, before);
+  leave_running(i, node_state::pending);
   for (auto dep : dependencies_[i])
     if (state_[dep] == node_state::failed || state_[dep] == node_state::blocked) {
       auto why = "dependency " + ids_[dep] + " " + to_string(state_[dep]) + ": " + reason_[dep];

@@ -105,6 +105,8 @@ private:
   key key_of(std::uint32_t i) const;
   void set_state(std::uint32_t i, node_state s);
   void make_ready(std::uint32_t i);
+  /// running -> next, its tool's slot freed.
+  void leave_running(std::uint32_t i, node_state next);
   /// ready -> pending (a dependency it counted on left the gate).
   void unready(std::uint32_t i);
   /// Every dependency done, or in the gate.

@@ -11,28 +11,11 @@ using namespace uet::test;
 
 namespace {
 
-int lines_of(const pipeline_project& p, const std::string& name) {
-  auto f = p.scratch() / name;
-  if (!fs::exists(f))
-    return 0;
-  auto text = read_text(f);
-  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-}
-
 /// $SCRATCH/<name>: a `date +%s%N` stamp.
 long long stamp(const pipeline_project& p, const std::string& name) {
   auto f = p.scratch() / name;
   REQUIRE(fs::exists(f));
   return std::stoll(read_text(f));
-}
-
-void require_verdict_trees_match(const pipeline_project& p) {
-  auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "committed", "--json"}).output);
-  for (const auto& row : ledger) {
-    INFO(row.dump());
-    CHECK(p.git({"rev-parse", row["commit_sha"].get<std::string>() + "^{tree}"}) ==
-          row["verified_tree"].get<std::string>());
-  }
 }
 
 const std::string one_retry = "resilience_policy: {max_retries: 1, backoff: {initial_ms: 1, "

@@ -13,15 +13,6 @@ using namespace uet::test;
 
 namespace {
 
-/// Lines of $SCRATCH/<name> (0 when it does not exist).
-int lines_of(const pipeline_project& p, const std::string& name) {
-  auto f = p.scratch() / name;
-  if (!fs::exists(f))
-    return 0;
-  auto text = read_text(f);
-  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-}
-
 /// Acceptance YAML: each command first counts itself in $SCRATCH/<tag>.
 std::string counted_checks(const std::string& tag, const std::string& static_cmd,
                            const std::string& runtime_cmd) {
@@ -30,18 +21,6 @@ std::string counted_checks(const std::string& tag, const std::string& static_cmd
   };
   return "acceptance_criteria:\n  static: [" + count("static", static_cmd) + "]\n  commands: [" +
          count("runtime", runtime_cmd) + "]\n";
-}
-
-/// Every committed patch's commit has the tree its acceptance passed on.
-void require_verdict_trees_match(const pipeline_project& p) {
-  auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "committed", "--json"}).output);
-  REQUIRE_FALSE(ledger.empty());
-  for (const auto& row : ledger) {
-    INFO(row.dump());
-    REQUIRE(row["verified_tree"].is_string());
-    CHECK(p.git({"rev-parse", row["commit_sha"].get<std::string>() + "^{tree}"}) ==
-          row["verified_tree"].get<std::string>());
-  }
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "tests/support/pipeline_project.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
@@ -71,6 +72,25 @@ const std::string sh_and_shc_tools = sh_tool + R"(  shc:
     argv: ["/bin/sh", "-eu", "-c", "{prompt}", "shc", "{conflict}"]
     timeout_s: 30
 )";
+
+int lines_of(const pipeline_project& p, const std::string& name) {
+  auto f = p.scratch() / name;
+  if (!fs::exists(f))
+    return 0;
+  auto text = read_text(f);
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+void require_verdict_trees_match(const pipeline_project& p) {
+  auto ledger = nlohmann::json::parse(p.run({"ledger", "--state", "committed", "--json"}).output);
+  REQUIRE_FALSE(ledger.empty());
+  for (const auto& row : ledger) {
+    INFO(row.dump());
+    REQUIRE(row["verified_tree"].is_string());
+    CHECK(p.git({"rev-parse", row["commit_sha"].get<std::string>() + "^{tree}"}) ==
+          row["verified_tree"].get<std::string>());
+  }
+}
 
 int processes_with(const std::string& needle) {
   int n = 0;

@@ -45,6 +45,14 @@ extern const std::string sh_tool;
 /// sh_tool plus `shc`, which also passes the {conflict} text as $1.
 extern const std::string sh_and_shc_tools;
 
+/// Lines of $SCRATCH/<name>, where a test's tools and checks count their
+/// runs (0 when it does not exist).
+int lines_of(const pipeline_project& p, const std::string& name);
+
+/// Every committed patch's commit has the tree its acceptance passed on
+/// (`ledger --state committed --json`: commit_sha against verified_tree).
+void require_verdict_trees_match(const pipeline_project& p);
+
 /// How many processes have `needle` in their command line (a test's marker
 /// in a prompt: what of a run is still running).
 int processes_with(const std::string& needle);
