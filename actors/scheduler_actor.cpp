@@ -87,7 +87,7 @@ ledger::workstream_inputs inputs_now(scheduler_ptr self, std::uint32_t node) {
 /// dependencies' patches in the gate: the one that joined last holds the
 /// others (and every landed one); its patch lands only behind them.
 void start_early(scheduler_ptr self, msg::ws_job& job) {
-  const auto& st = self->state;
+  auto& st = self->state;
   std::uint64_t last = 0;
   for (auto dep : st.ctx->graph.dependencies(job.node)) {
     auto sp = st.in_gate.find(dep);
@@ -97,6 +97,7 @@ void start_early(scheduler_ptr self, msg::ws_job& job) {
     if (sp->second.order >= last) {
       last = sp->second.order;
       job.base_commit = sp->second.commit;
+      st.early_base[job.node] = {dep, sp->second.commit};
     }
   }
 }
@@ -165,11 +166,11 @@ void dispatch(scheduler_ptr self) {
 /// from is recorded for the next run to compare with.
 void record_inputs(scheduler_ptr self, const msg::ws_done& d) {
   auto& st = self->state;
+  if (d.end == ws_end::committed && !d.commit_sha.empty())
+    st.outputs[d.workstream_id] = d.commit_sha; // a held skip compares with it too
   auto it = st.started.find(d.node);
   if (it == st.started.end() || st.ctx->executor->runs_nothing().has_value())
     return;
-  if (d.end == ws_end::committed && !d.commit_sha.empty())
-    st.outputs[d.workstream_id] = d.commit_sha;
   const auto& [inputs, why] = it->second;
   event(self, d.workstream_id,
         ev::ws_inputs{inputs.fingerprint(), st.outputs[d.workstream_id],
@@ -204,7 +205,7 @@ void on_speculation(scheduler_ptr self, const msg::ws_speculation& sp) {
   if (!st.early_starts || st.phase != scheduler_phase::running)
     return;
   if (sp.in_gate) {
-    if (st.queue->state(sp.node) != engine::node_state::running)
+    if (st.queue->state(sp.node) != engine::node_state::running || st.taking_back.count(sp.node))
       return;
     st.in_gate[sp.node] = sp;
     st.queue->speculate(sp.node);
@@ -212,6 +213,8 @@ void on_speculation(scheduler_ptr self, const msg::ws_speculation& sp) {
   }
   st.in_gate.erase(sp.node);
   for (auto started : st.queue->unspeculate(sp.node)) {
+    if (st.taking_back.count(started) > 0)
+      continue; // asked already (two of its dependencies left)
     // The supervisor spends no retry on it, whether its attempt runs still
     // (cancelled) or ended (a skip held here).
     self->send(st.supervisor, msg::reset_atom_v, started);
@@ -250,7 +253,16 @@ void settle_held(scheduler_ptr self) {
     }
     auto d = std::move(it->second);
     st.held.erase(it);
-    settle(self, d);
+    // The skip stands only if the commit it was judged on is the one that
+    // landed (a reset in the gate may have changed the tree under it).
+    const auto& [dep, base] = st.early_base[d.node];
+    auto landed = st.outputs.find(st.ctx->spec(dep).id);
+    if (landed != st.outputs.end() && landed->second == base) {
+      settle(self, d);
+    } else {
+      self->send(st.supervisor, msg::reset_atom_v, d.node); // no retry spent on it
+      void_skip(self, d);
+    }
     it = st.held.begin(); // settling one may free another
   }
 }
@@ -286,6 +298,10 @@ void settle(scheduler_ptr self, const msg::ws_done& d) {
 void on_done(scheduler_ptr self, const msg::ws_done& d) {
   auto& st = self->state;
   --st.running;
+  if (d.end != ws_end::committed && st.queue->in_gate(d.node))
+    // Its patch left without a word before (the supervisor sends one):
+    // what started on it is taken back all the same.
+    on_speculation(self, msg::ws_speculation{d.node, false, {}, {}, 0});
   st.in_gate.erase(d.node);
   bool taken_back = st.taking_back.erase(d.node) > 0;
   if (d.end == ws_end::skipped && st.queue->early(d.node)) {

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "engine/backoff.h"
 #include "engine/repeat_guard.h"
+#include "ledger/patch_store.h"
 
 namespace uet::actors {
 
@@ -17,6 +18,18 @@ namespace {
 
 bool stopping(supervisor_ptr self) {
   return self->state.phase == supervisor_phase::stopping;
+}
+
+/// Started early, and some patch it was started on has not landed yet.
+bool waits_on_gate(supervisor_ptr self, std::uint32_t node) {
+  const auto& s = self->state;
+  auto job = s.jobs.find(node);
+  if (job == s.jobs.end())
+    return false;
+  for (const auto& p : job->second.after)
+    if (s.landed.count(p) == 0)
+      return true;
+  return false;
 }
 
 void event(supervisor_ptr self, const std::string& ws, ev::body body) {
@@ -170,8 +183,10 @@ void launch(supervisor_ptr self, const msg::ws_job& job) {
     st.inputs[job.node] = job.input;
   workstream_args args{st.ctx, job.node, attempt, st.head, again, {}, self, st.db, st.ledger};
   args.input = st.inputs[job.node];
-  if (auto early = st.jobs.find(job.node); early != st.jobs.end() && !early->second.after.empty()) {
-    // Started early: on the speculative commit of its dependencies' patches.
+  if (auto early = st.jobs.find(job.node);
+      early != st.jobs.end() && waits_on_gate(self, job.node)) {
+    // Started early: on the speculative commit of its dependencies' patches
+    // (once they all landed, a retry starts from the newest head).
     args.base_commit = early->second.base_commit;
     args.after = early->second.after;
   }
@@ -209,6 +224,7 @@ void taken_back(supervisor_ptr self, std::uint32_t node, const std::string& why)
   auto& st = self->state;
   ++st.taken_back[node];
   st.jobs.erase(node);
+  st.conflicts.erase(node); // that conflict's parent held the patch that left
   const auto& id = st.ctx->spec(node).id;
   self->send(st.db, msg::ws_state_set{st.ctx->run_id, id, ws_state::pending, st.attempts[node],
                                       iso8601_now(), "taken back: " + why});
@@ -223,7 +239,7 @@ void on_take_back(supervisor_ptr self, std::uint32_t node) {
   if (stopping(self))
     return; // every attempt ends anyway, interrupted
   const std::string why = "a dependency's patch it was started on left the gate";
-  if (st.parked.erase(node) > 0 || st.backing_off.erase(node) > 0)
+  if (st.parked.erase(node) > 0 || st.held.erase(node) > 0 || st.backing_off.erase(node) > 0)
     return taken_back(self, node, why);
   if (auto it = st.running.find(node); it != st.running.end()) {
     st.taking_back.insert(node);
@@ -250,25 +266,20 @@ bool early_end(supervisor_ptr self, const msg::attempt_outcome& o) {
     s.parked.insert(o.node);
     return true;
   }
+  if (o.result == attempt_result::failed && o.lost_node.empty() && !stopping(self) &&
+      waits_on_gate(self, o.node)) {
+    // Judged on dependencies' patches not landed yet: it stands once they
+    // land; if one leaves the gate, the scheduler takes it back instead
+    // (the failure may have been theirs).
+    s.held[o.node] = o;
+    return true;
+  }
   return false;
 }
 
-void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
+/// What an attempt's end means for its workstream: retried, or done.
+void attempt_ended(supervisor_ptr self, const msg::attempt_outcome& o) {
   auto& s = self->state;
-  s.running.erase(o.node);
-  // A tool stopped because its dependent is taken back did not fail.
-  bool stopped_here = s.taking_back.count(o.node) > 0 && !o.tool_ok;
-  settle_breaker(self, o.node, o.tool_called && !stopped_here, o.tool_ok);
-  if (o.head_seq > s.head_seq) {
-    s.head_seq = o.head_seq;
-    s.head = o.commit_sha;
-  }
-  if (s.in_gate.erase(o.node) > 0 && o.result != attempt_result::committed)
-    // Before anything else the scheduler hears of it: its dependents
-    // started on the patch are taken back.
-    self->send(s.scheduler, msg::ws_speculation{o.node, false, {}, {}, 0});
-  if (early_end(self, o))
-    return;
   switch (o.result) {
   case attempt_result::failed:
     if (!o.lost_node.empty())
@@ -287,6 +298,50 @@ void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
   }
 }
 
+/// Failures held while the patches they were judged on were in the gate,
+/// whose patches all landed since: they stand now.
+void release_held(supervisor_ptr self) {
+  auto& s = self->state;
+  for (auto it = s.held.begin(); it != s.held.end();) {
+    if (waits_on_gate(self, it->first)) {
+      ++it;
+      continue;
+    }
+    auto o = std::move(it->second);
+    it = s.held.erase(it);
+    attempt_ended(self, o);
+  }
+}
+
+/// Its patch in the gate or not, the scheduler hears first when an attempt
+/// ends without landing it: its dependents started on it are taken back.
+void leave_gate(supervisor_ptr self, std::uint32_t node, attempt_result result) {
+  auto& s = self->state;
+  if (s.in_gate.erase(node) > 0 && result != attempt_result::committed)
+    self->send(s.scheduler, msg::ws_speculation{node, false, {}, {}, 0});
+}
+
+void on_outcome(supervisor_ptr self, const msg::attempt_outcome& o) {
+  auto& s = self->state;
+  s.running.erase(o.node);
+  // A tool stopped because its dependent is taken back did not fail.
+  bool stopped_here = s.taking_back.count(o.node) > 0 && !o.tool_ok;
+  settle_breaker(self, o.node, o.tool_called && !stopped_here, o.tool_ok);
+  if (o.head_seq > s.head_seq) {
+    s.head_seq = o.head_seq;
+    s.head = o.commit_sha;
+  }
+  leave_gate(self, o.node, o.result);
+  if (early_end(self, o))
+    return;
+  attempt_ended(self, o);
+  if (o.result == attempt_result::committed) {
+    s.landed.insert(
+        ledger::make_patch_id(s.ctx->run_id, s.ctx->spec(o.node).id, s.attempts[o.node]));
+    release_held(self);
+  }
+}
+
 void on_down(supervisor_ptr self, const caf::down_msg& dm) {
   auto& s = self->state;
   auto it = std::find_if(s.running.begin(), s.running.end(),
@@ -296,6 +351,9 @@ void on_down(supervisor_ptr self, const caf::down_msg& dm) {
   auto node = it->first;
   s.running.erase(it);
   settle_breaker(self, node, false, false);
+  leave_gate(self, node, attempt_result::failed);
+  if (s.taking_back.erase(node) > 0 && !stopping(self))
+    return taken_back(self, node, "a dependency's patch it was started on left the gate");
   attempt_failed(self, node, "the workstream actor died: " + caf::to_string(dm.reason), true);
 }
 
@@ -310,6 +368,8 @@ void on_stop(supervisor_ptr self) {
     give_up(self, node, "stopped while waiting to retry");
   for (auto node : std::exchange(s.parked, {}))
     give_up(self, node, "stopped while waiting for a dependency");
+  for (const auto& [node, o] : std::exchange(s.held, {}))
+    give_up(self, node, o.reason);
 }
 
 } // namespace
@@ -337,8 +397,9 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
         launch(self, job);
       },
       [=](const msg::ws_speculation& sp) {
-        if (stopping(self) || self->state.running.count(sp.node) == 0)
-          return;
+        auto& s = self->state;
+        if (stopping(self) || s.running.count(sp.node) == 0 || s.taking_back.count(sp.node) > 0)
+          return; // its dependents must not start on a patch about to leave
         self->state.in_gate.insert(sp.node);
         self->send(self->state.scheduler, sp);
       },

@@ -59,6 +59,11 @@ struct supervisor_state {
   /// taken back spend no retry (taken_back).
   std::set<std::uint32_t> taking_back, parked;
   std::unordered_map<std::uint32_t, int> taken_back;
+  /// Patches this run landed (to know when an early start's patches did).
+  std::set<std::string> landed;
+  /// Failures of early starts, held until the patches they were started
+  /// on land (then they stand) or one leaves the gate (taken back).
+  std::unordered_map<std::uint32_t, msg::attempt_outcome> held;
   /// Attempt actors alive, by node (to cancel them; at most `parallel`).
   std::unordered_map<std::uint32_t, msg::workstream_actor> running;
   /// Nodes waiting out a retry backoff: a stop gives them up at once instead

@@ -2,6 +2,7 @@
 #include "engine/sandbox.h"
 #include "run/sandbox_check.h"
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <unordered_map>
@@ -267,7 +268,14 @@ status run_session::reconcile_resume() {
   if (!plan_.dry_run && !r.resubmit.empty()) {
     ctx_->resubmit.assign(ids.size(), std::nullopt);
     persistence::state_reader reader(*db_->db);
+    std::set<std::uint32_t> done(ctx_->already_committed.begin(), ctx_->already_committed.end());
     for (const auto& again : r.resubmit) {
+      // A dependency not committed yet: the patch was made on its patch in
+      // the gate (an early start), which may never land. The tool runs
+      // again, on what its dependency lands.
+      const auto& deps = ctx_->graph.dependencies(again.node);
+      if (std::any_of(deps.begin(), deps.end(), [&](auto d) { return done.count(d) == 0; }))
+        continue;
       auto row = reader.patch(again.patch_id);
       if (!row)
         return row.error();

@@ -23,9 +23,24 @@ const std::string one_retry = "resilience_policy: {max_retries: 1, backoff: {ini
 const std::string no_retry = "resilience_policy: {max_retries: 0}\n";
 
 /// b (after a) copies a's file: its patch is right only on a tree with a's.
-std::string dependent_b(const std::string& extra = "") {
+/// Its check leaves $SCRATCH/b.checked: its patch is in the gate.
+std::string dependent_b(const std::string& extra = "", const std::string& check = "grep -q a") {
   return ws("echo x >> $SCRATCH/b.runs; date +%s%N > $SCRATCH/b.started; cat a.txt > b.txt",
-            "b.txt", "[a]", "acceptance_criteria:\n  commands: [\"grep -q a b.txt\"]\n" + extra);
+            "b.txt", "[a]",
+            "acceptance_criteria:\n  commands: [\"touch $SCRATCH/b.checked; " + check +
+                " b.txt\"]\n" + extra);
+}
+
+/// Shell: wait (up to 10 s) for $SCRATCH/<marker>, so a check ends only
+/// once a dependent has got that far, whatever the machine's load.
+std::string wait_for(const std::string& marker) {
+  return "for i in $(seq 200); do test -e $SCRATCH/" + marker + " && break; sleep 0.05; done; ";
+}
+
+/// Shell: true on the first run of the check counted in $SCRATCH/<tag>.n.
+std::string first_run(const std::string& tag) {
+  return "n=$(cat $SCRATCH/" + tag + ".n 2>/dev/null || echo 0); echo $((n+1)) > $SCRATCH/" + tag +
+         ".n; test $n -eq 0";
 }
 
 } // namespace
@@ -61,14 +76,14 @@ TEST_CASE("early start: a dependent edits on its dependency's patch while that p
 
 TEST_CASE(
     "early start: a dependency that fails its check takes its dependent back, no retry spent") {
-  // a's first check fails after 1 s, its second passes. b started on a's
-  // first patch: taken back (its patch leaves the gate with a's), then run
-  // again on a's second. b has no retries: being taken back spent none.
+  // a's first check fails once b's patch is in the gate (tested on a's),
+  // its second passes. b is taken back (its patch leaves the gate with
+  // a's), then runs again on a's second. b has no retries: being taken
+  // back spent none.
   pipeline_project p(
       sh_tool, {{"a", ws("echo a > a.txt", "a.txt", "[]",
-                         "acceptance_criteria:\n  commands: [\"n=$(cat $SCRATCH/a.n 2>/dev/null || "
-                         "echo 0); echo $((n+1)) > $SCRATCH/a.n; sleep 1; test $n -ge 1\"]\n" +
-                             one_retry)},
+                         "acceptance_criteria:\n  commands: [\"if " + first_run("a") + "; then " +
+                             wait_for("b.checked") + "exit 1; fi\"]\n" + one_retry)},
                 {"b", dependent_b(no_retry)}});
   auto r = p.run({"run", "phase-all", "--parallel=2"});
   INFO(r.output);
@@ -91,13 +106,16 @@ TEST_CASE(
 }
 
 TEST_CASE("early start: a dependency quarantined blocks the dependents that started on it") {
-  // b starts on a's patch, c on b's; a's check fails for good: neither b
-  // nor c lands, both end blocked, and nothing of theirs is on the branch.
+  // b starts on a's patch, c on b's; a's check fails for good once c's
+  // patch is in the gate: neither b nor c lands, both end blocked, and
+  // nothing of theirs is on the branch.
   pipeline_project p(
       sh_tool, {{"a", ws("echo a > a.txt", "a.txt", "[]",
-                         "acceptance_criteria:\n  commands: [\"sleep 1.5; exit 1\"]\n" + no_retry)},
+                         "acceptance_criteria:\n  commands: [\"" + wait_for("c.checked") +
+                             "exit 1\"]\n" + no_retry)},
                 {"b", dependent_b()},
-                {"c", ws("echo x >> $SCRATCH/c.runs; cat b.txt > c.txt", "c.txt", "[b]")}});
+                {"c", ws("echo x >> $SCRATCH/c.runs; cat b.txt > c.txt", "c.txt", "[b]",
+                         "acceptance_criteria:\n  commands: [\"touch $SCRATCH/c.checked\"]\n")}});
   auto r = p.run({"run", "phase-all", "--parallel=3"});
   INFO(r.output);
   CHECK(r.exit_code == 1);
@@ -111,10 +129,34 @@ TEST_CASE("early start: a dependency quarantined blocks the dependents that star
   CHECK(p.run({"db", "check"}).exit_code == 0);
 }
 
+TEST_CASE("early start: a dependent whose check fails on its dependency's broken patch is taken "
+          "back, not failed") {
+  // a's first patch is wrong ("bad"); b, started on it, copies it and its
+  // check fails there; then a's check fails too. b's failure was a's: b is
+  // taken back, not retried (it has no retries) nor quarantined, and lands
+  // on a's second patch.
+  pipeline_project p(
+      sh_tool, {{"a", ws("if " + first_run("tool") + "; then echo bad; else echo good; fi > a.txt",
+                         "a.txt", "[]",
+                         "acceptance_criteria:\n  commands: [\"" + wait_for("b.checked") +
+                             "grep -q good a.txt\"]\n" + one_retry)},
+                {"b", dependent_b(no_retry, "grep -q good")}});
+  auto r = p.run({"run", "phase-all", "--parallel=2"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  auto st = p.status();
+  CHECK(ws_state(st, "a") == "committed");
+  CHECK(ws_state(st, "b") == "committed");
+  CHECK(lines_of(p, "b.runs") == 2);
+  CHECK(p.git({"show", "uet/integration:b.txt"}) == "good");
+  CHECK(r.output.find("b: attempt 1 taken back") != std::string::npos);
+  require_verdict_trees_match(p);
+}
+
 TEST_CASE(
     "early start: checks that fail once across a DAG: each lands after what it was built on") {
   // w_i needs w_{i-1} and w_{i-4}; every third one's check fails on its
-  // first try (after 0.3 s), taking back what started on it. In the end
+  // first try, once w_{i+1} started on it, taking back what did. In the end
   // every workstream lands once, each file holds its dependencies' files
   // as they landed, and each commit descends from its dependencies'.
   const int n = 12;
@@ -136,12 +178,13 @@ TEST_CASE(
     }
     expected[id] = content + id + "\n";
     deps_of[id] = deps;
-    auto tool = "sleep 0.1; " + (cat.empty() ? std::string(": >") : "cat" + cat + " >") + " " + id +
-                ".txt; echo " + id + " >> " + id + ".txt";
+    auto tool = "touch $SCRATCH/" + id + ".started; sleep 0.1; " +
+                (cat.empty() ? std::string(": >") : "cat" + cat + " >") + " " + id + ".txt; echo " +
+                id + " >> " + id + ".txt";
     auto check = checks + "grep -q " + id + " " + id + ".txt";
     if (i % 3 == 1)
-      check += "; n=$(cat $SCRATCH/" + id + ".n 2>/dev/null || echo 0); echo $((n+1)) > $SCRATCH/" +
-               id + ".n; sleep 0.3; test $n -ge 1";
+      check += "; if " + first_run(id) + "; then " +
+               wait_for("w" + std::to_string(i + 1) + ".started") + "exit 1; fi";
     specs[id] = ws(tool, id + ".txt", "[" + yaml_deps + "]",
                    "acceptance_criteria:\n  commands: [\"" + check + "\"]\n" + one_retry);
   }
