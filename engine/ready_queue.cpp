@@ -238,15 +238,12 @@ std::vector<blocked_node> ready_queue::finish_failure(std::uint32_t i, const std
   auto s = state_[i];
   if (s != node_state::pending && s != node_state::ready && s != node_state::running)
     return blocked;
-  auto t = tool_of_[i];
-  auto before = head(t);
-  if (s == node_state::ready)
-    tools_[t].ready.erase(key_of(i));
   if (s == node_state::running)
-    --tools_[t].running;
+    leave_running(i, node_state::failed);
+  else if (s == node_state::ready)
+    unready(i);
   set_state(i, node_state::failed);
   reason_[i] = reason;
-  sync(t, before);
   // Only pending nodes (and, with early starts, ready or running ones) can
   // depend on an unfinished node, and a blocked node's dependents were
   // blocked with it, so each node is visited at most once over the whole
@@ -277,12 +274,8 @@ void ready_queue::block_from(std::uint32_t from, const std::string& why,
 bool ready_queue::release(std::uint32_t i) {
   if (i >= size() || state_[i] != node_state::running)
     return false;
-  auto t = tool_of_[i];
-  auto before = head(t);
-  --tools_[t].running;
-  tools_[t].ready.insert(key_of(i));
-  set_state(i, node_state::ready);
-  sync(t, before);
+  leave_running(i, node_state::pending);
+  make_ready(i);
   return true;
 }
 
