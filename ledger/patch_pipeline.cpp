@@ -190,12 +190,8 @@ gate_news patch_pipeline::speculate(entry& e, const std::string& parent) {
 
 std::string patch_pipeline::missing_before(const entry& e, std::size_t k) const {
   for (const auto& id : e.s.after) {
-    if (landed_.count(id) > 0)
-      continue;
-    bool ahead = false;
-    for (std::size_t j = 0; j < k && !ahead; ++j)
-      ahead = queue_[j].s.patch_id == id;
-    if (!ahead && tree_.commits_of(id).empty()) // landed by an earlier run
+    if (landed_.count(id) == 0 && position_of(id) >= k &&
+        tree_.commits_of(id).empty()) // landed by an earlier run
       return id;
   }
   return {};
