@@ -218,6 +218,9 @@ void settle_breaker(supervisor_ptr self, std::uint32_t node, bool tool_called, b
   s.permits.erase(p);
 }
 
+/// Why a dependent is taken back.
+constexpr const char* dependency_left = "a dependency's patch it was started on left the gate";
+
 /// The attempt of a dependent the scheduler took back is gone: it waits
 /// again, spending no retry.
 void taken_back(supervisor_ptr self, std::uint32_t node, const std::string& why) {
@@ -238,9 +241,8 @@ void on_take_back(supervisor_ptr self, std::uint32_t node) {
   auto& st = self->state;
   if (stopping(self))
     return; // every attempt ends anyway, interrupted
-  const std::string why = "a dependency's patch it was started on left the gate";
   if (st.parked.erase(node) > 0 || st.held.erase(node) > 0 || st.backing_off.erase(node) > 0)
-    return taken_back(self, node, why);
+    return taken_back(self, node, dependency_left);
   if (auto it = st.running.find(node); it != st.running.end()) {
     st.taking_back.insert(node);
     self->send(it->second, msg::cancel_atom_v);
@@ -259,7 +261,7 @@ bool early_end(supervisor_ptr self, const msg::attempt_outcome& o) {
   if (o.result == attempt_result::committed)
     return false;
   if (asked) {
-    taken_back(self, o.node, "a dependency's patch it was started on left the gate");
+    taken_back(self, o.node, dependency_left);
     return true;
   }
   if (o.orphaned && !stopping(self)) { // the scheduler's take-back is on its way
@@ -353,7 +355,7 @@ void on_down(supervisor_ptr self, const caf::down_msg& dm) {
   settle_breaker(self, node, false, false);
   leave_gate(self, node, attempt_result::failed);
   if (s.taking_back.erase(node) > 0 && !stopping(self))
-    return taken_back(self, node, "a dependency's patch it was started on left the gate");
+    return taken_back(self, node, dependency_left);
   attempt_failed(self, node, "the workstream actor died: " + caf::to_string(dm.reason), true);
 }
 
@@ -400,8 +402,8 @@ msg::supervisor_actor::behavior_type supervisor_behavior(supervisor_ptr self,
         auto& s = self->state;
         if (stopping(self) || s.running.count(sp.node) == 0 || s.taking_back.count(sp.node) > 0)
           return; // its dependents must not start on a patch about to leave
-        self->state.in_gate.insert(sp.node);
-        self->send(self->state.scheduler, sp);
+        s.in_gate.insert(sp.node);
+        self->send(s.scheduler, sp);
       },
       [=](msg::reset_atom, std::uint32_t node) { on_take_back(self, node); },
       [=](msg::retry_atom, const msg::ws_job& job) {
