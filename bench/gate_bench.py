@@ -9,7 +9,9 @@ with the peers run in the same go. Entry point: bench/run_gate.sh.
       suite). `--parallel 4`, `--engine legacy` and the sequential script a
       user would write (topological order: tool, check, git add + commit),
       against the run's bound max(critical path, work / 4, CPU / 2) from the
-      durations and CPU measured in an instrumented sequential run.
+      durations and CPU measured in an instrumented sequential run; and
+      `ninja -j4` running each tool then its check on the same DAG, no git:
+      the floor of any executor that starts these processes here.
   files  the same DAG of sleeps, each writing one file (a real patch, no
       acceptance command), first run without history, beside `ninja -j4`.
   chain [--n N --tool-s T --check-s C]  a chain of N such workstreams (each
@@ -140,6 +142,25 @@ def bound(wss, rows, workers=4, cores=2):
             "bound": max(cp, work / workers, cpu / cores)}
 
 
+def ninja_peer(base, wss):
+    """The same DAG under `ninja -j4`, each node its tool then its check in
+    one directory, no git at all: the floor of any executor that starts
+    these processes on this machine. Returns a function that times one run."""
+    peer = os.path.join(base, "ninja")
+    work = os.path.join(peer, "work")
+    os.makedirs(peer, exist_ok=True)
+    cmds = {w["id"]: "cd %s && sh -c %s && sh -c %s" % (
+        sh_quote(work), sh_quote(w["prompt"]), sh_quote(w["commands"][0])) for w in wss}
+    re_.write_peers(peer, [w["id"] for w in wss], {w["id"]: w["deps"] for w in wss},
+                    {k: v.replace("$", "$$") for k, v in cmds.items()})
+
+    def run():
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        return re_.run_ninja(peer, 4)
+    return run
+
+
 def uet_side(binary, proj, args, tag, runs):
     walls, spans, busy = [], [], []
     for _ in range(runs):
@@ -174,30 +195,35 @@ def cmd_checks(a):
         sequential_script(script, wss)
         measured = instrumented_sequential(os.path.join(base, "instr-repo"), wss)
         b = bound(wss, measured)
-        seq, par, leg = [], [], []
+        ninja = ninja_peer(base, wss)
+        seq, par, leg, nin = [], [], [], []
         for _ in range(a.runs):
             fresh_repo(os.path.join(base, "seq-repo"))
             seq.append(re_.timed([script], base)["wall"])
+            nin.append(ninja())
         par_w, par_span, par_busy = uet_side(binary, proj, ["phase-all", "--parallel", "4"],
                                              "par", a.runs)
         leg_w, _, _ = uet_side(binary, proj, ["phase-all", "--engine", "legacy"], "leg", a.runs)
         oth_w = uet_side(other, proj, ["phase-all", "--parallel", "4"], "other",
                          a.runs)[0] if other else []
         s, p, l = statistics.median(seq), statistics.median(par_w), statistics.median(leg_w)
+        n = statistics.median(nin)
         busy = statistics.median(par_busy) / statistics.median(par_span)
         rows_out.append([
             "~%.2f s" % (statistics.mean(m["check"] for m in measured.values())),
             re_.f3(s), "%s (**%.2fx**)" % (re_.f3(p), s / p), "%s (%.2fx)" % (re_.f3(l), s / l),
             "%s = max(CP %s, work/4 %s, CPU/2 %s)" % (re_.f3(b["bound"]), re_.f3(b["cp"]),
                                                      re_.f3(b["work"] / 4), re_.f3(b["cpu"] / 2)),
-            "**%.2fx**" % (p / b["bound"]), "%.0f%%" % (100 * busy)]
+            "**%.2fx**" % (p / b["bound"]), "%.0f%%" % (100 * busy),
+            "%s (%.2fx of the bound)" % (re_.f3(n), n / b["bound"]), "**%.2fx**" % (p / n)]
             + (["%s (%.2fx)" % (re_.f3(statistics.median(oth_w)),
                                 s / statistics.median(oth_w))] if other else []))
     print("### 46 workstreams, acceptance commands that import and check (median of %d)\n"
           % a.runs)
     print(re_.md_table(["check costs", "sequential script (s)", "`--parallel 4` (s)",
                         "`--engine legacy` (s)", "bound at 4 workers, 2 cores (s)",
-                        "parallel / bound", "ledger busy"]
+                        "parallel / bound", "ledger busy", "`ninja -j4`, tool + check, no git (s)",
+                        "parallel / ninja"]
                        + (["`--parallel 4` of %s (s)" % a.also_build] if other else []), rows_out))
 
 

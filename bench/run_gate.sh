@@ -2,7 +2,8 @@
 # Benchmark: the patch ledger's gate (verify once, on the future tree).
 #   bench/run_gate.sh checks [--check-s 0 0.3]   46 workstreams writing Python
 #       modules, acceptance imports and checks each: --parallel 4, --engine
-#       legacy and a sequential script, against the run's bound (RUNS=3)
+#       legacy, a sequential script and ninja -j4 (tool + check, no git),
+#       against the run's bound (RUNS=3)
 #   bench/run_gate.sh files                      46 sleeps writing one file each,
 #       no acceptance, first run without history, beside ninja -j4 (RUNS=5)
 #   bench/run_gate.sh chain [--n 10 --tool-s 0.3 --check-s 0.3]   a chain: early
