@@ -7,6 +7,7 @@
 #include "base/files.h"
 #include "ledger/git.h"
 #include "ledger/patch_admission.h"
+#include "ledger/stage_in_process.h"
 #include "ledger/worktree_checkout.h"
 #include "ledger/worktree_record.h"
 
@@ -218,13 +219,21 @@ expected<captured_change> workspaces::capture_change(engine::environment& env,
                                                      const std::string& base_commit,
                                                      const worktree_stamp* pristine,
                                                      const admission_rules* rules) {
-  auto added = git(env, worktree, {"add", "--all", "--verbose", "--", "."});
-  if (!added)
-    return added.error();
-  if (pristine && added->empty() && pristine->head == base_commit) {
-    auto now = read_stamp(worktree);
-    if (now && *now == *pristine)
-      return captured_change{};
+  // Staged in-process where libgit2 stages what git would; any doubt, and
+  // git stages (ledger/stage_in_process.h).
+  auto in_process = env.sees_every_git_call() ? expected<staged_in_process>(staged_in_process{})
+                                              : stage_all_in_process(worktree, base_commit);
+  if (in_process && in_process->staged && in_process->unchanged)
+    return captured_change{}; // the index is base_commit's tree: no diff to make
+  if (!in_process || !in_process->staged) {
+    auto added = git(env, worktree, {"add", "--all", "--verbose", "--", "."});
+    if (!added)
+      return added.error();
+    if (pristine && added->empty() && pristine->head == base_commit) {
+      auto now = read_stamp(worktree);
+      if (now && *now == *pristine)
+        return captured_change{};
+    }
   }
   std::vector<std::string> args = stable_diff_config();
   // A nested repository is a gitlink line ("new file mode 160000"), whatever

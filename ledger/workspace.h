@@ -90,6 +90,9 @@ public:
   /// new, deleted, renamed, binary and mode-changed files included, as
   /// `git diff --binary --full-index -M`. Files ignored by .gitignore are not
   /// part of a change. Empty string: nothing changed.
+  /// Staged in-process where libgit2 stages what git would
+  /// (stage_all_in_process); an index then holding base_commit's tree is
+  /// no change, and git diff is not run. Otherwise `git add --all`.
   /// pristine: the stamp read when the worktree was a clean checkout of
   /// base_commit. If `git add` then stages nothing and the stamp is the same
   /// (no program staged or committed in between), nothing changed and git

@@ -95,7 +95,8 @@ TEST_CASE("run: workers reuse worktrees, and every attempt starts from a clean c
 TEST_CASE("run: an attempt that changes nothing runs no git process in its worktree") {
   // git is a logging shim in front of the real one. Tools that only read
   // leave their worktree untouched (tree_snapshot.h): no `git add`, no
-  // `git diff`, no reset or clean between attempts. w writes only its
+  // `git diff`, no reset or clean between attempts. w's change is staged
+  // in-process (stage_in_process.h): its one git process is its diff. w writes only its
   // change's file, so its worktree needs no clean either (it holds exactly
   // w's commit); the one clean is the integration worktree's at the start.
   std::map<std::string, std::string> specs;
@@ -123,7 +124,7 @@ TEST_CASE("run: an attempt that changes nothing runs no git process in its workt
          {" add --all", " diff --cached --binary", " diff --cached --raw", " clean ", " reset "})
       calls[verb] += line.find(verb) != std::string::npos;
   INFO(read_text(p.scratch() / "git.log"));
-  CHECK(calls[" add --all"] == 1);           // w's
+  CHECK(calls[" add --all"] == 0);           // w's change is staged in-process
   CHECK(calls[" diff --cached --raw"] == 0); // its admission reads the index in-process
   CHECK(calls[" diff --cached --binary"] == 1);
   CHECK(calls[" clean "] == 1); // the integration worktree at the start
