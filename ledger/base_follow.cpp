@@ -21,6 +21,8 @@ std::string lines_joined(const std::string& text, std::size_t from_line) {
 
 bool is_ancestor(engine::environment& env, const std::filesystem::path& repo, const std::string& a,
                  const std::string& b) {
+  if (a == b)
+    return true; // a commit is its own ancestor: no process to ask
   auto r = git_run(env, repo, {"merge-base", "--is-ancestor", a, b});
   return r && r->exit_code == 0;
 }

@@ -60,6 +60,9 @@ expected<std::optional<std::string>> existing_branch(engine::environment& env, c
   if (!fs::is_directory(repo, missing))
     return fail(error_kind::bad_input,
                 "the repository " + repo.string() + " (uet.yaml: repo) does not exist");
+  if (!env.sees_every_git_call())
+    if (auto known = branch_commit(repo, branch))
+      return known->empty() ? std::optional<std::string>() : std::optional<std::string>(*known);
   auto r = git_run(env, repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + branch});
   if (!r)
     return r.error();
@@ -77,6 +80,9 @@ expected<std::optional<std::string>> existing_branch(engine::environment& env, c
 expected<trailer_index> read_patch_trailers(engine::environment& env, const fs::path& repo,
                                             const std::string& branch) {
   trailer_index index;
+  if (!env.sees_every_git_call())
+    if (auto known = branch_commit(repo, branch); known && known->empty())
+      return index; // no such branch yet: it holds nothing
   auto log = git(env, repo,
                  {"log", "--format=%H%x09%(trailers:key=UET-Patch,valueonly,separator=%x09)",
                   "refs/heads/" + branch, "--"});
@@ -131,14 +137,19 @@ std::optional<fs::path> checked_out_elsewhere(const fs::path& repo, const std::s
 
 namespace {
 
+struct branch_at {
+  std::string head;
+  bool created = false; // just made at base_ref's commit: nothing to follow
+};
+
 /// The branch's head, creating the branch at base_ref first if needed.
-expected<std::string> branch_head(engine::environment& env, const integration_config& cfg) {
+expected<branch_at> branch_head(engine::environment& env, const integration_config& cfg) {
   const auto& repo = cfg.repo;
   auto head = existing_branch(env, repo, cfg.branch);
   if (!head)
     return head.error();
   if (*head)
-    return **head;
+    return branch_at{**head, false};
   auto base = git(env, repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
   if (!base)
     return fail(error_kind::bad_input, "base_ref '" + cfg.base_ref +
@@ -146,14 +157,16 @@ expected<std::string> branch_head(engine::environment& env, const integration_co
                                            base.message());
   if (auto r = git(env, repo, {"branch", cfg.branch, chomp(*base)}); !r)
     return r.error();
-  return chomp(*base);
+  return branch_at{chomp(*base), true};
 }
 
 /// The ledger's worktree, registered with this repository (not a copy of
 /// another clone's .uet) and detached; one an older version left on the
-/// branch is detached in place. Returns its private git directory.
+/// branch is detached in place. Returns its private git directory; `made`
+/// says it was just added, a clean checkout of head.
 expected<fs::path> detached_worktree(engine::environment& env, const integration_config& cfg,
-                                     const std::string& head) {
+                                     const std::string& head, bool& made) {
+  made = false;
   const auto& repo = cfg.repo;
   std::error_code ec;
   auto gitdir = git_dir_of(cfg.worktree);
@@ -178,6 +191,7 @@ expected<fs::path> detached_worktree(engine::environment& env, const integration
       !r)
     return fail(error_kind::git, "cannot make the integration worktree at " +
                                      cfg.worktree.string() + ": " + r.message());
+  made = true;
   return git_dir_of(cfg.worktree);
 }
 
@@ -186,9 +200,10 @@ expected<fs::path> detached_worktree(engine::environment& env, const integration
 expected<integration_tree> integration_tree::open(engine::environment& env,
                                                   const integration_config& cfg,
                                                   std::optional<trailer_index> trailers) {
-  auto head = branch_head(env, cfg);
-  if (!head)
-    return head.error();
+  auto at = branch_head(env, cfg);
+  if (!at)
+    return at.error();
+  std::string head = at->head;
   auto store = object_store::open(cfg.repo);
   if (!store)
     return store.error();
@@ -196,20 +211,20 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
   if (store->clear_stale_lock("refs/heads/" + cfg.branch, std::chrono::seconds(5)))
     spdlog::warn("removed a stale lock of the branch {} (a killed run left it)", cfg.branch);
   integration_tree t(env, cfg, std::move(*store));
-  t.opened_at_ = t.expected_head_ = *head;
+  t.opened_at_ = t.expected_head_ = head;
   if (auto where = checked_out_elsewhere(cfg.repo, cfg.branch, cfg.worktree))
     return fail(error_kind::bad_input,
                 "the integration branch " + cfg.branch + " is checked out in " + where->string() +
                     ": the run would move it under you; switch that worktree to another branch "
                     "first (git -C " +
                     where->string() + " switch --detach)");
-  if (cfg.follow_base) {
-    auto moved = follow_base(env, cfg.repo, cfg.branch, cfg.base_ref, *head);
+  if (cfg.follow_base && !at->created) {
+    auto moved = follow_base(env, cfg.repo, cfg.branch, cfg.base_ref, head);
     if (!moved)
       return moved.error();
     if (*moved) {
-      *head = (*moved)->to;
-      t.opened_at_ = t.expected_head_ = *head;
+      head = (*moved)->to;
+      t.opened_at_ = t.expected_head_ = head;
       t.followed_ = std::move(*moved);
     }
   }
@@ -224,7 +239,8 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
       return std::move(*trailers);
     return read_patch_trailers(env, cfg.repo, cfg.branch);
   });
-  auto gitdir = detached_worktree(env, cfg, *head);
+  bool made = false;
+  auto gitdir = detached_worktree(env, cfg, head, made);
   if (!gitdir)
     return gitdir.error();
   // A killed run may leave the worktree's index.lock behind; this ledger is
@@ -232,8 +248,9 @@ expected<integration_tree> integration_tree::open(engine::environment& env,
   std::error_code ec;
   fs::remove(*gitdir / "index.lock", ec);
   t.speculation_index_ = *gitdir / "uet-speculation-index";
-  if (auto st = t.check_out(*head); !st) // a clean checkout of the branch head
-    return st.error();
+  if (!made) // a clean checkout of the branch head (a new worktree is one)
+    if (auto st = t.check_out(head); !st)
+      return st.error();
   if (auto who = identity.get(); who && who->exit_code == 0) {
     std::string name, email;
     std::size_t pos = 0;

@@ -106,6 +106,21 @@ std::string blob_id_of_file(const std::filesystem::path& file) {
   return hex(oid);
 }
 
+std::optional<std::string> branch_commit(const std::filesystem::path& repo,
+                                         const std::string& branch) {
+  ensure_libgit2();
+  owned<git_repository, git_repository_free> r;
+  if (git_repository_open(&r.p, repo.c_str()) != 0)
+    return std::nullopt;
+  git_oid id;
+  int rc = git_reference_name_to_id(&id, r.p, ("refs/heads/" + branch).c_str());
+  if (rc == GIT_ENOTFOUND)
+    return std::string();
+  if (rc != 0)
+    return std::nullopt;
+  return hex(id);
+}
+
 expected<object_store> object_store::open(const std::filesystem::path& repo) {
   ensure_libgit2();
   auto p = std::make_unique<impl>();

@@ -32,6 +32,13 @@ std::string blob_id_of(std::string_view data);
 /// The same for a file's content, read in pieces ("" if unreadable).
 std::string blob_id_of_file(const std::filesystem::path& file);
 
+/// The commit refs/heads/branch names, read in-process (what `git
+/// rev-parse --verify --quiet refs/heads/BRANCH` prints): "" when there is
+/// no such branch; nullopt when libgit2 cannot tell (repo is not a
+/// repository's top, a ref it cannot read): ask git, whose message says why.
+std::optional<std::string> branch_commit(const std::filesystem::path& repo,
+                                         const std::string& branch);
+
 class object_store {
 public:
   /// The repository at repo (a worktree's path works too).

@@ -98,7 +98,7 @@ TEST_CASE("run: an attempt that changes nothing runs no git process in its workt
   // `git diff`, no reset or clean between attempts. w's change is staged
   // in-process (stage_in_process.h): its one git process is its diff. w writes only its
   // change's file, so its worktree needs no clean either (it holds exactly
-  // w's commit); the one clean is the integration worktree's at the start.
+  // w's commit), nor does the integration worktree the run adds.
   std::map<std::string, std::string> specs;
   for (int i = 1; i <= 5; ++i)
     specs["r" + std::to_string(i)] = ws("cat README.md > /dev/null", "r.txt");
@@ -127,7 +127,7 @@ TEST_CASE("run: an attempt that changes nothing runs no git process in its workt
   CHECK(calls[" add --all"] == 0);           // w's change is staged in-process
   CHECK(calls[" diff --cached --raw"] == 0); // its admission reads the index in-process
   CHECK(calls[" diff --cached --binary"] == 1);
-  CHECK(calls[" clean "] == 1); // the integration worktree at the start
+  CHECK(calls[" clean "] == 0); // the integration worktree is new: a clean checkout
 }
 
 TEST_CASE("run: a later run starts the workstreams that took longest before first") {
