@@ -185,10 +185,10 @@ expected<fs::path> detached_worktree(engine::environment& env, const integration
   }
   fs::remove_all(cfg.worktree, ec);
   (void)git_run(env, repo, {"worktree", "prune"}); // a failure shows in the add below
-  fs::create_directories(cfg.worktree.parent_path(), ec);
-  if (auto r =
-          git(env, repo, {"worktree", "add", "--quiet", "--detach", cfg.worktree.string(), head});
-      !r)
+  // As a worker's worktree is made: registered and checked out without a
+  // process where that is safe, `git worktree add` otherwise.
+  workspaces spaces(env, repo, cfg.worktree.parent_path());
+  if (auto r = spaces.create(cfg.worktree.filename().string(), head); !r)
     return fail(error_kind::git, "cannot make the integration worktree at " +
                                      cfg.worktree.string() + ": " + r.message());
   made = true;

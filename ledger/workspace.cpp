@@ -50,6 +50,11 @@ expected<fs::path> workspaces::create(const std::string& name, const std::string
   // Registered without git, then checked out: safe to run concurrently
   // (worktree_record.h says why `git worktree add` is not).
   if (register_detached(repo_, path, commit)) {
+    // Populated in-process where libgit2 writes what git would (a new
+    // worktree's first checkout is a run's start-up: one per worker).
+    if (!env_->sees_every_git_call())
+      if (auto done = checkout_in_process(path, commit); done && *done)
+        return path;
     if (git(*env_, path, {"reset", "--hard", "--quiet", commit}))
       return path;
     (void)forget_worktree(path);
