@@ -279,3 +279,35 @@ TEST_CASE("nodes: a node that cannot be reached or lacks a tool the run uses sto
   CHECK(p.run({"status"}).exit_code != 0);
   CHECK(p.patch_commits() == 0);
 }
+
+TEST_CASE("nodes: a dependent started early edits on a node, on its dependency's speculative "
+          "commit") {
+  // One local slot, held by a through its check: b, ready as soon as a's
+  // patch is in the gate, goes to a node. Its tool reads a.txt, which only
+  // a's speculative commit holds, so the bundle must carry that commit; a's
+  // check waits (up to 30 s, for a sanitized build) for b's tool to have started.
+  pipeline_project p(sh_tool, {{"a", ws("echo a > a.txt", "a.txt", "[]",
+                                        "acceptance_criteria:\n  commands: [\"for i in $(seq "
+                                        "600); do test -e $SCRATCH/b.started && break; sleep "
+                                        "0.05; done; date +%s%N > $SCRATCH/a.checked\"]\n")}});
+  // b's tool runs on a node, whose environment has no $SCRATCH: the path
+  // is written out, and the node's tool may write there.
+  const auto scratch = p.scratch().string();
+  write_file(p.root() / "workstreams" / "b.yaml",
+             "workstream_id: b\n" +
+                 ws("date +%s%N > " + scratch + "/b.started; cat a.txt > b.txt", "b.txt", "[a]",
+                    "acceptance_criteria:\n  commands: [\"grep -qx a b.txt\"]\n"));
+  two_nodes nodes(sh_tool + "    sandbox:\n      write: [\"" + scratch + "\"]\n");
+  auto r = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()), run_limit);
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  require_all_committed_once(p, 2);
+  auto b_edits = column(p, "SELECT coalesce(node, 'local') FROM step_attempts WHERE "
+                           "workstream_id = 'b' AND step = 'edit'");
+  REQUIRE(b_edits.size() == 1); // one attempt: its base was right the first time
+  CHECK(b_edits[0] != "local");
+  CHECK(std::stoll(read_text(p.scratch() / "b.started")) <
+        std::stoll(read_text(p.scratch() / "a.checked")));
+  CHECK(p.git({"show", "uet/integration:b.txt"}) == "a");
+  require_verdict_trees_match(p);
+}
