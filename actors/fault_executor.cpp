@@ -2,8 +2,9 @@
 // seam: another executor's adapter, behind a proxy that
 //   - runs the tool under this binary's fault shim (adapter:*), so the
 //     crash, hang, exit, litter or slowness is a real process's;
-//   - dies with the attempt's step under way (actor:crash), so the
-//     supervisor sees the workstream actor go down, not a timeout;
+//   - dies with the attempt's step under way (actor:crash), or as its
+//     acceptance check ends with its patch in the gate (check:crash), so
+//     the supervisor sees the workstream actor go down, not a timeout;
 //   - damages the diff on its way to the ledger (patch:corrupt).
 // Nothing else in the run knows faults are being injected.
 #include <caf/all.hpp>
@@ -78,11 +79,26 @@ caf::result<msg::edit_result> on_edit(proxy_ptr self, msg::edit_request& r) {
   return rp;
 }
 
+caf::result<msg::check_result> on_check(proxy_ptr self, msg::check_request& r) {
+  auto& st = self->state;
+  if (!st.faults->decide(call_of(st, engine::fault_site::check),
+                         "the adapter actor died as an acceptance check ended"))
+    return self->delegate(st.inner, std::move(r));
+  // After the check ran (a dependent may have started on the patch
+  // meanwhile), before its verdict is known: the exit reaches the
+  // workstream actor over the link, with its patch in the gate.
+  auto rp = self->make_response_promise<msg::check_result>();
+  self->request(st.inner, caf::infinite, std::move(r))
+      .then([=](msg::check_result&) mutable { self->quit(caf::exit_reason::kill); },
+            [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 msg::adapter_actor::behavior_type proxy_behavior(proxy_ptr self, proxy_state init) {
   self->state = std::move(init);
   return {
       [=](msg::edit_request& r) { return on_edit(self, r); },
-      [=](msg::check_request& r) { return self->delegate(self->state.inner, std::move(r)); },
+      [=](msg::check_request& r) { return on_check(self, r); },
       [=](msg::cancel_atom c) { self->send(self->state.inner, c); },
   };
 }

@@ -14,8 +14,8 @@ struct site_kinds {
   std::vector<fault_kind> kinds;
 };
 
-const std::array<site_kinds, 5>& sites() {
-  static const std::array<site_kinds, 5> all{{
+const std::array<site_kinds, 6>& sites() {
+  static const std::array<site_kinds, 6> all{{
       {fault_site::adapter,
        "adapter",
        {fault_kind::crash, fault_kind::hang, fault_kind::exit, fault_kind::garbage,
@@ -26,6 +26,7 @@ const std::array<site_kinds, 5>& sites() {
       {fault_site::patch, "patch", {fault_kind::corrupt, fault_kind::conflict}},
       {fault_site::actor, "actor", {fault_kind::crash}},
       {fault_site::git, "git", {fault_kind::fail}},
+      {fault_site::check, "check", {fault_kind::crash}},
   }};
   return all;
 }
@@ -104,7 +105,7 @@ expected<fault_rule> parse_rule(std::string_view text) {
   auto site = parse_fault_site(parts[0]);
   if (!site)
     return bad("unknown site '" + std::string(parts[0]) +
-               "' (adapter, persistence, patch, actor, git)");
+               "' (adapter, persistence, patch, actor, git, check)");
   const auto& sk = sites()[static_cast<std::size_t>(*site)];
   auto kind = parse_fault_kind(parts[1]);
   if (!kind || std::find(sk.kinds.begin(), sk.kinds.end(), *kind) == sk.kinds.end())

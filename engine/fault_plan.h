@@ -30,7 +30,10 @@ namespace uet::engine {
 /// process that crashes, hangs, exits or litters, not a faked result.
 inline constexpr const char* fault_shim_command = "__fault";
 
-enum class fault_site : std::uint8_t { adapter, persistence, patch, actor, git };
+/// check: the adapter actor dies as an acceptance check ends, before its
+/// verdict reaches the ledger (the patch in the gate). Last: the others
+/// keep their numbers.
+enum class fault_site : std::uint8_t { adapter, persistence, patch, actor, git, check };
 enum class fault_kind : std::uint8_t {
   crash,    ///< adapter: the tool is killed by a signal; actor: the actor dies
   hang,     ///< adapter: the tool never exits

@@ -107,7 +107,7 @@ struct branch_restored {
 /// attempt 0 for calls no attempt owns (a database commit, a ledger git
 /// command).
 struct fault_injected {
-  std::string site; ///< adapter, persistence, patch, actor, git
+  std::string site; ///< adapter, persistence, patch, actor, git, check
   std::string kind; ///< crash, hang, exit, ...
   int attempt = 0;
   std::string detail;

@@ -209,3 +209,27 @@ TEST_CASE(
   CHECK(p.run({"db", "check"}).exit_code == 0);
   CHECK(p.run({"events", "--json"}).output.find("workstream_taken_back") != std::string::npos);
 }
+
+TEST_CASE("early start: a dependency's workstream actor that dies with its patch in the gate "
+          "takes its dependent back") {
+  // a's first check waits for b's tool, then a's adapter actor dies before
+  // the verdict (check:crash) and takes a's workstream actor with it, a's
+  // patch in the gate. The ledger withdraws that patch; b, started on it,
+  // is taken back; a runs again and lands, then b on a's new patch.
+  pipeline_project p(sh_tool, {{"a", ws("echo a > a.txt", "a.txt", "[]",
+                                        "acceptance_criteria:\n  commands: [\"" +
+                                            wait_for("b.started") + "true\"]\n" + one_retry)},
+                               {"b", dependent_b()}});
+  auto r = p.run({"run", "phase-all", "--parallel=2", "--inject", "check:crash:ws=a:times=1"});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.patch_commits() == 2);
+  CHECK(lines_of(p, "b.runs") == 2);
+  CHECK(r.output.find("b: attempt 1 taken back") != std::string::npos);
+  CHECK(r.output.find("a: started (attempt 2)") != std::string::npos);
+  CHECK(p.git({"show", "uet/integration:b.txt"}) == "a");
+  auto check = p.run({"db", "check"});
+  INFO(check.output);
+  CHECK(check.exit_code == 0);
+  require_verdict_trees_match(p);
+}
