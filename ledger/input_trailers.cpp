@@ -3,7 +3,7 @@
 #include <set>
 
 #include "ledger/git.h"
-#include "ledger/object_store.h"
+#include "ledger/integration.h"
 
 namespace uet::ledger {
 
@@ -51,11 +51,8 @@ namespace {
 
 bool branch_exists(engine::environment& env, const std::filesystem::path& repo,
                    const std::string& branch) {
-  if (!env.sees_every_git_call())
-    if (auto known = branch_commit(repo, branch))
-      return !known->empty();
-  auto r = git_run(env, repo, {"rev-parse", "--verify", "--quiet", "refs/heads/" + branch});
-  return r && r->exit_code == 0;
+  auto head = existing_branch(env, repo, branch);
+  return head && *head;
 }
 
 } // namespace

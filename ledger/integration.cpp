@@ -50,10 +50,6 @@ std::string commit_message(const std::string& workstream_id, const std::string& 
   return message;
 }
 
-namespace {
-
-/// The branch's head; nullopt when the repository has no such branch. The
-/// repository missing or not git is bad input naming uet.yaml's `repo`.
 expected<std::optional<std::string>> existing_branch(engine::environment& env, const fs::path& repo,
                                                      const std::string& branch) {
   std::error_code missing;
@@ -74,8 +70,6 @@ expected<std::optional<std::string>> existing_branch(engine::environment& env, c
     return std::optional<std::string>();
   return std::optional<std::string>(chomp(r->out));
 }
-
-} // namespace
 
 expected<trailer_index> read_patch_trailers(engine::environment& env, const fs::path& repo,
                                             const std::string& branch) {

@@ -155,6 +155,14 @@ private:
   trailer_index index_;
 };
 
+/// The branch's head; nullopt when the repository has no such branch. Read
+/// in-process (branch_commit) unless libgit2 cannot tell or env must see
+/// every git call; then `git rev-parse`. The repository missing or not git
+/// is bad input naming uet.yaml's `repo`.
+expected<std::optional<std::string>> existing_branch(engine::environment& env,
+                                                     const std::filesystem::path& repo,
+                                                     const std::string& branch);
+
 /// Reads every "UET-Patch:" trailer on branch of repo: patch id -> commits.
 /// A branch that does not exist holds none; any other failure (a corrupt
 /// history, a repository git cannot read) is an error, never an empty index:
