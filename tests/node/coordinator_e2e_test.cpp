@@ -293,10 +293,8 @@ TEST_CASE("nodes: a dependent started early edits on a node, on its dependency's
   // b's tool runs on a node, whose environment has no $SCRATCH: the path
   // is written out, and the node's tool may write there.
   const auto scratch = p.scratch().string();
-  write_file(p.root() / "workstreams" / "b.yaml",
-             "workstream_id: b\n" +
-                 ws("date +%s%N > " + scratch + "/b.started; cat a.txt > b.txt", "b.txt", "[a]",
-                    "acceptance_criteria:\n  commands: [\"grep -qx a b.txt\"]\n"));
+  p.write_workstream("b", ws("date +%s%N > " + scratch + "/b.started; cat a.txt > b.txt", "b.txt",
+                             "[a]", "acceptance_criteria:\n  commands: [\"grep -qx a b.txt\"]\n"));
   two_nodes nodes(sh_tool + "    sandbox:\n      write: [\"" + scratch + "\"]\n");
   auto r = p.run(with({"run", "phase-all", "--parallel", "1"}, nodes.options()), run_limit);
   INFO(r.output);

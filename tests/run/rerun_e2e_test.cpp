@@ -39,10 +39,6 @@ std::map<std::string, std::string> chain(const std::string& lib_text) {
       {"solo", ws(counted("solo", "echo solo > solo.txt"), "solo.txt", "[]", check("solo.txt"))}};
 }
 
-void write_ws(const pipeline_project& p, const std::string& id, const std::string& body) {
-  write_file(p.root() / "workstreams" / (id + ".yaml"), "workstream_id: " + id + "\n" + body);
-}
-
 } // namespace
 
 TEST_CASE("rerun: a second run starts no tool, a changed prompt re-runs it and what its patch "
@@ -66,7 +62,7 @@ TEST_CASE("rerun: a second run starts no tool, a changed prompt re-runs it and w
 
   // lib's prompt changes its output: lib runs, app (built on lib's new
   // commit) runs and changes too, so docs runs; solo stays.
-  write_ws(p, "lib", chain("v2").at("lib"));
+  p.write_workstream("lib", chain("v2").at("lib"));
   auto dry = p.run({"run", "phase-all", "--dry-run"});
   INFO(dry.output);
   CHECK(dry.output.find("lib: runs (prompt changed)") != std::string::npos);
@@ -107,7 +103,7 @@ TEST_CASE("rerun: a prompt change whose result is already there does not re-run 
   take_starts(p);
   // Same file content, different prompt text: lib runs, changes nothing.
   auto lib = chain("v1").at("lib");
-  write_ws(p, "lib", lib.replace(lib.find("echo 'v1'"), 9, "printf '%s\\n' 'v1'"));
+  p.write_workstream("lib", lib.replace(lib.find("echo 'v1'"), 9, "printf '%s\\n' 'v1'"));
   auto r = p.run({"run", "phase-all"});
   INFO(r.output);
   REQUIRE(r.exit_code == 0);

@@ -18,7 +18,11 @@ pipeline_project::pipeline_project(const std::string& tools_yaml,
                  scratch().string() + "\"]\n");
   write_file(root() / "tools.yaml", tools_yaml);
   for (const auto& [id, body] : workstreams)
-    write_file(root() / "workstreams" / (id + ".yaml"), "workstream_id: " + id + "\n" + body);
+    write_workstream(id, body);
+}
+
+void pipeline_project::write_workstream(const std::string& id, const std::string& body) const {
+  write_file(root() / "workstreams" / (id + ".yaml"), "workstream_id: " + id + "\n" + body);
 }
 
 engine::process_result pipeline_project::run(const std::vector<std::string>& args,

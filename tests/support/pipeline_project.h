@@ -25,6 +25,9 @@ public:
   fs::path repo() const { return dir_.path() / "repo"; }
   /// A scratch directory beside the project, for tools' counters and pid files.
   fs::path scratch() const { return dir_.path() / "scratch"; }
+  /// Writes workstreams/<id>.yaml: body, workstream_id added (as the
+  /// constructor does; a test changes a spec between runs with it).
+  void write_workstream(const std::string& id, const std::string& body) const;
 
   engine::process_result run(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout = std::chrono::seconds(120),
