@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "base/files.h"
+#include "ledger/diff_in_process.h"
 #include "ledger/git.h"
 #include "ledger/patch_admission.h"
 #include "ledger/stage_in_process.h"
@@ -20,6 +21,18 @@ const std::vector<std::string>& stable_diff_config() {
       "-c", "core.quotePath=true", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
       "-c", "diff.renames=true",   "-c", "core.autocrlf=false", "-c", "diff.external="};
   return c;
+}
+
+std::vector<std::string> staged_diff_args(const std::string& base_commit) {
+  std::vector<std::string> args = stable_diff_config();
+  // A nested repository is a gitlink line ("new file mode 160000"), whatever
+  // the user's diff.submodule / diff.ignoreSubmodules or a .gitmodules
+  // `ignore` the tool wrote: hidden or shown as a log, the patch would be
+  // wrong and the pool would not know a gitlink is staged.
+  args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
+                           "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
+                           "--submodule=short", base_commit, "--"});
+  return args;
 }
 
 status force_checkout(engine::environment& env, const fs::path& worktree,
@@ -205,6 +218,27 @@ expected<captured_change> spill_diff(engine::environment& env, const fs::path& w
                                        (ec ? part : rules.spill).string());
 }
 
+/// The same for a diff printed in-process: kept when admitted and larger
+/// than inline_max, left in rules.spill when refused.
+expected<captured_change> settle_printed(std::string text, const admission_rules& rules,
+                                         std::string why) {
+  auto bytes = static_cast<std::int64_t>(text.size());
+  if (why.empty())
+    why = diff_size_problem(bytes, rules.limits);
+  const bool keep = why.empty() && !rules.keep_at.empty() && bytes > rules.inline_max;
+  if (why.empty() && !keep)
+    return captured_change{std::move(text), {}, bytes};
+  const auto& to = keep ? rules.keep_at : rules.spill;
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  if (auto written = write_file_atomic(to, text); !written)
+    return written.error();
+  if (keep)
+    return captured_change{{}, to, bytes};
+  return fail(error_kind::refused,
+              why + "; its diff (" + human_bytes(bytes) + ") is kept in " + to.string());
+}
+
 } // namespace
 
 expected<std::string> workspaces::capture_diff(engine::environment& env, const fs::path& worktree,
@@ -240,16 +274,14 @@ expected<captured_change> workspaces::capture_change(engine::environment& env,
         return captured_change{};
     }
   }
-  std::vector<std::string> args = stable_diff_config();
-  // A nested repository is a gitlink line ("new file mode 160000"), whatever
-  // the user's diff.submodule / diff.ignoreSubmodules or a .gitmodules
-  // `ignore` the tool wrote: hidden or shown as a log, the patch would be
-  // wrong and the pool would not know a gitlink is staged.
-  args.insert(args.end(), {"diff", "--cached", "--binary", "--full-index", "-M", "--no-color",
-                           "--no-ext-diff", "--no-textconv", "--ignore-submodules=none",
-                           "--submodule=short", base_commit, "--"});
+  auto args = staged_diff_args(base_commit);
+  // The patch's bytes, in-process where libgit2 prints git's (its own
+  // limits: 1 MiB a file, so holding it is cheap); git's otherwise.
+  std::optional<std::string> printed;
+  if (!env.sees_every_git_call())
+    printed = staged_diff_in_process(worktree, base_commit);
   auto inline_text = [&]() -> expected<captured_change> {
-    auto text = git(env, worktree, args);
+    auto text = printed ? std::move(*printed) : git(env, worktree, args);
     if (!text)
       return text.error();
     auto bytes = static_cast<std::int64_t>(text->size());
@@ -265,6 +297,8 @@ expected<captured_change> workspaces::capture_change(engine::environment& env,
     why = submodule_problem(env, worktree, *change);
   if (rules->spill.empty())
     return why.empty() ? inline_text() : fail(error_kind::refused, why);
+  if (printed)
+    return settle_printed(std::move(*printed), *rules, std::move(why));
   return spill_diff(env, worktree, std::move(args), *rules, std::move(why));
 }
 

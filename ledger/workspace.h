@@ -18,6 +18,11 @@ namespace uet::ledger {
 /// git -c options that make diff output independent of the user's config.
 const std::vector<std::string>& stable_diff_config();
 
+/// The capture's diff of a worktree's index against base_commit, as git's
+/// arguments (after stable_diff_config; ledger/diff_in_process.h makes the
+/// same bytes in-process where it can).
+std::vector<std::string> staged_diff_args(const std::string& base_commit);
+
 /// What a program running git in a worktree changes when it stages or
 /// commits: HEAD and the index file (git replaces it, so a new inode).
 struct worktree_stamp {

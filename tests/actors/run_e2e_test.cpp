@@ -96,9 +96,10 @@ TEST_CASE("run: an attempt that changes nothing runs no git process in its workt
   // git is a logging shim in front of the real one. Tools that only read
   // leave their worktree untouched (tree_snapshot.h): no `git add`, no
   // `git diff`, no reset or clean between attempts. w's change is staged
-  // in-process (stage_in_process.h): its one git process is its diff. w writes only its
-  // change's file, so its worktree needs no clean either (it holds exactly
-  // w's commit), nor does the integration worktree the run adds.
+  // and printed in-process (stage_in_process.h, diff_in_process.h): no git
+  // process either. w writes only its change's file, so its worktree needs
+  // no clean either (it holds exactly w's commit), nor does the integration
+  // worktree the run adds.
   std::map<std::string, std::string> specs;
   for (int i = 1; i <= 5; ++i)
     specs["r" + std::to_string(i)] = ws("cat README.md > /dev/null", "r.txt");
@@ -126,7 +127,7 @@ TEST_CASE("run: an attempt that changes nothing runs no git process in its workt
   INFO(read_text(p.scratch() / "git.log"));
   CHECK(calls[" add --all"] == 0);           // w's change is staged in-process
   CHECK(calls[" diff --cached --raw"] == 0); // its admission reads the index in-process
-  CHECK(calls[" diff --cached --binary"] == 1);
+  CHECK(calls[" diff --cached --binary"] == 0); // and its patch printed in-process
   CHECK(calls[" clean "] == 0); // the integration worktree is new: a clean checkout
 }
 
