@@ -1,6 +1,7 @@
 #include "ledger/base_follow.h"
 
 #include "ledger/git.h"
+#include "ledger/object_store.h"
 
 namespace uet::ledger {
 
@@ -29,14 +30,25 @@ bool is_ancestor(engine::environment& env, const std::filesystem::path& repo, co
 
 } // namespace
 
-expected<std::optional<base_move>>
-follow_base(engine::environment& env, const std::filesystem::path& repo, const std::string& branch,
-            const std::string& base_ref, const std::string& head) {
+expected<std::string> base_commit(engine::environment& env, const std::filesystem::path& repo,
+                                  const std::string& base_ref) {
+  if (!env.sees_every_git_call())
+    if (auto known = named_commit(repo, base_ref))
+      return *known;
   auto named = git(env, repo, {"rev-parse", "--verify", base_ref + "^{commit}"});
   if (!named)
     return fail(error_kind::bad_input, "base_ref '" + base_ref + "' does not name a commit in " +
                                            repo.string() + ": " + named.message());
-  auto base = chomp(*named);
+  return chomp(*named);
+}
+
+expected<std::optional<base_move>>
+follow_base(engine::environment& env, const std::filesystem::path& repo, const std::string& branch,
+            const std::string& base_ref, const std::string& head) {
+  auto named = base_commit(env, repo, base_ref);
+  if (!named)
+    return named.error();
+  auto base = *named;
   if (is_ancestor(env, repo, base, head))
     return std::optional<base_move>();
   const auto ref = "refs/heads/" + branch;

@@ -22,6 +22,12 @@ struct base_move {
   std::string base; ///< the commit base_ref names
 };
 
+/// The commit base_ref names: in-process where libgit2 reads the name as
+/// git does (object_store.h, named_commit), else `git rev-parse`. A name
+/// that is not a commit fails with kind bad_input, naming base_ref and repo.
+expected<std::string> base_commit(engine::environment& env, const std::filesystem::path& repo,
+                                  const std::string& base_ref);
+
 /// Brings base_ref into branch, whose head is `head`, moving the branch by
 /// compare-and-swap. nullopt: base_ref is in the branch already. A conflict
 /// fails with kind bad_input, saying how to resolve it.

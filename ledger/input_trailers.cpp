@@ -2,8 +2,10 @@
 
 #include <set>
 
+#include "ledger/base_follow.h"
 #include "ledger/git.h"
 #include "ledger/integration.h"
+#include "ledger/object_store.h"
 
 namespace uet::ledger {
 
@@ -81,9 +83,12 @@ expected<std::map<std::string, branch_input>> read_input_trailers(engine::enviro
 expected<std::string> branch_base(engine::environment& env, const std::filesystem::path& repo,
                                   const std::string& branch, const std::string& base_ref) {
   if (!branch_exists(env, repo, branch)) {
-    auto r = git_run(env, repo, {"rev-parse", "--verify", "--quiet", base_ref + "^{commit}"});
-    return r && r->exit_code == 0 ? chomp(r->out) : std::string();
+    auto base = base_commit(env, repo, base_ref);
+    return base ? *base : std::string();
   }
+  if (!env.sees_every_git_call())
+    if (auto known = first_parent_without(repo, branch, {"UET-Patch: ", "UET-Rollback: "}))
+      return *known;
   auto r = git(env, repo,
                {"rev-list", "--first-parent", "--invert-grep", "--grep=^UET-Patch: ",
                 "--grep=^UET-Rollback: ", "-n", "1", "refs/heads/" + branch, "--"});

@@ -5,7 +5,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "ledger/base_follow.h"
 #include "ledger/git.h"
+#include "ledger/object_store.h"
 #include "ledger/workspace.h"
 #include "ledger/worktree_record.h"
 
@@ -144,14 +146,14 @@ expected<branch_at> branch_head(engine::environment& env, const integration_conf
     return head.error();
   if (*head)
     return branch_at{**head, false};
-  auto base = git(env, repo, {"rev-parse", "--verify", cfg.base_ref + "^{commit}"});
+  auto base = base_commit(env, repo, cfg.base_ref);
   if (!base)
-    return fail(error_kind::bad_input, "base_ref '" + cfg.base_ref +
-                                           "' does not name a commit in " + repo.string() + ": " +
-                                           base.message());
-  if (auto r = git(env, repo, {"branch", cfg.branch, chomp(*base)}); !r)
-    return r.error();
-  return branch_at{chomp(*base), true};
+    return base.error();
+  // In-process where libgit2 makes the same branch; git says why it cannot.
+  if (env.sees_every_git_call() || !create_branch(repo, cfg.branch, *base))
+    if (auto r = git(env, repo, {"branch", cfg.branch, *base}); !r)
+      return r.error();
+  return branch_at{*base, true};
 }
 
 /// The ledger's worktree, registered with this repository (not a copy of

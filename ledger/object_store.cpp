@@ -7,6 +7,9 @@
 #include <git2.h>
 #include <mutex>
 #include <set>
+#include <string_view>
+#include <system_error>
+#include <vector>
 
 namespace uet::ledger {
 
@@ -119,6 +122,121 @@ std::optional<std::string> branch_commit(const std::filesystem::path& repo,
   if (rc != 0)
     return std::nullopt;
   return hex(id);
+}
+
+namespace {
+
+/// A name git reads only as a ref (not a hex id, no revision syntax).
+bool plain_ref_name(const std::string& rev) {
+  if (rev.empty() || rev.front() == '-' || rev.find_first_of("@~^:?*[\\ ") != std::string::npos)
+    return false;
+  if (rev.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
+    return false; // git may read it as an object id
+  int valid = 0;
+  auto full = rev.rfind("refs/", 0) == 0 ? rev : "refs/heads/" + rev;
+  return git_reference_name_is_valid(&valid, full.c_str()) == 0 && valid;
+}
+
+std::optional<std::string> peeled_commit(git_reference* ref) {
+  owned<git_object, git_object_free> c;
+  if (git_reference_peel(&c.p, ref, GIT_OBJECT_COMMIT) != 0)
+    return std::nullopt;
+  return hex(*git_object_id(c.p));
+}
+
+} // namespace
+
+std::optional<std::string> named_commit(const std::filesystem::path& repo, const std::string& rev) {
+  ensure_libgit2();
+  owned<git_repository, git_repository_free> r;
+  if (git_repository_open(&r.p, repo.c_str()) != 0)
+    return std::nullopt;
+  if (rev == "HEAD") {
+    owned<git_reference, git_reference_free> head;
+    if (git_reference_lookup(&head.p, r.p, "HEAD") != 0)
+      return std::nullopt;
+    return peeled_commit(head.p);
+  }
+  if (!plain_ref_name(rev))
+    return std::nullopt;
+  std::error_code ec;
+  for (const char* dir : {git_repository_path(r.p), git_repository_commondir(r.p)})
+    if (rev.rfind("refs/", 0) != 0 && std::filesystem::exists(std::filesystem::path(dir) / rev, ec))
+      return std::nullopt; // a file git's first rule would read (FETCH_HEAD-like)
+  std::vector<std::string> candidates{"refs/" + rev, "refs/tags/" + rev, "refs/heads/" + rev,
+                                      "refs/remotes/" + rev, "refs/remotes/" + rev + "/HEAD"};
+  if (rev.rfind("refs/", 0) == 0)
+    candidates.insert(candidates.begin(), rev);
+  owned<git_reference, git_reference_free> found;
+  for (const auto& name : candidates) {
+    owned<git_reference, git_reference_free> ref;
+    int rc = git_reference_lookup(&ref.p, r.p, name.c_str());
+    if (rc == GIT_ENOTFOUND)
+      continue;
+    if (rc != 0 || found.p)
+      return std::nullopt; // unreadable, or ambiguous: git says which it takes
+    std::swap(found.p, ref.p);
+  }
+  if (!found.p)
+    return std::nullopt;
+  return peeled_commit(found.p);
+}
+
+namespace {
+
+bool has_line_starting(std::string_view message, const std::vector<std::string>& prefixes) {
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    auto line = message.substr(pos);
+    for (const auto& p : prefixes)
+      if (line.substr(0, p.size()) == p)
+        return true;
+    auto nl = message.find('\n', pos);
+    if (nl == std::string_view::npos)
+      break;
+    pos = nl + 1;
+  }
+  return false;
+}
+
+} // namespace
+
+std::optional<std::string> first_parent_without(const std::filesystem::path& repo,
+                                                const std::string& branch,
+                                                const std::vector<std::string>& prefixes) {
+  ensure_libgit2();
+  owned<git_repository, git_repository_free> r;
+  owned<git_revwalk, git_revwalk_free> walk;
+  if (git_repository_open(&r.p, repo.c_str()) != 0 || git_revwalk_new(&walk.p, r.p) != 0 ||
+      git_revwalk_simplify_first_parent(walk.p) != 0 ||
+      git_revwalk_push_ref(walk.p, ("refs/heads/" + branch).c_str()) != 0)
+    return std::nullopt;
+  git_oid id;
+  int rc = 0;
+  while ((rc = git_revwalk_next(&id, walk.p)) == 0) {
+    owned<git_commit, git_commit_free> c;
+    if (git_commit_lookup(&c.p, r.p, &id) != 0 || git_commit_message_encoding(c.p))
+      return std::nullopt;
+    const char* message = git_commit_message_raw(c.p);
+    if (!has_line_starting(message ? message : "", prefixes))
+      return hex(id);
+  }
+  return rc == GIT_ITEROVER ? std::optional<std::string>(std::string()) : std::nullopt;
+}
+
+bool create_branch(const std::filesystem::path& repo, const std::string& branch,
+                   const std::string& commit) {
+  ensure_libgit2();
+  int valid = 0;
+  if (git_branch_name_is_valid(&valid, branch.c_str()) != 0 || !valid)
+    return false;
+  owned<git_repository, git_repository_free> r;
+  git_oid id;
+  owned<git_commit, git_commit_free> c;
+  owned<git_reference, git_reference_free> made;
+  return git_repository_open(&r.p, repo.c_str()) == 0 &&
+         git_oid_fromstr(&id, commit.c_str()) == 0 && git_commit_lookup(&c.p, r.p, &id) == 0 &&
+         git_branch_create(&made.p, r.p, branch.c_str(), c.p, 0) == 0;
 }
 
 expected<object_store> object_store::open(const std::filesystem::path& repo) {

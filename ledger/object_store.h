@@ -39,6 +39,29 @@ std::string blob_id_of_file(const std::filesystem::path& file);
 std::optional<std::string> branch_commit(const std::filesystem::path& repo,
                                          const std::string& branch);
 
+/// The commit `git rev-parse --verify REV^{commit}` prints, read in-process
+/// where libgit2 resolves rev as git does: "HEAD", or a name exactly one of
+/// git's candidates holds (NAME if it starts with refs/, refs/NAME,
+/// refs/tags/NAME, refs/heads/NAME, refs/remotes/NAME, refs/remotes/NAME/HEAD).
+/// nullopt: ask git (any other syntax, a hex name, an ambiguous or missing
+/// name, a pseudo-ref file, a ref that is not a commit, any failure).
+std::optional<std::string> named_commit(const std::filesystem::path& repo, const std::string& rev);
+
+/// The newest commit of branch's first-parent line whose message has no
+/// line starting with one of prefixes: what `git rev-list --first-parent
+/// --invert-grep --grep=^P... -n 1 refs/heads/BRANCH` prints ("" when every
+/// commit has one). nullopt: ask git (a message in another encoding, which
+/// git re-encodes before it greps; a missing branch; any failure).
+std::optional<std::string> first_parent_without(const std::filesystem::path& repo,
+                                                const std::string& branch,
+                                                const std::vector<std::string>& prefixes);
+
+/// `git branch BRANCH COMMIT` in-process (the same reflog entry, "branch:
+/// Created from COMMIT"). False: not done (a name git would judge itself,
+/// an existing branch, any failure); ask git, whose message says why.
+bool create_branch(const std::filesystem::path& repo, const std::string& branch,
+                   const std::string& commit);
+
 class object_store {
 public:
   /// The repository at repo (a worktree's path works too).
