@@ -37,7 +37,8 @@ public:
   /// The environment entry every contained process carries ("NAME", "value").
   const std::string& token_name() const;
   const std::string& token() const { return token_; }
-  /// Takes the just-spawned process in (the cgroup; nothing for the sweep).
+  /// Takes the just-spawned process in (the cgroup; for the sweep, when it
+  /// started).
   void adopt(pid_t pid);
   /// Kills every process still contained and waits (up to ~1 s) for them to
   /// go.
@@ -48,6 +49,9 @@ public:
 private:
   std::string token_;
   std::string cgroup_; ///< its directory, "" for the sweep
+  /// When the first process adopted started (proc_scan.h, process_start):
+  /// what started before it is none of ours. 0: unknown.
+  unsigned long long since_ = 0;
 };
 
 } // namespace uet::engine

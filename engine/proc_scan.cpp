@@ -5,27 +5,62 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace uet::engine {
 
 namespace {
 
-bool environment_has(int pid, const std::set<std::string>& entries) {
+enum class environment_is { with, without, empty };
+
+environment_is environment_of(int pid, const std::set<std::string>& entries) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
   if (!in)
-    return false;
+    return environment_is::empty;
   std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (env.empty())
+    return environment_is::empty;
   std::size_t start = 0;
   while (start < env.size()) {
     auto end = env.find('\0', start);
     if (end == std::string::npos)
       end = env.size();
     if (entries.count(env.substr(start, end - start)))
-      return true;
+      return environment_is::with;
     start = end + 1;
   }
-  return false;
+  return environment_is::without;
+}
+
+/// /proc/<pid>/stat's fields after the command name (state first), or
+/// empty when it cannot be read.
+std::vector<std::string> stat_fields(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!stat || !std::getline(stat, line))
+    return {};
+  auto paren = line.rfind(')');
+  if (paren == std::string::npos)
+    return {};
+  std::istringstream rest(line.substr(paren + 1));
+  return {std::istream_iterator<std::string>(rest), std::istream_iterator<std::string>()};
+}
+
+constexpr unsigned long kernel_thread = 0x00200000; // PF_KTHREAD
+
+/// A running user process that started at or after since.
+bool started_since(int pid, unsigned long long since) {
+  auto f = stat_fields(pid); // f[0] state (field 3), f[6] flags (9), f[19] starttime (22)
+  if (f.size() < 20 || f[0] == "Z" || f[0] == "X")
+    return false;
+  try {
+    return !(std::stoul(f[6]) & kernel_thread) && std::stoull(f[19]) >= since;
+  } catch (const std::exception&) {
+    return true; // unreadable: not proof of anything
+  }
 }
 
 } // namespace
@@ -43,7 +78,21 @@ bool process_running(int pid) {
 }
 
 std::vector<int> processes_with_environment(const std::set<std::string>& entries) {
-  std::vector<int> out;
+  return sweep_environment(entries, std::numeric_limits<unsigned long long>::max()).found;
+}
+
+unsigned long long process_start(int pid) {
+  auto f = stat_fields(pid);
+  try {
+    return f.size() < 20 ? 0 : std::stoull(f[19]);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+environment_sweep sweep_environment(const std::set<std::string>& entries,
+                                    unsigned long long since) {
+  environment_sweep out;
   if (entries.empty())
     return out;
   std::error_code ec;
@@ -53,8 +102,13 @@ std::vector<int> processes_with_environment(const std::set<std::string>& entries
     if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit))
       continue;
     int pid = std::stoi(name);
-    if (pid != ::getpid() && environment_has(pid, entries) && process_running(pid))
-      out.push_back(pid);
+    if (pid == ::getpid())
+      continue;
+    auto env = environment_of(pid, entries);
+    if (env == environment_is::with && process_running(pid))
+      out.found.push_back(pid);
+    else if (env == environment_is::empty && !out.unsure && started_since(pid, since))
+      out.unsure = true;
   }
   return out;
 }

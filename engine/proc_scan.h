@@ -17,4 +17,20 @@ bool process_running(int pid);
 /// holds one of `entries` ("NAME=value", whole).
 std::vector<int> processes_with_environment(const std::set<std::string>& entries);
 
+/// When the process started: clock ticks after boot (/proc/<pid>/stat,
+/// field 22); 0 when it cannot be read.
+unsigned long long process_start(int pid);
+
+/// One sweep of /proc: the pids processes_with_environment finds, and
+/// whether it may have missed one. A process in the middle of an exec (or
+/// whose environment cannot be read) shows none for a moment; `unsure` says
+/// a running user process (not a kernel thread) that started at or after
+/// `since` showed none. Nothing started since a step's first process can
+/// be one of its processes; what started before cannot.
+struct environment_sweep {
+  std::vector<int> found;
+  bool unsure = false;
+};
+environment_sweep sweep_environment(const std::set<std::string>& entries, unsigned long long since);
+
 } // namespace uet::engine

@@ -2,10 +2,13 @@
 // still end with its step: by cgroup v2 where the machine offers one, by
 // the environment token and a /proc sweep otherwise. Both paths are run
 // here; real processes.
+#include <array>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 #include "engine/proc_scan.h"
 #include "engine/subprocess.h"
@@ -91,4 +94,43 @@ TEST_CASE("containment: the sweep alone misses a process that cleared its enviro
   REQUIRE(pid > 0);
   CHECK(process_running(pid));
   ::kill(pid, SIGKILL);
+}
+
+TEST_CASE("containment: a sweep is unsure only of a user process, started since the step's "
+          "first, that shows no environment") {
+  // Such a process may be one of the step's in the middle of an exec: the
+  // sweep looks again. Anything else lets an empty sweep be believed at
+  // once, so a step that left nothing behind ends without waiting.
+  uet::test::temp_dir d{"uet-contain"};
+  const std::string mark = "UET_TEST_MARK=" + std::to_string(::getpid());
+  pid_t with = ::fork();
+  if (with == 0) {
+    ::execle("/bin/sleep", "sleep", "5", nullptr,
+             std::array<const char*, 2>{mark.c_str(), nullptr}.data());
+    ::_exit(127);
+  }
+  pid_t without = ::fork();
+  if (without == 0) {
+    ::execle("/bin/sleep", "sleep", "5", nullptr, std::array<const char*, 1>{nullptr}.data());
+    ::_exit(127);
+  }
+  REQUIRE(with > 0);
+  REQUIRE(without > 0);
+  std::this_thread::sleep_for(100ms); // both have exec'd
+  auto since = std::min(process_start(with), process_start(without));
+  REQUIRE(since > 0);
+
+  auto now = sweep_environment({mark}, since);
+  CHECK(now.found == std::vector<int>{with});
+  CHECK(now.unsure); // `without` started since, and shows nothing
+  // Processes that started before `since` (this one, pid 1, kernel
+  // threads) never make a sweep unsure.
+  auto later = sweep_environment({mark}, since + 100000);
+  CHECK(later.found == std::vector<int>{with});
+  CHECK_FALSE(later.unsure);
+  for (pid_t p : {with, without}) {
+    ::kill(p, SIGKILL);
+    ::waitpid(p, nullptr, 0);
+  }
+  CHECK(sweep_environment({mark}, since).found.empty());
 }
