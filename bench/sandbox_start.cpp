@@ -1,11 +1,13 @@
 // Benchmark helper: what the sandbox adds to a tool start. Times, in turns,
 // N starts of /bin/true in a real git worktree (engine::run_process, as the
-// adapter calls it) four ways: plain posix_spawn (git's path, the floor);
+// adapter calls it) five ways: plain posix_spawn (git's path, the floor);
 // with the default tools.yaml limits (our vfork + setrlimit); with limits
 // and the sandbox (a ledger::tool_sandbox opened per start, as each step
 // does: TMPDIR made and removed, the Landlock ruleset, the read-only binds
-// in a mount namespace); and the peer it replaced for limits, prlimit(1) in
-// front of the program. Prints the median per start (ms) of each.
+// in a mount namespace); all that and the step's containment (its token,
+// and at the end the sweep or the cgroup: engine/containment.h), which is
+// what an adapter starts; and the peer it replaced for limits, prlimit(1)
+// in front of the program. Prints the median per start (ms) of each.
 //   uet-bench-sandbox DIR [N]     (N starts per way, default 400)
 #include <algorithm>
 #include <chrono>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "config/tools.h"
+#include "engine/containment.h"
 #include "engine/subprocess.h"
 #include "ledger/git.h"
 #include "ledger/tool_sandbox.h"
@@ -82,6 +85,19 @@ int main(int argc, char** argv) {
         p.env = (*box)->env();
         return engine::run_process(p).ok();
       },
+      [&] { // what an adapter starts: the above, and the step's containment
+        auto box = ledger::tool_sandbox::open(wt, {sandbox_mode::required, {}});
+        if (!box)
+          return false;
+        engine::process_request p;
+        p.argv = {"/bin/true"};
+        p.cwd = wt;
+        p.limits = limits;
+        p.sandbox = (*box)->rules();
+        p.env = (*box)->env();
+        p.contain = engine::default_containment();
+        return engine::run_process(p).ok();
+      },
       [&] {
         engine::process_request p;
         p.argv = {"prlimit", "--cpu=3600:3602", "--fsize=1073741824", "--nofile=4096",
@@ -102,15 +118,19 @@ int main(int argc, char** argv) {
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
   double plain = median(times[0]), lim = median(times[1]), box = median(times[2]),
-         prl = median(times[3]);
+         all = median(times[3]), prl = median(times[4]);
   std::printf("| way (median of %d starts of /bin/true) | ms per start | vs plain |\n", n);
   std::printf("|---|---|---|\n");
   std::printf("| plain posix_spawn (git's path) | %.3f | +%.3f |\n", plain, 0.0);
   std::printf("| limits (vfork + setrlimit) | %.3f | %+.3f |\n", lim, lim - plain);
   std::printf("| limits + sandbox (Landlock, read-only binds, TMPDIR) | %.3f | %+.3f |\n", box,
               box - plain);
+  std::printf("| limits + sandbox + containment (%s) | %.3f | %+.3f |\n",
+              engine::containment::make(engine::default_containment())->mechanism(), all,
+              all - plain);
   std::printf("| peer: prlimit(1) in front (what limits cost before) | %.3f | %+.3f |\n", prl,
               prl - plain);
   std::printf("\nsandbox cost per start (limits + sandbox - limits): %.3f ms\n", box - lim);
+  std::printf("containment cost per step (its end included): %.3f ms\n", all - box);
   return 0;
 }
