@@ -255,9 +255,11 @@ void settle_held(scheduler_ptr self) {
     st.held.erase(it);
     // The skip stands only if the commit it was judged on is the one that
     // landed (a reset in the gate may have changed the tree under it).
-    const auto& [dep, base] = st.early_base[d.node];
-    auto landed = st.outputs.find(st.ctx->spec(dep).id);
-    if (landed != st.outputs.end() && landed->second == base) {
+    auto early = st.early_base.find(d.node);
+    auto landed = early == st.early_base.end()
+                      ? st.outputs.end()
+                      : st.outputs.find(st.ctx->spec(early->second.first).id);
+    if (landed != st.outputs.end() && landed->second == early->second.second) {
       settle(self, d);
     } else {
       self->send(st.supervisor, msg::reset_atom_v, d.node); // no retry spent on it
@@ -270,6 +272,7 @@ void settle_held(scheduler_ptr self) {
 void settle(scheduler_ptr self, const msg::ws_done& d) {
   auto& st = self->state;
   auto& s = st.summary;
+  st.early_base.erase(d.node); // what it started on no longer matters
   bool unchecked = d.end == ws_end::committed && !st.ctx->spec(d.node).has_acceptance();
   set_state(self, d.node, state_of(d.end), d.attempts,
             unchecked && d.reason.empty() ? std::string(unchecked_reason) : d.reason);

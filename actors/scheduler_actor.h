@@ -55,7 +55,7 @@ struct scheduler_state {
   /// dependencies land (void if one of those patches leaves the gate).
   std::map<std::uint32_t, msg::ws_done> held;
   /// Per node started early: the dependency whose speculative commit it
-  /// started on, and that commit.
+  /// started on, and that commit (until it settles).
   std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::string>> early_base;
   /// Dependents may start on a dependency's patch in the gate (the gate
   /// engine, with tools that run).
