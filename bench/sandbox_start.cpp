@@ -59,6 +59,19 @@ int main(int argc, char** argv) {
     return 1;
 
   auto limits = config::default_tool_limits();
+  auto sandboxed = [&](engine::containment_kind contain) {
+    auto box = ledger::tool_sandbox::open(wt, {sandbox_mode::required, {}});
+    if (!box)
+      return false;
+    engine::process_request p;
+    p.argv = {"/bin/true"};
+    p.cwd = wt;
+    p.limits = limits;
+    p.sandbox = (*box)->rules();
+    p.env = (*box)->env();
+    p.contain = contain;
+    return engine::run_process(p).ok();
+  };
   std::vector<std::function<bool()>> ways = {
       [&] {
         engine::process_request p;
@@ -73,31 +86,9 @@ int main(int argc, char** argv) {
         p.limits = limits;
         return engine::run_process(p).ok();
       },
-      [&] {
-        auto box = ledger::tool_sandbox::open(wt, {sandbox_mode::required, {}});
-        if (!box)
-          return false;
-        engine::process_request p;
-        p.argv = {"/bin/true"};
-        p.cwd = wt;
-        p.limits = limits;
-        p.sandbox = (*box)->rules();
-        p.env = (*box)->env();
-        return engine::run_process(p).ok();
-      },
-      [&] { // what an adapter starts: the above, and the step's containment
-        auto box = ledger::tool_sandbox::open(wt, {sandbox_mode::required, {}});
-        if (!box)
-          return false;
-        engine::process_request p;
-        p.argv = {"/bin/true"};
-        p.cwd = wt;
-        p.limits = limits;
-        p.sandbox = (*box)->rules();
-        p.env = (*box)->env();
-        p.contain = engine::default_containment();
-        return engine::run_process(p).ok();
-      },
+      [&] { return sandboxed(engine::containment_kind::none); },
+      // what an adapter starts: the above, and the step's containment
+      [&] { return sandboxed(engine::default_containment()); },
       [&] {
         engine::process_request p;
         p.argv = {"prlimit", "--cpu=3600:3602", "--fsize=1073741824", "--nofile=4096",
