@@ -100,8 +100,10 @@ const std::string& containment::token_name() const {
 }
 
 void containment::adopt(pid_t pid) {
-  if (since_ == 0)
+  if (since_ == 0) {
     since_ = process_start(pid);
+    leader_ = pid;
+  }
   if (cgroup_.empty())
     return;
   std::ofstream procs(cgroup_ + "/cgroup.procs");
@@ -120,7 +122,7 @@ void containment::end_all() {
     // The cgroup holds what the tool started once it was moved in; the
     // token also finds what it forked before that (posix_spawn returns
     // after the exec, so a tool can fork before adopt() moves it).
-    auto sweep = sweep_environment({entry}, since_);
+    auto sweep = sweep_environment({entry}, since_, leader_);
     auto& pids = sweep.found;
     if (!cgroup_.empty())
       for (auto p : pids_in(cgroup_))
@@ -130,10 +132,11 @@ void containment::end_all() {
       if (process_running(p))
         live.push_back(p);
     // A process in the middle of an exec shows no environment for a
-    // moment: without a cgroup, an empty sweep that saw such a process,
-    // started since the step's first, is not proof. Look again for a few
-    // milliseconds before believing it. (Seeing none, there is nothing to
-    // wait for: each sweep costs a read of every process's environment.)
+    // moment, and one just gone may have forked where the sweep had passed:
+    // without a cgroup, an empty sweep that saw either (proc_scan.h) is not
+    // proof. Look again for a few milliseconds before believing it. (Seeing
+    // neither, there is nothing to wait for: each sweep costs a read of
+    // every process's environment.)
     if (live.empty() && cgroup_.empty() && (sweep.unsure || since_ == 0) &&
         std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(5)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));

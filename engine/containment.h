@@ -52,6 +52,7 @@ private:
   /// When the first process adopted started (proc_scan.h, process_start):
   /// what started before it is none of ours. 0: unknown.
   unsigned long long since_ = 0;
+  pid_t leader_ = 0; ///< that process: a zombie at the step's end, not a doubt
 };
 
 } // namespace uet::engine

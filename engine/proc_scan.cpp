@@ -51,11 +51,11 @@ std::vector<std::string> stat_fields(int pid) {
 
 constexpr unsigned long kernel_thread = 0x00200000; // PF_KTHREAD
 
-/// A running user process that started at or after since.
+/// A user process (alive, dying or a zombie) that started at or after since.
 bool started_since(int pid, unsigned long long since) {
   auto f = stat_fields(pid); // f[0] state (field 3), f[6] flags (9), f[19] starttime (22)
-  if (f.size() < 20 || f[0] == "Z" || f[0] == "X")
-    return false;
+  if (f.size() < 20)
+    return false; // gone
   try {
     return !(std::stoul(f[6]) & kernel_thread) && std::stoull(f[19]) >= since;
   } catch (const std::exception&) {
@@ -90,8 +90,8 @@ unsigned long long process_start(int pid) {
   }
 }
 
-environment_sweep sweep_environment(const std::set<std::string>& entries,
-                                    unsigned long long since) {
+environment_sweep sweep_environment(const std::set<std::string>& entries, unsigned long long since,
+                                    int leader) {
   environment_sweep out;
   if (entries.empty())
     return out;
@@ -105,10 +105,15 @@ environment_sweep sweep_environment(const std::set<std::string>& entries,
     if (pid == ::getpid())
       continue;
     auto env = environment_of(pid, entries);
-    if (env == environment_is::with && process_running(pid))
-      out.found.push_back(pid);
-    else if (env == environment_is::empty && !out.unsure && started_since(pid, since))
+    if (env == environment_is::with) {
+      if (process_running(pid))
+        out.found.push_back(pid);
+      else
+        out.unsure = true; // gone between two looks: it may have forked
+    } else if (env == environment_is::empty && pid != leader && !out.unsure &&
+               started_since(pid, since)) {
       out.unsure = true;
+    }
   }
   return out;
 }

@@ -22,15 +22,19 @@ std::vector<int> processes_with_environment(const std::set<std::string>& entries
 unsigned long long process_start(int pid);
 
 /// One sweep of /proc: the pids processes_with_environment finds, and
-/// whether it may have missed one. A process in the middle of an exec (or
-/// whose environment cannot be read) shows none for a moment; `unsure` says
-/// a running user process (not a kernel thread) that started at or after
-/// `since` showed none. Nothing started since a step's first process can
-/// be one of its processes; what started before cannot.
+/// whether it may have missed one. A process in the middle of an exec, a
+/// dying one, a zombie (or one whose environment cannot be read) shows none
+/// for a moment, and one just gone may have forked a child at a pid the
+/// sweep had passed. So `unsure` says a user process (not a kernel thread)
+/// other than `leader` that started at or after `since` showed no
+/// environment, or one that showed an entry was gone when looked at again.
+/// Anything started since a step's first process may be one of its
+/// processes; what started before cannot.
 struct environment_sweep {
   std::vector<int> found;
   bool unsure = false;
 };
-environment_sweep sweep_environment(const std::set<std::string>& entries, unsigned long long since);
+environment_sweep sweep_environment(const std::set<std::string>& entries, unsigned long long since,
+                                    int leader = 0);
 
 } // namespace uet::engine

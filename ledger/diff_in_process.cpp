@@ -2,6 +2,8 @@
 
 #include <git2.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -18,6 +20,7 @@ namespace {
 using lg2::owned;
 
 constexpr std::size_t max_blob = 1 << 20;
+constexpr std::size_t max_total = 8 << 20;  // what the diff reads in all: larger, git streams it
 constexpr std::size_t binary_probe = 8000;  // what git reads for a NUL
 constexpr std::size_t hunk_header_max = 80; // xdiff's function-line buffer
 
@@ -44,7 +47,21 @@ bool config_needs_git(git_repository* repo) {
     if (git_config_get_entry(&e.p, cfg.p, name) == 0)
       return true;
   }
-  return false;
+  // A case-folding index makes libgit2 list files in another order; an
+  // includeIf may be one libgit2 cannot evaluate (hasconfig:), and what it
+  // includes could set any of the above.
+  int ignorecase = 0;
+  if (git_config_get_bool(&ignorecase, cfg.p, "core.ignorecase") == 0 && ignorecase)
+    return true;
+  bool conditional = false;
+  git_config_foreach_match(
+      cfg.p, "^includeif\\.",
+      [](const git_config_entry*, void* found) {
+        *static_cast<bool*>(found) = true;
+        return 1;
+      },
+      &conditional);
+  return conditional || lg2::replaces_objects(repo);
 }
 
 /// Printed alike by git and libgit2: no quoting, no padding.
@@ -71,7 +88,8 @@ bool has_diff_attribute(git_repository* repo, const char* path) {
 /// A hunk header names the preimage's last line starting with a letter, `_`
 /// or `$`, cut to 80 bytes; git cuts then trims trailing white space,
 /// libgit2 trims then cuts, and libgit2's white space includes \f and \v.
-/// A line on which the two could differ, and git prints the patch.
+/// Both cut at invalid UTF-8, each by its own rules. A line on which the
+/// two could differ, and git prints the patch.
 bool header_lines_differ(std::string_view text) {
   if (text.find_first_of("\f\v") != std::string_view::npos)
     return true;
@@ -79,27 +97,39 @@ bool header_lines_differ(std::string_view text) {
   while (pos < text.size()) {
     auto nl = text.find('\n', pos);
     auto end = nl == std::string_view::npos ? text.size() : nl;
-    if (end - pos > hunk_header_max) {
-      char last = text[pos + hunk_header_max - 1];
-      if (last == ' ' || last == '\t' || last == '\r')
+    auto line = text.substr(pos, end - pos);
+    char first = line.empty() ? '\0' : line.front();
+    bool candidate =
+        std::isalpha(static_cast<unsigned char>(first)) || first == '_' || first == '$';
+    if (candidate) {
+      auto head = line.substr(0, hunk_header_max);
+      if (std::any_of(head.begin(), head.end(),
+                      [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
         return true;
+      if (line.size() > hunk_header_max) {
+        char last = line[hunk_header_max - 1];
+        if (last == ' ' || last == '\t' || last == '\r')
+          return true;
+      }
     }
     pos = end + 1;
   }
   return false;
 }
 
-/// The blob's text, or nullopt when git would call it binary or it is large.
+/// The blob's text, or nullopt when git would call it binary or it is
+/// large, or the blobs read so far (`budget`, bytes left) are.
 std::optional<std::string_view> text_of(git_repository* repo, const git_oid& id,
-                                        owned<git_blob, git_blob_free>& blob) {
+                                        owned<git_blob, git_blob_free>& blob, std::size_t& budget) {
   // The size from the object's header first: a blob of 200 MB is declined
   // without being read.
   owned<git_odb, git_odb_free> odb;
   std::size_t size = 0;
   git_object_t type{};
   if (git_repository_odb(&odb.p, repo) != 0 || git_odb_read_header(&size, &type, odb.p, &id) != 0 ||
-      type != GIT_OBJECT_BLOB || size > max_blob)
+      type != GIT_OBJECT_BLOB || size > max_blob || size > budget)
     return std::nullopt;
+  budget -= size;
   if (git_blob_lookup(&blob.p, repo, &id) != 0)
     return std::nullopt;
   size = static_cast<std::size_t>(git_blob_rawsize(blob.p));
@@ -110,7 +140,7 @@ std::optional<std::string_view> text_of(git_repository* repo, const git_oid& id,
 }
 
 /// Every delta one libgit2 prints as git does.
-bool printable_alike(git_repository* repo, const git_diff_delta* d) {
+bool printable_alike(git_repository* repo, const git_diff_delta* d, std::size_t& budget) {
   if (d->status != GIT_DELTA_ADDED && d->status != GIT_DELTA_MODIFIED)
     return false;
   if (!regular(d->new_file.mode) || (d->status == GIT_DELTA_MODIFIED && !regular(d->old_file.mode)))
@@ -120,12 +150,12 @@ bool printable_alike(git_repository* repo, const git_diff_delta* d) {
   if (has_diff_attribute(repo, d->new_file.path))
     return false;
   owned<git_blob, git_blob_free> now;
-  auto new_text = text_of(repo, d->new_file.id, now);
+  auto new_text = text_of(repo, d->new_file.id, now, budget);
   if (!new_text || (d->status == GIT_DELTA_ADDED && new_text->empty()))
     return false; // git prints no ---/+++ lines for an empty new file, libgit2 does
   if (d->status == GIT_DELTA_MODIFIED) {
     owned<git_blob, git_blob_free> before;
-    auto old_text = text_of(repo, d->old_file.id, before);
+    auto old_text = text_of(repo, d->old_file.id, before, budget);
     if (!old_text || header_lines_differ(*old_text))
       return false;
   }
@@ -160,8 +190,9 @@ std::optional<std::string> staged_diff_in_process(const fs::path& worktree,
   if (git_diff_tree_to_index(&diff.p, repo.p, tree.p, index.p, &opts) != 0)
     return std::nullopt;
   const std::size_t n = git_diff_num_deltas(diff.p);
+  std::size_t budget = max_total;
   for (std::size_t i = 0; i < n; ++i)
-    if (!printable_alike(repo.p, git_diff_get_delta(diff.p, i)))
+    if (!printable_alike(repo.p, git_diff_get_delta(diff.p, i), budget))
       return std::nullopt;
   git_buf buf = GIT_BUF_INIT;
   if (git_diff_to_buf(&buf, diff.p, GIT_DIFF_FORMAT_PATCH) != 0) {

@@ -132,6 +132,8 @@ bool plain_ref_name(const std::string& rev) {
     return false;
   if (rev.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos)
     return false; // git may read it as an object id
+  if (rev.rfind("main-worktree/", 0) == 0 || rev.rfind("worktrees/", 0) == 0)
+    return false; // another worktree's refs, by git's first rule
   int valid = 0;
   auto full = rev.rfind("refs/", 0) == 0 ? rev : "refs/heads/" + rev;
   return git_reference_name_is_valid(&valid, full.c_str()) == 0 && valid;
@@ -149,7 +151,7 @@ std::optional<std::string> peeled_commit(git_reference* ref) {
 std::optional<std::string> named_commit(const std::filesystem::path& repo, const std::string& rev) {
   ensure_libgit2();
   owned<git_repository, git_repository_free> r;
-  if (git_repository_open(&r.p, repo.c_str()) != 0)
+  if (git_repository_open(&r.p, repo.c_str()) != 0 || lg2::replaces_objects(r.p))
     return std::nullopt;
   if (rev == "HEAD") {
     owned<git_reference, git_reference_free> head;
@@ -184,6 +186,14 @@ std::optional<std::string> named_commit(const std::filesystem::path& repo, const
 
 namespace {
 
+/// git greps a message after re-encoding it to i18n.logOutputEncoding.
+bool message_reencoded(git_repository* repo) {
+  owned<git_config, git_config_free> cfg;
+  owned<git_config_entry, git_config_entry_free> e;
+  return git_repository_config_snapshot(&cfg.p, repo) != 0 ||
+         git_config_get_entry(&e.p, cfg.p, "i18n.logoutputencoding") == 0;
+}
+
 bool has_line_starting(std::string_view message, const std::vector<std::string>& prefixes) {
   std::size_t pos = 0;
   while (pos < message.size()) {
@@ -207,7 +217,8 @@ std::optional<std::string> first_parent_without(const std::filesystem::path& rep
   ensure_libgit2();
   owned<git_repository, git_repository_free> r;
   owned<git_revwalk, git_revwalk_free> walk;
-  if (git_repository_open(&r.p, repo.c_str()) != 0 || git_revwalk_new(&walk.p, r.p) != 0 ||
+  if (git_repository_open(&r.p, repo.c_str()) != 0 || lg2::replaces_objects(r.p) ||
+      message_reencoded(r.p) || git_revwalk_new(&walk.p, r.p) != 0 ||
       git_revwalk_simplify_first_parent(walk.p) != 0 ||
       git_revwalk_push_ref(walk.p, ("refs/heads/" + branch).c_str()) != 0)
     return std::nullopt;
@@ -224,18 +235,38 @@ std::optional<std::string> first_parent_without(const std::filesystem::path& rep
   return rc == GIT_ITEROVER ? std::optional<std::string>(std::string()) : std::nullopt;
 }
 
+namespace {
+
+/// Who the reflog entry names: libgit2's answer is git's only when both
+/// are configured (git makes one up otherwise, libgit2 says "unknown").
+bool configured_identity(git_repository* repo) {
+  owned<git_config, git_config_free> cfg;
+  owned<git_config_entry, git_config_entry_free> name, email;
+  return git_repository_config_snapshot(&cfg.p, repo) == 0 &&
+         git_config_get_entry(&name.p, cfg.p, "user.name") == 0 &&
+         git_config_get_entry(&email.p, cfg.p, "user.email") == 0;
+}
+
+} // namespace
+
 bool create_branch(const std::filesystem::path& repo, const std::string& branch,
                    const std::string& commit) {
   ensure_libgit2();
   int valid = 0;
   if (git_branch_name_is_valid(&valid, branch.c_str()) != 0 || !valid)
     return false;
+  // The reflog entry's identity: libgit2 reads user.name and user.email
+  // only, git the GIT_COMMITTER_* variables first and a made-up one last.
+  for (const char* v : {"GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE"})
+    if (std::getenv(v))
+      return false;
   owned<git_repository, git_repository_free> r;
   git_oid id;
   owned<git_commit, git_commit_free> c;
   owned<git_reference, git_reference_free> made;
-  return git_repository_open(&r.p, repo.c_str()) == 0 &&
-         git_oid_fromstr(&id, commit.c_str()) == 0 && git_commit_lookup(&c.p, r.p, &id) == 0 &&
+  if (git_repository_open(&r.p, repo.c_str()) != 0 || !configured_identity(r.p))
+    return false;
+  return git_oid_fromstr(&id, commit.c_str()) == 0 && git_commit_lookup(&c.p, r.p, &id) == 0 &&
          git_branch_create(&made.p, r.p, branch.c_str(), c.p, 0) == 0;
 }
 

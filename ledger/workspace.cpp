@@ -218,13 +218,11 @@ expected<captured_change> spill_diff(engine::environment& env, const fs::path& w
                                        (ec ? part : rules.spill).string());
 }
 
-/// The same for a diff printed in-process: kept when admitted and larger
-/// than inline_max, left in rules.spill when refused.
-expected<captured_change> settle_printed(std::string text, const admission_rules& rules,
-                                         std::string why) {
+/// The same for the diff of an admitted change printed in-process: kept
+/// when larger than inline_max, left in rules.spill when over max_bytes.
+expected<captured_change> settle_printed(std::string text, const admission_rules& rules) {
   auto bytes = static_cast<std::int64_t>(text.size());
-  if (why.empty())
-    why = diff_size_problem(bytes, rules.limits);
+  auto why = diff_size_problem(bytes, rules.limits);
   const bool keep = why.empty() && !rules.keep_at.empty() && bytes > rules.inline_max;
   if (why.empty() && !keep)
     return captured_change{std::move(text), {}, bytes};
@@ -275,15 +273,22 @@ expected<captured_change> workspaces::capture_change(engine::environment& env,
     }
   }
   auto args = staged_diff_args(base_commit);
-  // The patch's bytes, in-process where libgit2 prints git's (its own
-  // limits: 1 MiB a file, so holding it is cheap); git's otherwise.
-  std::optional<std::string> printed;
-  if (!env.sees_every_git_call())
-    printed = staged_diff_in_process(worktree, base_commit);
+  // The patch's bytes, in-process where libgit2 prints git's (within its
+  // own limits: 1 MiB a file, 8 MiB in all, so holding it is cheap), once
+  // the change is admitted; git's otherwise.
+  auto printed = [&]() -> std::optional<std::string> {
+    if (env.sees_every_git_call())
+      return std::nullopt;
+    return staged_diff_in_process(worktree, base_commit);
+  };
   auto inline_text = [&]() -> expected<captured_change> {
-    auto text = printed ? std::move(*printed) : git(env, worktree, args);
-    if (!text)
-      return text.error();
+    auto text = printed();
+    if (!text) {
+      auto by_git = git(env, worktree, args);
+      if (!by_git)
+        return by_git.error();
+      text = std::move(*by_git);
+    }
     auto bytes = static_cast<std::int64_t>(text->size());
     return captured_change{std::move(*text), {}, bytes};
   };
@@ -297,8 +302,9 @@ expected<captured_change> workspaces::capture_change(engine::environment& env,
     why = submodule_problem(env, worktree, *change);
   if (rules->spill.empty())
     return why.empty() ? inline_text() : fail(error_kind::refused, why);
-  if (printed)
-    return settle_printed(std::move(*printed), *rules, std::move(why));
+  if (why.empty())
+    if (auto text = printed())
+      return settle_printed(std::move(*text), *rules);
   return spill_diff(env, worktree, std::move(args), *rules, std::move(why));
 }
 

@@ -133,4 +133,15 @@ TEST_CASE("containment: a sweep is unsure only of a user process, started since 
     ::waitpid(p, nullptr, 0);
   }
   CHECK(sweep_environment({mark}, since).found.empty());
+  // A zombie started since is a doubt too (it may have forked just before
+  // it went), unless it is the step's own first process.
+  pid_t gone = ::fork();
+  if (gone == 0)
+    ::_exit(0);
+  REQUIRE(gone > 0);
+  std::this_thread::sleep_for(50ms); // a zombie: not waited for yet
+  auto start = process_start(gone);
+  CHECK(sweep_environment({mark}, start).unsure);
+  CHECK_FALSE(sweep_environment({mark}, start, gone).unsure);
+  ::waitpid(gone, nullptr, 0);
 }

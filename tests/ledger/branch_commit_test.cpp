@@ -2,6 +2,8 @@
 // stands in for `git rev-parse --verify --quiet refs/heads/BRANCH`.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include "ledger/object_store.h"
 #include "tests/ledger/ledger_fixture.h"
 
@@ -59,16 +61,22 @@ TEST_CASE("named commit: reads what git rev-parse REV^{commit} reads, or asks gi
   git_in(f.repo, {"tag", "side", f.base}); // now refs/tags/side and refs/heads/side
   git_in(f.repo, {"tag", "tree-tag", git_in(f.repo, {"rev-parse", "HEAD^{tree}"})});
   git_in(f.repo, {"update-ref", "ORIG_HEAD", f.base});
+  git_in(f.repo, {"branch", "main-worktree/HEAD", f.base}); // git reads the main worktree's
   for (const char* rev : {"HEAD~1", "side", "ORIG_HEAD", "tree-tag", "no-such-name", "@",
-                          "main@{0}", "deadbeef", "-x"}) {
+                          "main@{0}", "deadbeef", "-x", "main-worktree/HEAD"}) {
     INFO(rev);
     CHECK_FALSE(named_commit(f.repo, rev));
   }
   CHECK_FALSE(named_commit(f.tmp / "nowhere", "HEAD"));
+  // A replaced object: git reads the replacement, libgit2 would not.
+  git_in(f.repo, {"replace", "--graft", "HEAD"});
+  CHECK_FALSE(named_commit(f.repo, "HEAD"));
 }
 
 TEST_CASE("create branch: makes the branch and reflog entry git branch makes, or declines") {
   repo_fixture f(std::map<std::string, std::string>{{"README.md", "readme\n"}});
+  git_in(f.repo, {"config", "user.name", "Branch Maker"});
+  git_in(f.repo, {"config", "user.email", "maker@example.com"});
   REQUIRE(create_branch(f.repo, "uet/by-libgit2", f.base));
   git_in(f.repo, {"branch", "uet/by-git", f.base});
   CHECK(git_in(f.repo, {"rev-parse", "refs/heads/uet/by-libgit2"}) == f.base);
@@ -84,6 +92,12 @@ TEST_CASE("create branch: makes the branch and reflog entry git branch makes, or
     CHECK_FALSE(create_branch(f.repo, bad, f.base));
   }
   CHECK_FALSE(create_branch(f.repo, "fine", "0000000000000000000000000000000000000000"));
+  // An identity git would take from the environment: git writes the entry.
+  ::setenv("GIT_COMMITTER_NAME", "From The Environment", 1);
+  CHECK_FALSE(create_branch(f.repo, "fine", f.base));
+  ::unsetenv("GIT_COMMITTER_NAME");
+  CHECK(git_in(f.repo, {"reflog", "show", "--format=%gn", "refs/heads/uet/by-libgit2"}) ==
+        "Branch Maker");
 }
 
 TEST_CASE("first parent without: finds what git rev-list --invert-grep finds") {
@@ -121,4 +135,9 @@ TEST_CASE("first parent without: finds what git rev-list --invert-grep finds") {
   CHECK(*none == by_git("all-uet"));
   CHECK(none->empty());
   CHECK_FALSE(first_parent_without(f.repo, "no-such-branch", prefixes));
+  git_in(f.repo, {"config", "i18n.logOutputEncoding", "ISO-8859-1"}); // git greps re-encoded
+  CHECK_FALSE(first_parent_without(f.repo, "all-uet", prefixes));
+  git_in(f.repo, {"config", "--unset", "i18n.logOutputEncoding"});
+  git_in(f.repo, {"replace", "--graft", "HEAD", "side"});
+  CHECK_FALSE(first_parent_without(f.repo, "all-uet", prefixes));
 }

@@ -169,6 +169,31 @@ TEST_CASE("diff in process: what git prints its own way is left to git") {
     write_file(*wt / "empty.txt", "");
     declined("empty new file");
   }
+  SECTION("a case-folding index, which libgit2 lists in another order") {
+    git_in(f.repo, {"config", "core.ignorecase", "true"});
+    declined("core.ignorecase");
+  }
+  SECTION("a conditional include libgit2 may not evaluate") {
+    git_in(f.repo, {"config", "includeIf.hasconfig:remote.*.url:x.path", "/nonexistent"});
+    declined("includeIf");
+  }
+  SECTION("a replaced object, which git reads and libgit2 does not") {
+    git_in(f.repo, {"commit", "-q", "--allow-empty", "-m", "replacement"});
+    git_in(f.repo, {"replace", f.base, "HEAD"});
+    declined("refs/replace");
+  }
+  SECTION("a function line beyond ASCII, which each cuts at invalid UTF-8 its own way") {
+    auto head = std::string("name = \"\xED\xA0\xBB\" {");
+    write_file(*wt / "latin.c", numbered(head, 10));
+    git_in(*wt, {"add", "latin.c"});
+    git_in(*wt, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "latin"});
+    auto base = git_in(*wt, {"rev-parse", "HEAD"});
+    auto edited = numbered(head, 10);
+    edited.replace(edited.find("line 9\n"), 7, "line nine\n");
+    write_file(*wt / "latin.c", edited);
+    git_in(*wt, {"add", "--all", "--", "."});
+    CHECK_FALSE(staged_diff_in_process(*wt, base));
+  }
   SECTION("a file over 1 MiB") {
     write_file(*wt / "big.txt", std::string((1 << 20) + 1, 'a'));
     declined("size");
