@@ -9,15 +9,22 @@
 //  - every change adds or edits a regular file (100644 or 100755): nothing
 //    deleted (so -M has no rename to find), no symlink, no gitlink, no
 //    empty file added (git prints no ---/+++ lines for it, libgit2 does);
-//  - every blob is text to git (no NUL in its first 8,000 bytes) and at most
-//    1 MiB: git's binary patches are its own zlib and delta choices;
+//  - every blob is text to git (no NUL in its first 8,000 bytes), at most
+//    1 MiB, 8 MiB in all: git's binary patches are its own zlib and delta
+//    choices, and a large diff is better streamed by git;
 //  - every path is printable ASCII without space, quote or backslash: git
 //    quotes or pads the others in its own way;
 //  - no `diff` attribute for any path (no driver, no funcname, no -diff);
+//  - no function line (what a hunk header names) that git and libgit2
+//    would cut differently: past 80 bytes on white space, \f or \v, or
+//    beyond ASCII (each cuts at invalid UTF-8 by its own rules);
 //  - no config that changes git's output (diff.algorithm, diff.context,
 //    diff.indentHeuristic, diff.interHunkContext, diff.suppressBlankEmpty,
-//    diff.orderFile, diff.relative, core.bigFileThreshold, a worktree-level
-//    config) and no GIT_CONFIG_* variable libgit2 would not read.
+//    diff.orderFile, diff.relative, core.bigFileThreshold,
+//    core.ignorecase, a worktree-level config, any includeIf) and no
+//    GIT_CONFIG_* or GIT_DIFF_OPTS variable libgit2 would not read;
+//  - no replaced object (refs/replace/*, info/grafts), which git reads and
+//    libgit2 does not.
 // A test (tests/ledger/diff_in_process_test.cpp) requires git's bytes on
 // each kind of change accepted and a decline on each kind refused.
 #pragma once
