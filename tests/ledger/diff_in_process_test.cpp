@@ -153,17 +153,21 @@ TEST_CASE("diff in process: what git prints its own way is left to git") {
     declined("GIT_DIFF_OPTS");
     ::unsetenv("GIT_DIFF_OPTS");
   }
-  SECTION("a function line git and libgit2 would cut differently") {
-    auto head = "long_function_name" + std::string(61, 'x') + " " + "(rest of the line)";
-    write_file(*wt / "long.c", numbered(head, 10));
-    git_in(*wt, {"add", "long.c"});
-    git_in(*wt, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "long"});
+  // A file whose first line is head, committed, then edited near its end:
+  // the hunk header names head.
+  auto edited_under = [&](const std::string& head) {
+    write_file(*wt / "fn.c", numbered(head, 10));
+    git_in(*wt, {"add", "fn.c"});
+    git_in(*wt, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fn"});
     auto base = git_in(*wt, {"rev-parse", "HEAD"});
     auto edited = numbered(head, 10);
     edited.replace(edited.find("line 9\n"), 7, "line nine\n");
-    write_file(*wt / "long.c", edited);
+    write_file(*wt / "fn.c", edited);
     git_in(*wt, {"add", "--all", "--", "."});
-    CHECK_FALSE(staged_diff_in_process(*wt, base));
+    return staged_diff_in_process(*wt, base);
+  };
+  SECTION("a function line git and libgit2 would cut differently") {
+    CHECK_FALSE(edited_under("long_function_name" + std::string(61, 'x') + " (rest of the line)"));
   }
   SECTION("an empty file added (git prints no ---/+++ lines for it)") {
     write_file(*wt / "empty.txt", "");
@@ -183,16 +187,10 @@ TEST_CASE("diff in process: what git prints its own way is left to git") {
     declined("refs/replace");
   }
   SECTION("a function line beyond ASCII, which each cuts at invalid UTF-8 its own way") {
-    auto head = std::string("name = \"\xED\xA0\xBB\" {");
-    write_file(*wt / "latin.c", numbered(head, 10));
-    git_in(*wt, {"add", "latin.c"});
-    git_in(*wt, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "latin"});
-    auto base = git_in(*wt, {"rev-parse", "HEAD"});
-    auto edited = numbered(head, 10);
-    edited.replace(edited.find("line 9\n"), 7, "line nine\n");
-    write_file(*wt / "latin.c", edited);
-    git_in(*wt, {"add", "--all", "--", "."});
-    CHECK_FALSE(staged_diff_in_process(*wt, base));
+    CHECK_FALSE(edited_under("name = \"\xED\xA0\xBB\" {"));
+  }
+  SECTION("a function line both cut alike is printed in-process") {
+    CHECK(edited_under("int plain_function(void) {"));
   }
   SECTION("a file over 1 MiB") {
     write_file(*wt / "big.txt", std::string((1 << 20) + 1, 'a'));
