@@ -53,14 +53,15 @@ bool config_needs_git(git_repository* repo) {
   int ignorecase = 0;
   if (git_config_get_bool(&ignorecase, cfg.p, "core.ignorecase") == 0 && ignorecase)
     return true;
+  // Entries walked by hand: libgit2 1.5's regex match (foreach_match)
+  // leaks its match data on every entry that does not match.
   bool conditional = false;
-  git_config_foreach_match(
-      cfg.p, "^includeif\\.",
-      [](const git_config_entry*, void* found) {
-        *static_cast<bool*>(found) = true;
-        return 1;
-      },
-      &conditional);
+  owned<git_config_iterator, git_config_iterator_free> it;
+  if (git_config_iterator_new(&it.p, cfg.p) != 0)
+    return true;
+  git_config_entry* e = nullptr;
+  while (!conditional && git_config_next(&e, it.p) == 0)
+    conditional = std::string_view(e->name).rfind("includeif.", 0) == 0;
   return conditional || lg2::replaces_objects(repo);
 }
 
