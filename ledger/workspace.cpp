@@ -179,6 +179,26 @@ expected<worktree_stamp> read_stamp(const fs::path& worktree) {
 
 namespace {
 
+/// What becomes of a diff of `bytes` under rules: refused (`why`: the
+/// refusal given, else the size limit's, if over it), kept as the file
+/// rules.keep_at, or else held as text.
+struct diff_fate {
+  std::string why;
+  bool keep = false;
+};
+
+diff_fate fate_of(std::int64_t bytes, const admission_rules& rules, std::string why) {
+  if (why.empty())
+    why = diff_size_problem(bytes, rules.limits);
+  const bool keep = why.empty() && !rules.keep_at.empty() && bytes > rules.inline_max;
+  return {std::move(why), keep};
+}
+
+failure refused_kept_in(const std::string& why, std::int64_t bytes, const fs::path& at) {
+  return fail(error_kind::refused,
+              why + "; its diff (" + human_bytes(bytes) + ") is kept in " + at.string());
+}
+
 /// git diff into rules.spill, then: read back when admitted, kept and
 /// refused when over max_bytes or already refused (`why`).
 expected<captured_change> spill_diff(engine::environment& env, const fs::path& worktree,
@@ -196,9 +216,8 @@ expected<captured_change> spill_diff(engine::environment& env, const fs::path& w
   auto bytes = static_cast<std::int64_t>(fs::file_size(part, ec));
   if (ec)
     return fail(error_kind::io, "cannot read the size of " + part.string() + ": " + ec.message());
-  if (why.empty())
-    why = diff_size_problem(bytes, rules.limits);
-  if (why.empty() && !rules.keep_at.empty() && bytes > rules.inline_max) {
+  auto fate = fate_of(bytes, rules, std::move(why));
+  if (fate.keep) {
     fs::create_directories(rules.keep_at.parent_path(), ec);
     fs::rename(part, rules.keep_at, ec);
     if (ec)
@@ -206,7 +225,7 @@ expected<captured_change> spill_diff(engine::environment& env, const fs::path& w
                   "cannot move the diff to " + rules.keep_at.string() + ": " + ec.message());
     return captured_change{{}, rules.keep_at, bytes};
   }
-  if (why.empty()) {
+  if (fate.why.empty()) {
     auto text = read_file(part, static_cast<std::size_t>(bytes) + 1);
     fs::remove(part, ec);
     if (!text)
@@ -214,27 +233,24 @@ expected<captured_change> spill_diff(engine::environment& env, const fs::path& w
     return captured_change{std::move(*text), {}, bytes};
   }
   fs::rename(part, rules.spill, ec);
-  return fail(error_kind::refused, why + "; its diff (" + human_bytes(bytes) + ") is kept in " +
-                                       (ec ? part : rules.spill).string());
+  return refused_kept_in(fate.why, bytes, ec ? part : rules.spill);
 }
 
-/// The same for the diff of an admitted change printed in-process: kept
-/// when larger than inline_max, left in rules.spill when over max_bytes.
+/// The same for the diff of an admitted change printed in-process: held,
+/// or written where spill_diff would have left git's.
 expected<captured_change> settle_printed(std::string text, const admission_rules& rules) {
   auto bytes = static_cast<std::int64_t>(text.size());
-  auto why = diff_size_problem(bytes, rules.limits);
-  const bool keep = why.empty() && !rules.keep_at.empty() && bytes > rules.inline_max;
-  if (why.empty() && !keep)
+  auto fate = fate_of(bytes, rules, "");
+  if (fate.why.empty() && !fate.keep)
     return captured_change{std::move(text), {}, bytes};
-  const auto& to = keep ? rules.keep_at : rules.spill;
+  const auto& to = fate.keep ? rules.keep_at : rules.spill;
   std::error_code ec;
   fs::create_directories(to.parent_path(), ec);
   if (auto written = write_file_atomic(to, text); !written)
     return written.error();
-  if (keep)
+  if (fate.keep)
     return captured_change{{}, to, bytes};
-  return fail(error_kind::refused,
-              why + "; its diff (" + human_bytes(bytes) + ") is kept in " + to.string());
+  return refused_kept_in(fate.why, bytes, to);
 }
 
 } // namespace
